@@ -1,0 +1,69 @@
+/**
+ * The whole setup of a run (tasks and knobs, mixer and knobs, model, optimizer, seed, schedule) as
+ * one validated, serialisable object. The URL hash, imported run files, the CLI and the worker all
+ * go through `parseRunConfig`, so bad input gets the same clear messages everywhere.
+ */
+import { z } from 'zod';
+import { gptConfigSchema } from '../model/config';
+import { MIXER_NAMES } from '../mixers/registry';
+import { optimizerConfigSchema } from '../optim';
+import { MAX_TASKS } from '../tokenizer';
+
+export const taskKnobsPatchSchema = z
+  .object({
+    poolSize: z.number().int().min(1).max(1_000_000),
+    labelNoise: z.number().min(0).max(1),
+    enabled: z.boolean(),
+    difficulty: z.record(z.string(), z.number()),
+  })
+  .partial();
+
+export const taskSetupSchema = z.object({
+  spec: z.string().min(1, 'task spec is empty'),
+  knobs: taskKnobsPatchSchema.optional(),
+});
+
+export const scheduleSchema = z.object({
+  /** Steps between loss readbacks (each one forces a GPU sync). */
+  metricsEvery: z.number().int().min(1).max(1000).default(10),
+  /** Steps between held-out evaluations; 0 disables. */
+  evalEvery: z.number().int().min(0).max(100_000).default(100),
+  /** Steps between display statistics (conflict matrix); 0 disables. PiKE adds its own T₀. */
+  statsEvery: z.number().int().min(0).max(100_000).default(50),
+  /** Probe half size m: examples per half-probe per task. */
+  probeHalf: z.number().int().min(1).max(256).default(8),
+});
+
+export const runConfigSchema = z.object({
+  tasks: z.array(taskSetupSchema).min(1, 'at least one task').max(MAX_TASKS),
+  mixer: z.object({
+    name: z.enum(MIXER_NAMES as unknown as [string, ...string[]]),
+    knobs: z.record(z.string(), z.unknown()).default({}),
+  }),
+  model: gptConfigSchema.default(gptConfigSchema.parse({})),
+  optimizer: optimizerConfigSchema.default(optimizerConfigSchema.parse({})),
+  batchSize: z.number().int().min(1).max(512).default(32),
+  seed: z
+    .number()
+    .int()
+    .min(0)
+    .max(2 ** 31 - 1)
+    .default(0),
+  schedule: scheduleSchema.default(scheduleSchema.parse({})),
+});
+
+export type RunConfig = z.infer<typeof runConfigSchema>;
+export type RunConfigInput = z.input<typeof runConfigSchema>;
+export type TaskSetup = z.infer<typeof taskSetupSchema>;
+
+/** Validates untrusted input; throws an Error whose message lists every problem with its path. */
+export function parseRunConfig(input: unknown): RunConfig {
+  const r = runConfigSchema.safeParse(input);
+  if (r.success) return r.data;
+  throw new Error(`invalid run config: ${formatZodError(r.error)}`);
+}
+
+/** "path: message; path: message" from a ZodError. */
+export function formatZodError(e: z.ZodError): string {
+  return e.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ');
+}

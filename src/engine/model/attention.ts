@@ -1,0 +1,38 @@
+/** Causal multi-head self-attention (nanoGPT's CausalSelfAttention) as a plain function. */
+import * as tf from '@tensorflow/tfjs';
+import { dropout, linear } from './layers';
+import type { BlockParams } from './params';
+
+/**
+ * Additive causal mask [T, T]: 0 on and below the diagonal, −1e9 above, so position t attends
+ * only to positions ≤ t. Built per call inside the caller's tidy (a T² constant: cheap).
+ */
+function causalMask(T: number): tf.Tensor2D {
+  const lower = tf.linalg.bandPart(tf.ones([T, T]), -1, 0);
+  return tf.mul(tf.sub(1, lower), -1e9) as tf.Tensor2D;
+}
+
+/**
+ * x: [B, T, C] → [B, T, C].
+ * q, k, v = split(x·Wqkv + b) each [B, H, T, D];  att = softmax(q·kᵀ/√D + mask) [B, H, T, T];
+ * y = att·v, heads concatenated back to [B, T, C], then the output projection.
+ */
+export function attention(
+  x: tf.Tensor3D,
+  p: BlockParams,
+  heads: number,
+  dropoutRate: number,
+  seed: number | undefined,
+): tf.Tensor3D {
+  const [B, T, C] = x.shape;
+  const D = C / heads;
+  const qkv = linear(tf.reshape(x, [B * T, C]), p.wqkv, p.bqkv); // [B·T, 3C]
+  const [q, k, v] = tf.split(qkv, 3, 1).map(
+    (t) => tf.transpose(tf.reshape(t, [B, T, heads, D]), [0, 2, 1, 3]) as tf.Tensor4D, // [B, H, T, D]
+  );
+  const scores = tf.add(tf.mul(tf.matMul(q, k, false, true), 1 / Math.sqrt(D)), causalMask(T));
+  const att = dropout(tf.softmax(scores), dropoutRate, seed); // [B, H, T, T]
+  const y = tf.transpose(tf.matMul(att as tf.Tensor4D, v), [0, 2, 1, 3]); // [B, T, H, D]
+  const out = linear(tf.reshape(y, [B * T, C]), p.wo, p.bo);
+  return tf.reshape(out, [B, T, C]);
+}

@@ -1,0 +1,400 @@
+/**
+ * The training loop: mixer weights → batch counts → per-task samples → one optimizer step, with
+ * per-task losses computed on the device in the same step and read back every `metricsEvery`
+ * steps (never every step: each read forces a GPU sync). Gradient statistics run every T₀ steps
+ * for mixers that need them and every `statsEvery` steps for the display; evaluation on each
+ * task's held-out set every `evalEvery` steps.
+ *
+ * Ownership: the Trainer owns the parameters, the optimizer state and the pending per-step loss
+ * tensors; `dispose()` frees them all. Everything else lives inside tf.tidy.
+ */
+import * as tf from '@tensorflow/tfjs';
+import { assembleBatch, sampleParts } from './batch';
+import type { RunConfig, TaskSetup } from './config/run-config';
+import { parseRunConfig } from './config/run-config';
+import { batchCounts } from './mixers/batch-counts';
+import { createMixer } from './mixers/registry';
+import { forward } from './model/gpt';
+import { exactMatch, perExampleLoss } from './model/loss';
+import { disposeParams, initParams, isDecayed, paramList, type GptParams } from './model/params';
+import { Optimizer, learningRateAt, type OptimizerConfig } from './optim';
+import { createRng, mixSeeds } from './rng';
+import { estimateGradStats } from './stats/grad-stats';
+import type { CorpusLoader } from './tasks/corpus';
+import { createTask } from './tasks/catalogue';
+import { MAX_TASKS } from './tokenizer';
+import type { GradStats, Mixer, MixerName, Rng, Task, TaskBatch } from './types';
+import {
+  enabledWeights,
+  TrainingDivergedError,
+  type EvalResult,
+  type MetricsBatch,
+  type TrainerEvent,
+} from './trainer-types';
+
+export * from './trainer-types';
+
+interface PendingStep {
+  step: number;
+  perTask: tf.Tensor; // [1, K] per-task loss sums, on device
+  gradNorm: tf.Scalar;
+  weights: Float64Array;
+  counts: Int32Array;
+  lr: number;
+}
+
+export class Trainer {
+  private tasks: Task[] = [];
+  /** Stable task-token slot of each task (adding/removing a task never renumbers the others). */
+  private slots: number[] = [];
+  private mixer!: Mixer;
+  private readonly params: GptParams;
+  private readonly vars: tf.Variable[];
+  private optimizer: Optimizer;
+  private readonly trainRng: Rng;
+  private readonly statsRng: Rng;
+  private pending: PendingStep[] = [];
+  private lastFlush = performance.now();
+  private smoothedLoss: Float64Array = new Float64Array(0);
+  private diverged: TrainingDivergedError | null = null;
+  /** Completed optimizer steps. */
+  step = 0;
+
+  private constructor(
+    public config: RunConfig,
+    private readonly corpus: CorpusLoader,
+  ) {
+    this.params = initParams(config.model, config.seed);
+    this.vars = paramList(this.params);
+    this.optimizer = new Optimizer(config.optimizer, this.vars, isDecayed);
+    const root = createRng(config.seed);
+    this.trainRng = root.fork(1);
+    this.statsRng = root.fork(2);
+  }
+
+  /** Validates `input`, builds tasks (loading corpora) and the mixer. */
+  static async create(input: unknown, corpus: CorpusLoader): Promise<Trainer> {
+    const config = parseRunConfig(input);
+    const t = new Trainer(config, corpus);
+    try {
+      t.slots = config.tasks.map((_, i) => i);
+      t.tasks = await Promise.all(config.tasks.map((s, i) => t.buildTask(s, i)));
+      t.smoothedLoss = new Float64Array(t.tasks.length).fill(NaN);
+      t.mixer = t.buildMixer(config.mixer.name as MixerName, config.mixer.knobs);
+    } catch (e) {
+      t.dispose();
+      throw e;
+    }
+    return t;
+  }
+
+  get taskList(): readonly Task[] {
+    return this.tasks;
+  }
+
+  get numParams(): number {
+    return this.vars.reduce((s, v) => s + v.size, 0);
+  }
+
+  /** Current sampling weights (disabled tasks excluded). */
+  currentWeights(): Float64Array {
+    return enabledWeights(this.mixer.weights(this.step), this.tasks);
+  }
+
+  private buildTask(setup: TaskSetup, slot: number): Promise<Task> {
+    return createTask(setup.spec, {
+      slot,
+      contextLength: this.config.model.context,
+      seed: mixSeeds(this.config.seed, slot + 101),
+      knobs: setup.knobs,
+      corpus: this.corpus,
+    });
+  }
+
+  private buildMixer(name: MixerName, knobs: unknown, initialWeights?: number[]): Mixer {
+    return createMixer(
+      name,
+      {
+        numTasks: this.tasks.length,
+        batchSize: this.config.batchSize,
+        poolSizes: this.tasks.map((t) => t.knobs.poolSize),
+        seed: mixSeeds(this.config.seed, 7),
+        initialWeights,
+      },
+      knobs,
+    );
+  }
+
+  /** Runs one optimizer step; returns the events (metrics, stats, eval) it produced. */
+  async trainStep(): Promise<TrainerEvent[]> {
+    if (this.diverged) throw this.diverged;
+    const { batchSize: b } = this.config;
+    const T = this.config.model.context;
+    const weights = this.currentWeights();
+    const counts = batchCounts(weights, b);
+    const batch = assembleBatch(
+      sampleParts(this.tasks, counts, this.trainRng),
+      T,
+      this.mixer.lossWeights?.(),
+    );
+    const lr = learningRateAt(this.config.optimizer, this.optimizer.stepCount);
+    const dropoutSeed =
+      this.config.model.dropout > 0 ? mixSeeds(this.config.seed, this.step + 1e6) : undefined;
+    let perTask: tf.Tensor | null = null;
+    const gradNorm = tf.tidy(() => {
+      const inputs = tf.tensor2d(batch.inputs, [b, T], 'int32');
+      const targets = tf.tensor1d(batch.targets, 'int32');
+      const mask = tf.tensor1d(batch.mask, 'float32');
+      const member = tf.tensor2d(batch.membership, [b, batch.K]);
+      const exW = tf.tensor1d(batch.exampleWeights, 'float32');
+      const { value, grads } = tf.variableGrads(() => {
+        const logits = forward(this.params, this.config.model, inputs, { dropoutSeed });
+        const ex = perExampleLoss(logits, targets, mask, b); // [b]
+        perTask = tf.keep(tf.matMul(tf.reshape(ex, [1, b]), member)); // [1, K] loss sums
+        return tf.div(tf.sum(tf.mul(ex, exW)), b) as tf.Scalar;
+      }, this.vars);
+      value.dispose();
+      return this.optimizer.apply(this.vars.map((v) => grads[v.name]));
+    });
+    this.step += 1;
+    this.pending.push({ step: this.step, perTask: perTask!, gradNorm, weights, counts, lr });
+    return this.afterStep();
+  }
+
+  /** Readbacks, statistics and evaluation that fall due after a step. */
+  private async afterStep(): Promise<TrainerEvent[]> {
+    const events: TrainerEvent[] = [];
+    const { metricsEvery, evalEvery, statsEvery } = this.config.schedule;
+    const s = this.step;
+    const mixerDue =
+      this.mixer.needs.stats || this.mixer.needs.losses ? s % this.mixer.needs.every === 0 : false;
+    const statsDue =
+      (this.mixer.needs.stats && mixerDue) || (statsEvery > 0 && s % statsEvery === 0);
+    const evalDue = evalEvery > 0 && s % evalEvery === 0;
+    if (s % metricsEvery === 0 || mixerDue || statsDue || evalDue) {
+      const m = await this.flush();
+      if (m) events.push(m);
+    }
+    let stats: GradStats | undefined;
+    if (statsDue) {
+      stats = await this.gradStats();
+      events.push({ type: 'stats', stats });
+    }
+    if (mixerDue) {
+      const report = this.mixer.update({
+        step: s,
+        batchSize: this.config.batchSize,
+        taskLosses: this.smoothedLoss.slice(),
+        stats: this.mixer.needs.stats ? stats : undefined,
+      });
+      if (report.warning) events.push({ type: 'warning', step: s, message: report.warning });
+    }
+    if (evalDue) events.push(await this.evaluate());
+    return events;
+  }
+
+  /**
+   * Reads back the pending per-step losses (one readback), checks them for NaN/Inf and returns
+   * them as a metrics batch. Throws TrainingDivergedError naming the first bad step and task.
+   */
+  async flush(): Promise<MetricsBatch | null> {
+    const pend = this.pending;
+    if (pend.length === 0) return null;
+    this.pending = [];
+    const K = this.tasks.length;
+    const packed = tf.tidy(() =>
+      tf.concat([
+        tf.reshape(tf.concat(pend.map((p) => p.perTask)), [-1]),
+        tf.stack(pend.map((p) => p.gradNorm)),
+      ]),
+    );
+    for (const p of pend) {
+      p.perTask.dispose();
+      p.gradNorm.dispose();
+    }
+    const data = await packed.data(); // forces a GPU sync: once per flush
+    packed.dispose();
+    const now = performance.now();
+    const n = pend.length;
+    const out: MetricsBatch = {
+      type: 'metrics',
+      steps: Int32Array.from(pend, (p) => p.step),
+      numTasks: K,
+      taskLoss: new Float32Array(n * K).fill(NaN),
+      weights: new Float32Array(n * K),
+      counts: new Int32Array(n * K),
+      lr: Float32Array.from(pend, (p) => p.lr),
+      gradNorm: Float32Array.from(data.subarray(n * K)),
+      msPerStep: (now - this.lastFlush) / n,
+      tokensPerSec: 0,
+    };
+    out.tokensPerSec =
+      (this.config.batchSize * this.config.model.context * 1000) / Math.max(out.msPerStep, 1e-9);
+    this.lastFlush = now;
+    pend.forEach((p, i) => {
+      for (let k = 0; k < K; k++) {
+        out.weights[i * K + k] = p.weights[k];
+        out.counts[i * K + k] = p.counts[k];
+        if (p.counts[k] === 0) continue;
+        const loss = data[i * K + k] / p.counts[k];
+        if (!Number.isFinite(loss)) {
+          this.diverged = new TrainingDivergedError(p.step, this.tasks[k].id, loss);
+          throw this.diverged;
+        }
+        out.taskLoss[i * K + k] = loss;
+        const prev = this.smoothedLoss[k];
+        this.smoothedLoss[k] = Number.isNaN(prev) ? loss : 0.9 * prev + 0.1 * loss;
+      }
+    });
+    return out;
+  }
+
+  /** Gradient statistics of every task at the current parameters (one readback). */
+  async gradStats(): Promise<GradStats> {
+    const m = this.config.schedule.probeHalf;
+    const T = this.config.model.context;
+    const lossOf = (batch: TaskBatch) => () =>
+      tf.tidy(() => {
+        const logits = forward(
+          this.params,
+          this.config.model,
+          tf.tensor2d(batch.inputs, [batch.n, T], 'int32'),
+        );
+        const ex = perExampleLoss(
+          logits,
+          tf.tensor1d(batch.targets, 'int32'),
+          tf.tensor1d(batch.mask),
+          batch.n,
+        );
+        return tf.mean(ex) as tf.Scalar;
+      });
+    const probes = this.tasks.map((t) => ({
+      a: lossOf(t.sample(this.statsRng, m)),
+      b: lossOf(t.sample(this.statsRng, m)),
+    }));
+    return estimateGradStats(probes, this.vars, m, this.step);
+  }
+
+  /** Held-out loss (and exact-match accuracy where the task defines it) of every task. */
+  async evaluate(): Promise<EvalResult> {
+    const T = this.config.model.context;
+    const packed = tf.tidy(() =>
+      tf.stack(
+        this.tasks.map((t) => {
+          const v = t.validation();
+          const targets = tf.tensor1d(v.targets, 'int32');
+          const mask = tf.tensor1d(v.mask);
+          const logits = forward(
+            this.params,
+            this.config.model,
+            tf.tensor2d(v.inputs, [v.n, T], 'int32'),
+          );
+          return tf.stack([
+            tf.mean(perExampleLoss(logits, targets, mask, v.n)),
+            tf.mean(exactMatch(logits, targets, mask, v.n)),
+          ]);
+        }),
+      ),
+    );
+    const data = await packed.data();
+    packed.dispose();
+    const K = this.tasks.length;
+    return {
+      type: 'eval',
+      step: this.step,
+      valLoss: Float64Array.from({ length: K }, (_, k) => data[2 * k]),
+      accuracy: Float64Array.from({ length: K }, (_, k) =>
+        this.tasks[k].metric === 'accuracy' ? data[2 * k + 1] : NaN,
+      ),
+    };
+  }
+
+  /** Switches the mixer; takes effect at the next step. Adaptive mixers start from the current weights. */
+  setMixer(name: MixerName, knobs: unknown = {}): void {
+    const start = Array.from(this.mixer.weights(this.step));
+    this.mixer = this.buildMixer(name, knobs, ADAPTIVE.has(name) ? start : undefined);
+    this.config = {
+      ...this.config,
+      mixer: { name, knobs: (knobs ?? {}) as Record<string, unknown> },
+    };
+  }
+
+  /** Changes a task's knobs (rebuilds its pool; the model is untouched). */
+  async updateTask(index: number, knobs: TaskSetup['knobs']): Promise<void> {
+    const setups = this.config.tasks.slice();
+    setups[index] = { ...setups[index], knobs: { ...setups[index].knobs, ...knobs } };
+    this.tasks[index] = await this.buildTask(setups[index], this.slots[index]);
+    this.config = { ...this.config, tasks: setups };
+    this.rebuildMixer(Array.from(this.mixer.weights(this.step)));
+  }
+
+  /** Adds a task in the lowest free slot; it starts with an even share of the weights. */
+  async addTask(setup: TaskSetup): Promise<void> {
+    if (this.tasks.length >= MAX_TASKS) throw new Error(`at most ${MAX_TASKS} tasks`);
+    const slot = [...Array(MAX_TASKS).keys()].find((s) => !this.slots.includes(s))!;
+    const task = await this.buildTask(setup, slot);
+    const K = this.tasks.length + 1;
+    const w = Array.from(this.mixer.weights(this.step), (x) => (x * (K - 1)) / K);
+    this.flushDiscard();
+    this.tasks.push(task);
+    this.slots.push(slot);
+    this.smoothedLoss = Float64Array.from([...this.smoothedLoss, NaN]);
+    this.config = { ...this.config, tasks: [...this.config.tasks, setup] };
+    this.rebuildMixer([...w, 1 / K]);
+  }
+
+  /** Removes task `index`; the remaining weights are renormalised. */
+  removeTask(index: number): void {
+    if (this.tasks.length <= 1) throw new Error('cannot remove the last task');
+    if (!(index >= 0 && index < this.tasks.length)) throw new RangeError(`no task ${index}`);
+    const w = Array.from(this.mixer.weights(this.step)).filter((_, k) => k !== index);
+    const sum = w.reduce((a, b) => a + b, 0);
+    this.flushDiscard();
+    this.tasks.splice(index, 1);
+    this.slots.splice(index, 1);
+    this.smoothedLoss = this.smoothedLoss.filter((_, k) => k !== index);
+    this.config = { ...this.config, tasks: this.config.tasks.filter((_, k) => k !== index) };
+    this.rebuildMixer(sum > 0 ? w.map((x) => x / sum) : undefined);
+  }
+
+  /**
+   * Drops unread per-step losses (their width K is about to change). Call flush() first to keep
+   * them; the worker does.
+   */
+  private flushDiscard(): void {
+    for (const p of this.pending) {
+      p.perTask.dispose();
+      p.gradNorm.dispose();
+    }
+    this.pending = [];
+  }
+
+  private rebuildMixer(weights?: number[]): void {
+    const { name, knobs } = this.config.mixer;
+    this.mixer = this.buildMixer(
+      name as MixerName,
+      knobs,
+      ADAPTIVE.has(name as MixerName) ? weights : undefined,
+    );
+  }
+
+  /** Changes optimizer settings; a new optimizer kind resets the moment estimates. */
+  setOptimizer(patch: Partial<OptimizerConfig>): void {
+    const next = { ...this.config.optimizer, ...patch };
+    if (next.name !== this.optimizer.config.name) {
+      this.optimizer.dispose();
+      this.optimizer = new Optimizer(next, this.vars, isDecayed);
+    } else {
+      this.optimizer.config = next;
+    }
+    this.config = { ...this.config, optimizer: next };
+  }
+
+  dispose(): void {
+    this.flushDiscard();
+    this.optimizer.dispose();
+    disposeParams(this.params);
+  }
+}
+
+const ADAPTIVE = new Set<MixerName>(['pike', 'pike-kkt', 'balanced-pike']);

@@ -1,0 +1,124 @@
+/**
+ * Types shared by every layer (engine, worker, store, UI, CLI). Plain data only: no tfjs, no DOM,
+ * so the UI may import this file.
+ */
+
+/** A seeded random source. `next()` is uniform in [0, 1); `int(n)` is uniform in {0..n-1}. */
+export interface Rng {
+  next(): number;
+  int(n: number): number;
+  /** A standard normal draw (Box-Muller). */
+  normal(): number;
+  /** An independent stream derived from this one (does not advance this one's sequence). */
+  fork(salt: number): Rng;
+}
+
+/**
+ * One batch of examples for one task, in the model's token space. Flat row-major arrays of
+ * `n * contextLength` entries: row i holds example i.
+ *   inputs[i, 0] is the task's token; targets[i, t] is the token that should follow inputs[i, ..t];
+ *   mask[i, t] is 1 where the loss counts (answer positions for algorithmic tasks, every
+ *   non-PAD position for language modelling) and 0 elsewhere.
+ */
+export interface TaskBatch {
+  n: number;
+  contextLength: number;
+  inputs: Int32Array;
+  targets: Int32Array;
+  mask: Float32Array;
+}
+
+export type TaskKind = 'language' | 'markov' | 'algorithmic' | 'anti';
+
+/** Knobs every task has, plus task-specific difficulty knobs (length, digits, modulus, ...). */
+export interface TaskKnobs {
+  /** Size of the finite training pool (examples or text windows). */
+  poolSize: number;
+  /** Probability in [0, 1] that a training target token is replaced by a random one. */
+  labelNoise: number;
+  enabled: boolean;
+  /** Task-specific difficulty knobs, e.g. { length: 8 } or { digits: 3 } or { modulus: 97 }. */
+  difficulty: Record<string, number>;
+}
+
+/** Describes one difficulty knob so a UI can render it and a validator can check it. */
+export interface KnobSpec {
+  name: string;
+  label: string;
+  min: number;
+  max: number;
+  step: number;
+  default: number;
+  help: string;
+}
+
+export interface Task {
+  /** The spec string that created it, e.g. "udhr:en", "markov:3:0.5", "add", "anti:copy". */
+  readonly id: string;
+  readonly label: string;
+  readonly kind: TaskKind;
+  readonly knobs: TaskKnobs;
+  /** Difficulty knobs this task understands (empty for language modelling). */
+  readonly difficultySpecs: readonly KnobSpec[];
+  /** Token placed at inputs[i, 0]: identifies the task to the model. */
+  readonly taskToken: number;
+  readonly contextLength: number;
+  /** Draws n training examples from the task's finite pool (with label noise applied). */
+  sample(rng: Rng, n: number): TaskBatch;
+  /** A fixed held-out validation set: the same examples on every call. Never noisy. */
+  validation(): TaskBatch;
+  /** 'accuracy': exact match over the answer positions of each example; 'none': loss only. */
+  readonly metric: 'accuracy' | 'none';
+}
+
+/** Gradient statistics for K tasks, estimated per DESIGN.md §2 (one readback per stats step). */
+export interface GradStats {
+  step: number;
+  /** Unbiased estimate of ||grad L_k||^2, <g_A, g_B>; may be slightly negative. */
+  gradNormSq: Float64Array;
+  /** Estimate of the per-sample gradient variance sigma_k^2 (trace of the covariance). */
+  variance: Float64Array;
+  /** Row-major K x K cosine similarity of the task gradients (diagonal 1, NaN if a norm is 0). */
+  cosine: Float64Array;
+  /** Samples per half-probe (m). */
+  probeHalf: number;
+}
+
+/** What the trainer tells a mixer when it asks for an update. */
+export interface MixerObservation {
+  step: number;
+  /** Batch size b (the "b" of the PiKE update). */
+  batchSize: number;
+  /** Latest per-task training loss (smoothed); NaN where unknown. Length K. */
+  taskLosses: Float64Array;
+  /** Present when the mixer declared `needs.stats` and a stats step ran. */
+  stats?: GradStats;
+}
+
+export interface MixerUpdateReport {
+  /** True when the sampling weights changed. */
+  changed: boolean;
+  /** Set when the observation was unusable (e.g. NaN statistics) and the weights were kept. */
+  warning?: string;
+}
+
+export type MixerName =
+  | 'mix'
+  | 'static'
+  | 'temperature'
+  | 'random'
+  | 'round-robin'
+  | 'pike'
+  | 'pike-kkt'
+  | 'balanced-pike';
+
+export interface Mixer {
+  readonly name: MixerName;
+  /** What the mixer needs from the trainer, and how often (steps) it wants an update. */
+  readonly needs: { stats: boolean; losses: boolean; every: number };
+  /** Sampling weights for this step: K finite numbers >= 0 summing to 1. */
+  weights(step: number): Float64Array;
+  /** Optional per-task multipliers on the training loss (balanced-pike). Length K. */
+  lossWeights?(): Float64Array;
+  update(obs: MixerObservation): MixerUpdateReport;
+}

@@ -1,0 +1,14 @@
+/**
+ * Test backend setup: the cpu backend by default (deterministic, always there); set
+ * TFJS_BACKEND=wasm to run a file on wasm. Import this first in every tfjs test file.
+ */
+import * as tf from '@tensorflow/tfjs';
+import '@tensorflow/tfjs-backend-wasm';
+
+export async function useBackend(name = process.env.TFJS_BACKEND ?? 'cpu'): Promise<void> {
+  // Silence tfjs's "install tfjs-node" banner and kernel warnings in test output.
+  tf.env().set('IS_TEST', true);
+  tf.env().set('PROD', true);
+  if (!(await tf.setBackend(name))) throw new Error(`backend ${name} failed to initialise`);
+  await tf.ready();
+}
