@@ -49,8 +49,8 @@ export default tseslint.config(
           patterns: [
             { group: TFJS, message: 'The UI never touches tfjs; talk to the worker instead.' },
             {
-              group: ['**/engine/*', '**/engine/**', '!**/engine/types', '!**/engine/config/**'],
-              message: 'The UI may import engine types and configs only.',
+              regex: 'engine/(?!types$|config/|mixers/registry$|tasks/presets$)',
+              message: 'The UI may import engine types, configs, presets and the mixer table only.',
             },
           ],
         },

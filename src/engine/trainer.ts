@@ -80,7 +80,11 @@ export class Trainer {
       t.slots = config.tasks.map((_, i) => i);
       t.tasks = await Promise.all(config.tasks.map((s, i) => t.buildTask(s, i)));
       t.smoothedLoss = new Float64Array(t.tasks.length).fill(NaN);
-      t.mixer = t.buildMixer(config.mixer.name as MixerName, config.mixer.knobs);
+      t.mixer = t.buildMixer(
+        config.mixer.name as MixerName,
+        config.mixer.knobs,
+        config.mixer.weights,
+      );
     } catch (e) {
       t.dispose();
       throw e;
@@ -150,7 +154,7 @@ export class Trainer {
       const { value, grads } = tf.variableGrads(() => {
         const logits = forward(this.params, this.config.model, inputs, { dropoutSeed });
         const ex = perExampleLoss(logits, targets, mask, b); // [b]
-        perTask = tf.keep(tf.matMul(tf.reshape(ex, [1, b]), member)); // [1, K] loss sums
+        perTask = tf.keep(taskSums(ex, member)); // [1, K] per-task loss sums
         return tf.div(tf.sum(tf.mul(ex, exW)), b) as tf.Scalar;
       }, this.vars);
       value.dispose();
@@ -309,14 +313,15 @@ export class Trainer {
     };
   }
 
-  /** Switches the mixer; takes effect at the next step. Adaptive mixers start from the current weights. */
-  setMixer(name: MixerName, knobs: unknown = {}): void {
-    const start = Array.from(this.mixer.weights(this.step));
-    this.mixer = this.buildMixer(name, knobs, ADAPTIVE.has(name) ? start : undefined);
-    this.config = {
-      ...this.config,
-      mixer: { name, knobs: (knobs ?? {}) as Record<string, unknown> },
-    };
+  /**
+   * Switches the mixer; takes effect at the next step. `weights` are static's user weights or an
+   * adaptive mixer's starting point; adaptive mixers otherwise start from the current weights.
+   */
+  setMixer(name: MixerName, knobs: Record<string, unknown> = {}, weights?: number[]): void {
+    const start =
+      weights ?? (ADAPTIVE.has(name) ? Array.from(this.mixer.weights(this.step)) : undefined);
+    this.mixer = this.buildMixer(name, knobs, start);
+    this.config = { ...this.config, mixer: { name, knobs, ...(weights ? { weights } : {}) } };
   }
 
   /** Changes a task's knobs (rebuilds its pool; the model is untouched). */
@@ -325,7 +330,7 @@ export class Trainer {
     setups[index] = { ...setups[index], knobs: { ...setups[index].knobs, ...knobs } };
     this.tasks[index] = await this.buildTask(setups[index], this.slots[index]);
     this.config = { ...this.config, tasks: setups };
-    this.rebuildMixer(Array.from(this.mixer.weights(this.step)));
+    this.rebuildMixer(Array.from(this.mixer.weights(this.step)), this.config.mixer.weights);
   }
 
   /** Adds a task in the lowest free slot; it starts with an even share of the weights. */
@@ -340,7 +345,11 @@ export class Trainer {
     this.slots.push(slot);
     this.smoothedLoss = Float64Array.from([...this.smoothedLoss, NaN]);
     this.config = { ...this.config, tasks: [...this.config.tasks, setup] };
-    this.rebuildMixer([...w, 1 / K]);
+    const user = this.config.mixer.weights;
+    this.rebuildMixer(
+      [...w, 1 / K],
+      user && [...user, user.reduce((a, b) => a + b, 0) / user.length],
+    );
   }
 
   /** Removes task `index`; the remaining weights are renormalised. */
@@ -354,7 +363,8 @@ export class Trainer {
     this.slots.splice(index, 1);
     this.smoothedLoss = this.smoothedLoss.filter((_, k) => k !== index);
     this.config = { ...this.config, tasks: this.config.tasks.filter((_, k) => k !== index) };
-    this.rebuildMixer(sum > 0 ? w.map((x) => x / sum) : undefined);
+    const user = this.config.mixer.weights?.filter((_, k) => k !== index);
+    this.rebuildMixer(sum > 0 ? w.map((x) => x / sum) : undefined, user);
   }
 
   /**
@@ -369,13 +379,15 @@ export class Trainer {
     this.pending = [];
   }
 
-  private rebuildMixer(weights?: number[]): void {
+  /**
+   * Rebuilds the mixer after the task list changed: adaptive mixers continue from `adaptive`
+   * (the current weights, resized), static from its user weights (resized alike).
+   */
+  private rebuildMixer(adaptive: number[] | undefined, user: number[] | undefined): void {
     const { name, knobs } = this.config.mixer;
-    this.mixer = this.buildMixer(
-      name as MixerName,
-      knobs,
-      ADAPTIVE.has(name as MixerName) ? weights : undefined,
-    );
+    this.config = { ...this.config, mixer: { name, knobs, ...(user ? { weights: user } : {}) } };
+    const start = ADAPTIVE.has(name as MixerName) ? adaptive : user;
+    this.mixer = this.buildMixer(name as MixerName, knobs, start);
   }
 
   /** Changes optimizer settings; a new optimizer kind resets the moment estimates. */
@@ -395,6 +407,16 @@ export class Trainer {
     this.optimizer.dispose();
     disposeParams(this.params);
   }
+}
+
+/**
+ * Per-task sums of per-example losses, [b] × membership [b, K] → [1, K]. A select, not a matmul:
+ * in a matmul 0·NaN = NaN would let one task's NaN poison every task's sum.
+ */
+function taskSums(ex: tf.Tensor1D, member: tf.Tensor2D): tf.Tensor {
+  const [b, K] = member.shape;
+  const rows = tf.tile(tf.reshape(ex, [b, 1]), [1, K]); // [b, K]
+  return tf.sum(tf.where(tf.cast(member, 'bool'), rows, tf.zerosLike(rows)), 0, true);
 }
 
 const ADAPTIVE = new Set<MixerName>(['pike', 'pike-kkt', 'balanced-pike']);

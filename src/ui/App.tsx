@@ -9,8 +9,8 @@ export function App() {
     <main style={{ fontFamily: 'system-ui, sans-serif', maxWidth: 720, margin: '2rem auto' }}>
       <h1>PiKE Playground</h1>
       <p>
-        Train small multi-task transformers in your browser and watch the PiKE data mixer adapt
-        the batch composition. The training engine is ready; the interactive page is in progress.
+        Train small multi-task transformers in your browser and watch the PiKE data mixer adapt the
+        batch composition. The training engine is ready; the interactive page is in progress.
         Meanwhile run experiments from the command line with <code>npm run experiment</code>.
       </p>
       <h2>Presets</h2>

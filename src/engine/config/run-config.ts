@@ -7,16 +7,11 @@ import { z } from 'zod';
 import { gptConfigSchema } from '../model/config';
 import { MIXER_NAMES } from '../mixers/registry';
 import { optimizerConfigSchema } from '../optim';
+import { partialTaskKnobsSchema } from '../tasks/knobs';
 import { MAX_TASKS } from '../tokenizer';
 
-export const taskKnobsPatchSchema = z
-  .object({
-    poolSize: z.number().int().min(1).max(1_000_000),
-    labelNoise: z.number().min(0).max(1),
-    enabled: z.boolean(),
-    difficulty: z.record(z.string(), z.number()),
-  })
-  .partial();
+/** Task knobs a config may override; the task's own schema fills in and checks the rest. */
+export const taskKnobsPatchSchema = partialTaskKnobsSchema;
 
 export const taskSetupSchema = z.object({
   spec: z.string().min(1, 'task spec is empty'),
@@ -39,6 +34,8 @@ export const runConfigSchema = z.object({
   mixer: z.object({
     name: z.enum(MIXER_NAMES as unknown as [string, ...string[]]),
     knobs: z.record(z.string(), z.unknown()).default({}),
+    /** Initial weights (pike, balanced-pike, pike-kkt) or the fixed user weights (static). */
+    weights: z.array(z.number().min(0).finite()).optional(),
   }),
   model: gptConfigSchema.default(gptConfigSchema.parse({})),
   optimizer: optimizerConfigSchema.default(optimizerConfigSchema.parse({})),

@@ -1,0 +1,46 @@
+/** The schema of `results.json` written by `npm run experiment` (validated by the tests). */
+import { z } from 'zod';
+
+const finite = z.number().refine(Number.isFinite, 'must be finite');
+
+export const curvePointSchema = z.object({
+  step: z.number().int().min(0),
+  avgValLoss: finite,
+  worstValLoss: finite,
+  valLoss: z.record(z.string(), finite),
+  weights: z.array(z.number().min(0).max(1)),
+});
+
+export const runResultSchema = z.object({
+  mixer: z.string(),
+  seed: z.number().int().min(0),
+  steps: z.number().int().min(1),
+  msPerStep: z.number().positive(),
+  tokensPerSec: z.number().positive(),
+  /** First evaluated step whose average validation loss ≤ uniform Mix's final one (same seed). */
+  stepsToMixFinal: z.number().int().nullable(),
+  final: z.object({
+    avgValLoss: finite,
+    worstValLoss: finite,
+    valLoss: z.record(z.string(), finite),
+    accuracy: z.record(z.string(), z.number().min(0).max(1)),
+  }),
+  curve: z.array(curvePointSchema).min(1),
+});
+
+export const resultsSchema = z.object({
+  config: z.object({
+    tasks: z.array(z.string()).min(1),
+    mixers: z.array(z.string()).min(1),
+    steps: z.number().int().min(1),
+    seeds: z.number().int().min(1),
+    backend: z.enum(['wasm', 'cpu']),
+    evalEvery: z.number().int().min(1),
+    knobs: z.record(z.string(), z.union([z.number(), z.boolean()])),
+    run: z.record(z.string(), z.unknown()),
+  }),
+  runs: z.array(runResultSchema).min(1),
+});
+
+export type RunResult = z.infer<typeof runResultSchema>;
+export type Results = z.infer<typeof resultsSchema>;

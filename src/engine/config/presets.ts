@@ -1,0 +1,37 @@
+/**
+ * Named, serialisable run setups: a preset's tasks (tasks/presets.ts) plus a model, optimizer and
+ * mixer small enough to train at interactive speed in a browser tab. Pure data.
+ */
+import { PRESET_DESCRIPTIONS, PRESET_NAMES, PRESET_TASKS, type PresetName } from '../tasks/presets';
+import type { RunConfigInput } from './run-config';
+
+export { PRESET_DESCRIPTIONS, PRESET_NAMES, type PresetName };
+
+/** Model sizes per preset. Text needs a longer context than the short algorithmic prompts. */
+const MODEL: Record<PresetName, RunConfigInput['model']> = {
+  multilingual: { layers: 2, heads: 4, width: 64, context: 32, dropout: 0 },
+  algorithmic: { layers: 2, heads: 4, width: 64, context: 32, dropout: 0 },
+  conflict: { layers: 2, heads: 4, width: 64, context: 32, dropout: 0 },
+  imbalanced: { layers: 2, heads: 4, width: 64, context: 32, dropout: 0 },
+  similarity: { layers: 2, heads: 4, width: 64, context: 32, dropout: 0 },
+};
+
+export function isPresetName(name: string): name is PresetName {
+  return (PRESET_NAMES as readonly string[]).includes(name);
+}
+
+/** The full run config of a preset (PiKE as the mixer, Adam, batch 32, seed 0). */
+export function presetConfig(name: PresetName): RunConfigInput {
+  return {
+    tasks: PRESET_TASKS[name].map((t) => ({
+      spec: t.spec,
+      ...(t.knobs ? { knobs: { ...t.knobs } } : {}),
+    })),
+    mixer: { name: 'pike', knobs: {} },
+    model: { ...MODEL[name] },
+    optimizer: { name: 'adam', lr: 3e-3, warmupSteps: 50, decay: 'none' },
+    batchSize: 32,
+    seed: 0,
+    schedule: { metricsEvery: 10, evalEvery: 100, statsEvery: 50, probeHalf: 8 },
+  };
+}

@@ -1,0 +1,197 @@
+/**
+ * The mixer table: name → {label, summary, update rule, knobs, knob schema, factory}. The UI
+ * renders the menu, sliders and rule text from it; the worker/CLI create mixers through
+ * `createMixer`, which validates the context and the knobs. Pure data and functions (zod and
+ * the mixer modules; no tfjs, no DOM), so any layer can import it.
+ */
+import type { z } from 'zod';
+import type { Mixer, MixerName } from '../types';
+import { createBalancedPikeMixer } from './balanced-pike';
+import { formatIssues, validateContext, type MixerContext } from './context';
+import { MIXER_DEFAULTS } from './defaults';
+import { KNOBS, knobSet, withDefault, type MixerKnobSpec } from './knobs';
+import { createMixMixer } from './mix';
+import { createPikeMixer } from './pike';
+import { createPikeKktMixer } from './pike-kkt';
+import { createRandomMixer } from './random';
+import { createRoundRobinMixer } from './round-robin';
+import { createStaticMixer } from './static';
+import { createTemperatureMixer } from './temperature';
+
+export type { MixerContext } from './context';
+export type { MixerKnobSpec } from './knobs';
+
+export interface MixerDefinition<O = unknown> {
+  name: MixerName;
+  label: string;
+  /** One sentence a UI can show. */
+  summary: string;
+  /** The update rule in plain text / unicode. */
+  rule: string;
+  knobs: readonly MixerKnobSpec[];
+  /** Validates knobs (strict: unknown keys are errors) and fills in defaults. */
+  schema: z.ZodType<O>;
+  /** Whether ctx.initialWeights is used (static, pike, pike-kkt, balanced-pike). */
+  usesInitialWeights: boolean;
+  create(ctx: MixerContext, knobs: O): Mixer;
+}
+
+const noKnobs = knobSet({});
+const PIKE_KNOBS = {
+  T0: KNOBS.T0,
+  zeta1: KNOBS.zeta1,
+  zeta2: KNOBS.zeta2,
+  floor: KNOBS.floor,
+  scaleAware: KNOBS.scaleAware,
+};
+const pikeRule =
+  'every T₀ steps: w_k ← w_k·exp((ζ₁‖∇L_k‖² − ζ₂σ_k²/2b)/s), w ← w/‖w‖₁, ' +
+  'then w ← (1−K·f)·w + f;  s = mean_k ‖∇L_k‖² when scale-aware, else 1';
+
+/** Keeps each entry's schema and factory in agreement (O inferred per mixer). */
+const define = <O>(def: MixerDefinition<O>): MixerDefinition => def;
+
+export const MIXERS: Readonly<Record<MixerName, MixerDefinition>> = {
+  mix: define({
+    name: 'mix',
+    label: 'Uniform mix',
+    summary: 'Every batch holds every task in equal shares.',
+    rule: 'w_k = 1/K at every step',
+    ...noKnobs,
+    usesInitialWeights: false,
+    create: (ctx) => createMixMixer(ctx),
+  }),
+  static: define({
+    name: 'static',
+    label: 'Static weights',
+    summary: 'Every batch follows the weights you set, normalised to sum to 1.',
+    rule: 'w_k = v_k / Σ_j v_j at every step (v = your weights; uniform if none)',
+    ...noKnobs,
+    usesInitialWeights: true,
+    create: (ctx) => createStaticMixer(ctx),
+  }),
+  temperature: define({
+    name: 'temperature',
+    label: 'Temperature sampling',
+    summary: 'Tasks with more data get more of the batch, flattened by the temperature T.',
+    rule: 'q_k ∝ (n_k / Σ_j n_j)^(1/T), n_k = pool size of task k; T = 1 proportional, T → ∞ uniform',
+    ...knobSet({ T: KNOBS.T }),
+    usesInitialWeights: false,
+    create: (ctx, k) => createTemperatureMixer(ctx, k),
+  }),
+  random: define({
+    name: 'random',
+    label: 'Random task',
+    summary: 'Each step trains on one task, drawn uniformly at random.',
+    rule: 'at every step t: k_t ~ Uniform{1..K}; the whole batch comes from task k_t',
+    ...noKnobs,
+    usesInitialWeights: false,
+    create: (ctx) => createRandomMixer(ctx),
+  }),
+  'round-robin': define({
+    name: 'round-robin',
+    label: 'Round-robin',
+    summary: 'Each step trains on one task, taking the tasks in turn.',
+    rule: 'at step t the whole batch comes from task (t mod K)',
+    ...noKnobs,
+    usesInitialWeights: false,
+    create: (ctx) => createRoundRobinMixer(ctx),
+  }),
+  pike: define({
+    name: 'pike',
+    label: 'PiKE',
+    summary:
+      'Moves batch share toward tasks with large gradients and away from noisy ones, every T₀ steps.',
+    rule: pikeRule,
+    ...knobSet(PIKE_KNOBS),
+    usesInitialWeights: true,
+    create: (ctx, k) => createPikeMixer(ctx, k),
+  }),
+  'pike-kkt': define({
+    name: 'pike-kkt',
+    label: 'Conceptual PiKE (exact)',
+    summary: 'Every T₀ steps, jumps to the mix that minimises the one-step loss bound exactly.',
+    rule:
+      'every T₀ steps: w = argmin over the simplex of Σ_k (w_k·λ_k + ½·w_k²·κ_k), ' +
+      'λ_k = −ηβ‖∇L_k‖² + (Lη²/2b)σ_k², κ_k = Lη²γ‖∇L_k‖²;  w_k = max(0, −(μ+λ_k)/κ_k), Σw = 1',
+    ...knobSet({
+      T0: KNOBS.T0,
+      eta: KNOBS.eta,
+      L: KNOBS.L,
+      beta: KNOBS.beta,
+      gamma: KNOBS.gamma,
+      floor: withDefault(KNOBS.floor, MIXER_DEFAULTS['pike-kkt'].floor),
+    }),
+    usesInitialWeights: true,
+    create: (ctx, k) => createPikeKktMixer(ctx, k),
+  }),
+  'balanced-pike': define({
+    name: 'balanced-pike',
+    label: 'Balanced-PiKE',
+    summary: 'PiKE on a tilted loss that gives lagging (high-loss) tasks more weight.',
+    rule:
+      'every T₀ steps: y_k = K·exp(τL_k)/Σ_j exp(τL_j); PiKE step with y_k²‖∇L_k‖² and y_k²σ_k²; ' +
+      "task k's loss is multiplied by y_k",
+    ...knobSet({ ...PIKE_KNOBS, tau: KNOBS.tau }),
+    usesInitialWeights: true,
+    create: (ctx, k) => createBalancedPikeMixer(ctx, k),
+  }),
+};
+
+/** Every mixer name, in menu order. */
+export const MIXER_NAMES: readonly MixerName[] = Object.keys(MIXERS) as MixerName[];
+
+export function isMixerName(name: unknown): name is MixerName {
+  return typeof name === 'string' && Object.hasOwn(MIXERS, name);
+}
+
+/** The definition of `name`; throws an Error listing the valid names when it is unknown. */
+export function getMixerDefinition(name: string): MixerDefinition {
+  if (!isMixerName(name)) {
+    throw new Error(`Unknown mixer "${name}". Valid mixers: ${MIXER_NAMES.join(', ')}.`);
+  }
+  return MIXERS[name];
+}
+
+/**
+ * Validates `knobs` (undefined = all defaults) against the mixer's schema and returns them with
+ * defaults filled in. `numTasks`, when given, also checks floor ≤ 1/K. Throws an Error that
+ * names the mixer and every bad knob.
+ */
+export function parseKnobs(
+  name: string,
+  knobs?: unknown,
+  numTasks?: number,
+): Record<string, number | boolean> {
+  const def = getMixerDefinition(name);
+  const parsed = def.schema.safeParse(knobs ?? {});
+  if (!parsed.success) {
+    throw new Error(`Invalid knobs for mixer "${name}": ${formatIssues(parsed.error)}.`);
+  }
+  const out = parsed.data as Record<string, number | boolean>;
+  const floor = out.floor;
+  if (typeof floor === 'number' && numTasks !== undefined && floor > 1 / numTasks) {
+    throw new Error(
+      `Invalid knobs for mixer "${name}": floor: ${floor} is above 1/K = ${1 / numTasks} ` +
+        `for K = ${numTasks} tasks (at 1/K every task already gets an equal share).`,
+    );
+  }
+  return out;
+}
+
+/** Default knob values of a mixer, e.g. { T0: 25, zeta1: 0.3, … } for "pike". */
+export function defaultKnobs(name: string): Record<string, number | boolean> {
+  return parseKnobs(name);
+}
+
+/**
+ * Creates a mixer by name. Validates the context (K, b, pool sizes, seed), the knobs (schema,
+ * defaults, floor ≤ 1/K) and, for mixers that use them, the initial weights (length K, finite,
+ * ≥ 0, not all zero; normalised). Throws an Error with a clear message on any problem,
+ * listing the valid names for an unknown mixer.
+ */
+export function createMixer(name: string, ctx: MixerContext, knobs?: unknown): Mixer {
+  const def = getMixerDefinition(name);
+  const context = validateContext(ctx);
+  return def.create(context, parseKnobs(name, knobs, context.numTasks));
+}

@@ -1,0 +1,215 @@
+/**
+ * The task catalogue: parses a spec string ("udhr:en", "markov:3:0.5", "add", "anti:copy") and
+ * builds the Task. A task is fully determined by (spec, knobs, contextLength, seed); the slot only
+ * picks its task token. The data seed is mixSeeds(seed, hash of the data key), the data key being
+ * the resolved UDHR code, the markov spec, or the algorithm name (also for "anti:<name>", so an
+ * anti task shares its source's prompts in the same run).
+ */
+import { hashString, mixSeeds } from '../rng';
+import { taskToken } from '../tokenizer';
+import type { KnobSpec, Task, TaskKind, TaskKnobs } from '../types';
+import { buildAlgorithmicData, buildAntiData } from './algorithmic';
+import { ALGORITHMS, ALGORITHM_NAMES, isAlgorithmName, type AlgorithmName } from './algorithms';
+import type { CorpusLoader } from './corpus';
+import { buildTask, type TaskData } from './examples';
+import { DEFAULT_LANGUAGE_POOL, DEFAULT_POOL, resolveKnobs } from './knobs';
+import { buildLanguageData, resolveUdhrCode, UDHR_ALIASES } from './language';
+import { buildMarkovData } from './markov';
+
+export type TaskFamily = 'udhr' | 'markov' | AlgorithmName | 'anti';
+
+/** A parsed task spec. */
+export type ParsedSpec =
+  | { kind: 'language'; family: 'udhr'; code: string }
+  | { kind: 'markov'; family: 'markov'; seed: number; similarity: number }
+  | { kind: 'algorithmic'; family: AlgorithmName }
+  | { kind: 'anti'; family: 'anti'; source: AlgorithmName };
+
+/** One entry of the "add task" picker. */
+export interface TaskFamilyInfo {
+  family: TaskFamily;
+  kind: TaskKind;
+  label: string;
+  /** A spec that works as is. */
+  example: string;
+  description: string;
+  difficultySpecs: readonly KnobSpec[];
+}
+
+/** Every task family, for a UI picker. The anti family takes its source's difficulty knobs. */
+export const TASK_FAMILIES: readonly TaskFamilyInfo[] = [
+  {
+    family: 'udhr',
+    kind: 'language',
+    label: 'Human-rights text',
+    example: 'udhr:en',
+    description:
+      'Byte-level language modelling on the Universal Declaration of Human Rights in one of ' +
+      `500+ languages: udhr:<code> with a udhr package code or an alias (${Object.keys(UDHR_ALIASES).join(', ')}).`,
+    difficultySpecs: [],
+  },
+  {
+    family: 'markov',
+    kind: 'markov',
+    label: 'Synthetic Markov language',
+    example: 'markov:1:0.5',
+    description:
+      'markov:<seed>:<similarity>: text from a random Markov chain; similarity in [0, 1] blends a ' +
+      'table shared by all markov tasks with one private to <seed> (1: identical languages).',
+    difficultySpecs: [],
+  },
+  ...ALGORITHM_NAMES.map((name) => ({
+    family: name,
+    kind: 'algorithmic' as const,
+    label: ALGORITHMS[name].label,
+    example: name,
+    description: `${ALGORITHMS[name].description} Loss and accuracy on the answer only.`,
+    difficultySpecs: ALGORITHMS[name].difficultySpecs,
+  })),
+  {
+    family: 'anti',
+    kind: 'anti',
+    label: 'Conflicting twin',
+    example: 'anti:copy',
+    description:
+      'anti:<algorithmic task>: the same prompts as the source task, with a fixed permutation of ' +
+      'the answer symbols, so the two tasks disagree on every answer (gradient conflict).',
+    difficultySpecs: [],
+  },
+];
+
+const FAMILY_NAMES = TASK_FAMILIES.map((f) => f.family).join(', ');
+
+function parseSourceName(source: string, spec: string): AlgorithmName {
+  if (!isAlgorithmName(source)) {
+    throw new Error(
+      `bad task spec "${spec}": anti needs an algorithmic source (${ALGORITHM_NAMES.join(', ')}), ` +
+        `got "${source}"`,
+    );
+  }
+  return source;
+}
+
+/** Parses a task spec; throws an Error that says what is wrong and what is expected. */
+export function parseTaskSpec(spec: string): ParsedSpec {
+  const s = spec.trim();
+  const parts = s.split(':');
+  const family = parts[0];
+  if (family === 'udhr') {
+    if (parts.length !== 2 || parts[1] === '') {
+      throw new Error(
+        `bad task spec "${spec}": expected udhr:<code>, e.g. udhr:en or udhr:deu_1996`,
+      );
+    }
+    return { kind: 'language', family: 'udhr', code: parts[1] };
+  }
+  if (family === 'markov') {
+    if (parts.length !== 3) {
+      throw new Error(
+        `bad task spec "${spec}": expected markov:<seed>:<similarity>, e.g. markov:1:0.5`,
+      );
+    }
+    if (!/^\d+$/.test(parts[1]) || Number(parts[1]) > 0xffffffff) {
+      throw new Error(`bad task spec "${spec}": markov seed must be an integer in 0..4294967295`);
+    }
+    const similarity = /^(\d+(\.\d*)?|\.\d+)$/.test(parts[2]) ? Number(parts[2]) : NaN;
+    if (!(similarity >= 0 && similarity <= 1)) {
+      throw new Error(`bad task spec "${spec}": markov similarity must be a number in [0, 1]`);
+    }
+    return { kind: 'markov', family: 'markov', seed: Number(parts[1]), similarity };
+  }
+  if (family === 'anti') {
+    if (parts.length !== 2) {
+      throw new Error(`bad task spec "${spec}": expected anti:<task>, e.g. anti:copy`);
+    }
+    return { kind: 'anti', family: 'anti', source: parseSourceName(parts[1], spec) };
+  }
+  if (isAlgorithmName(family)) {
+    if (parts.length !== 1) {
+      throw new Error(
+        `bad task spec "${spec}": ${family} takes no arguments (set its difficulty knobs instead)`,
+      );
+    }
+    return { kind: 'algorithmic', family };
+  }
+  throw new Error(`unknown task family "${family}" in spec "${spec}" (known: ${FAMILY_NAMES})`);
+}
+
+/** The difficulty knobs of a parsed spec (an anti task has its source's). */
+function specsOf(p: ParsedSpec): readonly KnobSpec[] {
+  if (p.kind === 'algorithmic') return ALGORITHMS[p.family].difficultySpecs;
+  if (p.kind === 'anti') return ALGORITHMS[p.source].difficultySpecs;
+  return [];
+}
+
+/** The difficulty knobs a spec understands (an anti task has its source's). */
+export function difficultySpecsFor(spec: string): readonly KnobSpec[] {
+  return specsOf(parseTaskSpec(spec));
+}
+
+/** The default knobs of a spec: pool 2000 windows for udhr, 5000 otherwise, no noise, enabled. */
+export function defaultKnobs(spec: string): TaskKnobs {
+  const p = parseTaskSpec(spec);
+  return resolveKnobs(
+    spec,
+    specsOf(p),
+    p.kind === 'language' ? DEFAULT_LANGUAGE_POOL : DEFAULT_POOL,
+  );
+}
+
+/** What createTask needs besides the spec. */
+export interface CreateTaskOptions {
+  /** Task slot 0..MAX_TASKS-1: the task's token is tokenizer.taskToken(slot). */
+  slot: number;
+  contextLength: number;
+  /** The run's seed; the task derives its own from it and the spec. */
+  seed: number;
+  /** Knobs merged over defaultKnobs(spec) (difficulty merged key by key) and validated. */
+  knobs?: Partial<TaskKnobs>;
+  /** Needed by udhr tasks only. */
+  corpus?: CorpusLoader;
+}
+
+/** Builds the task of `spec`. Throws an Error for a bad spec, bad knobs or an example too long. */
+export async function createTask(spec: string, opts: CreateTaskOptions): Promise<Task> {
+  const id = spec.trim();
+  const parsed = parseTaskSpec(id);
+  const token = taskToken(opts.slot);
+  const ctx = opts.contextLength;
+  if (!Number.isInteger(ctx) || ctx < 2 || ctx > 4096) {
+    throw new RangeError(`contextLength must be an integer in 2..4096, got ${ctx}`);
+  }
+  if (!Number.isInteger(opts.seed))
+    throw new RangeError(`seed must be an integer, got ${opts.seed}`);
+  const defaultPool = parsed.kind === 'language' ? DEFAULT_LANGUAGE_POOL : DEFAULT_POOL;
+  const knobs = resolveKnobs(id, specsOf(parsed), defaultPool, opts.knobs);
+  const dataOpts = (key: string) => ({
+    poolSize: knobs.poolSize,
+    contextLength: ctx,
+    seed: mixSeeds(opts.seed, hashString(key)),
+  });
+
+  let data: TaskData;
+  switch (parsed.kind) {
+    case 'language': {
+      if (!opts.corpus)
+        throw new Error(`task ${id} needs a corpus loader (createTask opts.corpus)`);
+      const entry = resolveUdhrCode(parsed.code, await opts.corpus.index());
+      const file = await opts.corpus.load(entry.code);
+      data = buildLanguageData(file, dataOpts(`udhr:${entry.code}`));
+      break;
+    }
+    case 'markov':
+      data = buildMarkovData(parsed, dataOpts(`markov:${parsed.seed}:${parsed.similarity}`));
+      break;
+    case 'algorithmic':
+      data = buildAlgorithmicData(parsed.family, knobs.difficulty, dataOpts(parsed.family));
+      break;
+    case 'anti': {
+      const source = buildAlgorithmicData(parsed.source, knobs.difficulty, dataOpts(parsed.source));
+      data = buildAntiData(source, parsed.source, knobs.difficulty, dataOpts(id).seed);
+      break;
+    }
+  }
+  return buildTask(data, { id, taskToken: token, contextLength: ctx, knobs });
+}

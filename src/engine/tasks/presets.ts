@@ -1,0 +1,47 @@
+/**
+ * Preset task lists for the UI and the CLI. Pure data (type imports only), so a UI can import it
+ * without pulling in the task implementations or the corpus.
+ */
+import type { TaskKnobs } from '../types';
+
+export type PresetName = 'multilingual' | 'algorithmic' | 'conflict' | 'imbalanced' | 'similarity';
+
+/** One task of a preset: its spec and the knobs that differ from the defaults. */
+export interface PresetTask {
+  spec: string;
+  knobs?: Partial<TaskKnobs>;
+}
+
+/** The tasks of every preset, in slot order. */
+export const PRESET_TASKS: Readonly<Record<PresetName, readonly PresetTask[]>> = {
+  // The paper's multilingual setting, in miniature.
+  multilingual: [{ spec: 'udhr:en' }, { spec: 'udhr:hi' }, { spec: 'udhr:de' }],
+  algorithmic: [{ spec: 'copy' }, { spec: 'reverse' }, { spec: 'add' }, { spec: 'modadd' }],
+  // anti:copy sees the same prompts as copy and wants a permuted answer: real gradient conflict.
+  conflict: [{ spec: 'copy' }, { spec: 'reverse' }, { spec: 'anti:copy' }],
+  // Pool sizes 10 : 3 : 1, so the small languages overfit under a size-proportional mix.
+  imbalanced: [
+    { spec: 'udhr:en', knobs: { poolSize: 3000 } },
+    { spec: 'udhr:fr', knobs: { poolSize: 900 } },
+    { spec: 'udhr:sw', knobs: { poolSize: 300 } },
+  ],
+  // From near-identical to unrelated languages (similarity to the shared Markov table).
+  similarity: [
+    { spec: 'markov:1:0.95' },
+    { spec: 'markov:2:0.7' },
+    { spec: 'markov:3:0.35' },
+    { spec: 'markov:4:0' },
+  ],
+};
+
+/** One line per preset, for a picker. */
+export const PRESET_DESCRIPTIONS: Readonly<Record<PresetName, string>> = {
+  multilingual: 'English, Hindi and German human-rights text: the languages of the PiKE paper.',
+  algorithmic: 'Copy, reverse, addition and modular addition: tasks of very different difficulty.',
+  conflict: 'Copy, reverse and anti-copy, which wants a different answer to every copy prompt.',
+  imbalanced: 'English, French and Swahili with 10 : 3 : 1 as much training data.',
+  similarity: 'Four Markov languages, from near-identical (0.95) to unrelated (0) to a shared one.',
+};
+
+/** The preset names, in display order. */
+export const PRESET_NAMES = Object.keys(PRESET_TASKS) as PresetName[];

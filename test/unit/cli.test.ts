@@ -1,0 +1,116 @@
+import { mkdtemp, readFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { parseExperimentArgs } from '../../src/cli/args';
+import { main } from '../../src/cli/experiment';
+import { resultsSchema } from '../../src/cli/results-schema';
+
+afterEach(() => vi.restoreAllMocks());
+
+function quiet() {
+  const err = vi.spyOn(console, 'error').mockImplementation(() => {});
+  vi.spyOn(console, 'log').mockImplementation(() => {});
+  return err;
+}
+
+describe('experiment CLI arguments', () => {
+  it.each([
+    [['--preset', 'nope', '--mixers', 'mix'], /unknown preset "nope"/],
+    [['--preset', 'multilingual', '--mixers', 'mix,bogus'], /unknown mixer "bogus".*pike/],
+    [['--tasks', 'copy,zzz', '--mixers', 'mix'], /bad task spec "zzz"/],
+    [['--tasks', 'markov:1:2', '--mixers', 'mix'], /markov:1:2/],
+    [['--preset', 'multilingual', '--tasks', 'copy', '--mixers', 'mix'], /exactly one of/],
+    [['--preset', 'multilingual'], /--mixers is required/],
+    [
+      ['--preset', 'multilingual', '--mixers', 'mix', '--steps', '12x'],
+      /--steps must be a positive integer/,
+    ],
+    [
+      ['--preset', 'multilingual', '--mixers', 'mix', '--seeds', '0'],
+      /--seeds must be a positive integer/,
+    ],
+    [
+      ['--preset', 'multilingual', '--mixers', 'mix', '--backend', 'webgpu'],
+      /--backend must be wasm or cpu/,
+    ],
+    [['--preset', 'multilingual', '--mixers', 'mix', '--lr', 'fast'], /--lr must be/],
+    [
+      ['--preset', 'multilingual', '--mixers', 'mix', '--knobs', 'zeta1=0.5'],
+      /knob "zeta1" belongs to none/,
+    ],
+    [['--preset', 'multilingual', '--mixers', 'pike', '--knobs', 'zeta1'], /NAME=NUMBER/],
+    [['--preset', 'multilingual', '--mixers', 'mix', '--frobnicate'], /frobnicate/],
+  ])('%j exits 2 with a clear message', async (argv, message) => {
+    const err = quiet();
+    expect(await main(argv)).toBe(2);
+    expect(err.mock.calls.flat().join('\n')).toMatch(message);
+  });
+
+  it('an unknown language code exits 2 naming the code', async () => {
+    const err = quiet();
+    expect(
+      await main(['--tasks', 'udhr:xx', '--mixers', 'mix', '--steps', '1', '--seeds', '1']),
+    ).toBe(2);
+    expect(err.mock.calls.flat().join('\n')).toMatch(/unknown UDHR language code "xx"/);
+  });
+
+  it('parses defaults and knob overrides', () => {
+    const a = parseExperimentArgs([
+      '--preset',
+      'similarity',
+      '--mixers',
+      'mix,pike',
+      '--knobs',
+      'T0=50,scaleAware=false',
+    ]);
+    expect(a).toMatchObject({
+      steps: 400,
+      seeds: 3,
+      backend: 'wasm',
+      evalEvery: 40,
+      knobs: { T0: 50, scaleAware: false },
+    });
+  });
+});
+
+describe('experiment CLI run', () => {
+  it('a tiny run writes results.json that validates against its schema, and curves.csv', async () => {
+    quiet();
+    const out = await mkdtemp(path.join(tmpdir(), 'pike-exp-'));
+    const argv = [
+      '--tasks',
+      'copy,reverse',
+      '--mixers',
+      'mix,pike',
+      '--steps',
+      '4',
+      '--seeds',
+      '2',
+    ];
+    expect(
+      await main([...argv, '--eval-every', '2', '--batch', '8', '--knobs', 'T0=2', '--out', out]),
+    ).toBe(0);
+    const results = resultsSchema.parse(
+      JSON.parse(await readFile(path.join(out, 'results.json'), 'utf8')),
+    );
+    expect(results.runs.map((r) => `${r.mixer}/${r.seed}`)).toEqual([
+      'mix/0',
+      'pike/0',
+      'mix/1',
+      'pike/1',
+    ]);
+    for (const r of results.runs) {
+      expect(r.curve.map((p) => p.step)).toEqual([2, 4]);
+      expect(Object.keys(r.final.valLoss)).toEqual(['copy', 'reverse']);
+      expect(r.curve[0].weights.reduce((a, b) => a + b)).toBeCloseTo(1, 6);
+    }
+    // Mix reaches its own final loss at its last step, by definition.
+    expect(results.runs[0].stepsToMixFinal).toBe(4);
+    const csv = (await readFile(path.join(out, 'curves.csv'), 'utf8')).trim().split('\n');
+    expect(csv[0]).toBe(
+      'mixer,seed,step,avgValLoss,worstValLoss,valLoss:copy,valLoss:reverse,weight:copy,weight:reverse',
+    );
+    expect(csv).toHaveLength(1 + 4 * 2);
+  });
+});
