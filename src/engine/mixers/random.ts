@@ -10,6 +10,7 @@
 import { createRng, mixSeeds } from '../rng';
 import type { Mixer } from '../types';
 import type { MixerContext } from './context';
+import { oneTaskPerStepMixer } from './one-task';
 
 /** Salt that separates this mixer's stream from other users of the run seed. */
 const RANDOM_MIXER_SALT = 0x6d697872; // "mixr"
@@ -21,15 +22,7 @@ export function randomTaskAt(seed: number, step: number, numTasks: number): numb
 }
 
 export function createRandomMixer(ctx: MixerContext): Mixer {
-  const k = ctx.numTasks;
-  return {
-    name: 'random',
-    needs: { stats: false, losses: false, every: 0 },
-    weights(step: number): Float64Array {
-      const w = new Float64Array(k);
-      w[randomTaskAt(ctx.seed, Math.floor(step), k)] = 1;
-      return w;
-    },
-    update: () => ({ changed: false }),
-  };
+  return oneTaskPerStepMixer('random', ctx.numTasks, (step) =>
+    randomTaskAt(ctx.seed, Math.floor(step), ctx.numTasks),
+  );
 }

@@ -7,6 +7,7 @@
  */
 import type { Mixer } from '../types';
 import type { MixerContext } from './context';
+import { oneTaskPerStepMixer } from './one-task';
 
 /** t mod K in {0..K−1}, also for negative or fractional t (floored). */
 export function roundRobinTaskAt(step: number, numTasks: number): number {
@@ -15,15 +16,7 @@ export function roundRobinTaskAt(step: number, numTasks: number): number {
 }
 
 export function createRoundRobinMixer(ctx: MixerContext): Mixer {
-  const k = ctx.numTasks;
-  return {
-    name: 'round-robin',
-    needs: { stats: false, losses: false, every: 0 },
-    weights(step: number): Float64Array {
-      const w = new Float64Array(k);
-      w[roundRobinTaskAt(step, k)] = 1;
-      return w;
-    },
-    update: () => ({ changed: false }),
-  };
+  return oneTaskPerStepMixer('round-robin', ctx.numTasks, (step) =>
+    roundRobinTaskAt(step, ctx.numTasks),
+  );
 }
