@@ -16,6 +16,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { z } from 'zod';
 import { ownedVariable } from './model/variables';
+import { addMany } from './many';
 
 export const optimizerConfigSchema = z.object({
   name: z.enum(['adam', 'adamw', 'sgd']).default('adam'),
@@ -76,7 +77,7 @@ export class Optimizer {
     const lr = learningRateAt(cfg, this.t);
     this.t += 1;
     return tf.tidy(() => {
-      const norm = tf.sqrt(tf.addN(grads.map((g) => tf.sum(tf.square(g))))) as tf.Scalar;
+      const norm = tf.sqrt(addMany(grads.map((g) => tf.sum(tf.square(g))))) as tf.Scalar;
       const scale =
         cfg.clipNorm > 0 ? tf.minimum(1, tf.div(cfg.clipNorm, tf.add(norm, 1e-6))) : tf.scalar(1);
       const c1 = 1 - Math.pow(cfg.beta1, this.t);

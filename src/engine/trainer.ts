@@ -24,6 +24,7 @@ import type { CorpusLoader } from './tasks/corpus';
 import { createTask } from './tasks/catalogue';
 import { MAX_TASKS } from './tokenizer';
 import type { GradStats, Mixer, MixerName, Rng, Task, TaskBatch } from './types';
+import { concatMany, stackMany } from './many';
 import {
   enabledWeights,
   TrainingDivergedError,
@@ -208,8 +209,8 @@ export class Trainer {
     const K = this.tasks.length;
     const packed = tf.tidy(() =>
       tf.concat([
-        tf.reshape(tf.concat(pend.map((p) => p.perTask)), [-1]),
-        tf.stack(pend.map((p) => p.gradNorm)),
+        tf.reshape(concatMany(pend.map((p) => p.perTask)), [-1]),
+        stackMany(pend.map((p) => p.gradNorm)),
       ]),
     );
     for (const p of pend) {
@@ -283,7 +284,7 @@ export class Trainer {
   async evaluate(): Promise<EvalResult> {
     const T = this.config.model.context;
     const packed = tf.tidy(() =>
-      tf.stack(
+      stackMany(
         this.tasks.map((t) => {
           const v = t.validation();
           const targets = tf.tensor1d(v.targets, 'int32');

@@ -11,10 +11,13 @@ const GELU_C = Math.sqrt(2 / Math.PI);
 
 /**
  * GELU, tanh approximation (as GPT-2): 0.5·x·(1 + tanh(√(2/π)·(x + 0.044715·x³))).
- * tfjs-core has no gelu op; autodiff through these ops works on every backend.
+ * tfjs-core has no gelu op; autodiff through these ops works on every backend. x³ is written
+ * x·x², not pow(x, 3): WGSL's pow is undefined for negative bases, so on WebGPU pow turns
+ * negative activations into NaN.
  */
 export function gelu(x: tf.Tensor): tf.Tensor {
-  const inner = tf.mul(tf.add(x, tf.mul(tf.pow(x, 3), 0.044715)), GELU_C);
+  const cube = tf.mul(x, tf.square(x));
+  const inner = tf.mul(tf.add(x, tf.mul(cube, 0.044715)), GELU_C);
   return tf.mul(tf.mul(x, 0.5), tf.add(tf.tanh(inner), 1));
 }
 

@@ -16,6 +16,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import type { GradStats } from '../types';
+import { concatMany, stackMany } from '../many';
 
 /** The mean loss of a probe half as a scalar; called inside a gradient scope. */
 export type ProbeLoss = () => tf.Scalar;
@@ -25,7 +26,7 @@ function flatGrad(loss: ProbeLoss, vars: tf.Variable[]): tf.Tensor1D {
   return tf.tidy(() => {
     const { value, grads } = tf.variableGrads(loss, vars);
     value.dispose();
-    return tf.concat(vars.map((v) => tf.reshape(grads[v.name], [-1]))) as tf.Tensor1D;
+    return concatMany(vars.map((v) => tf.reshape(grads[v.name], [-1]))) as tf.Tensor1D;
   });
 }
 
@@ -42,8 +43,8 @@ export async function estimateGradStats(
   const K = probes.length;
   const halves = probes.map((p) => [flatGrad(p.a, vars), flatGrad(p.b, vars)] as const);
   const packed = tf.tidy(() => {
-    const gA = tf.stack(halves.map((h) => h[0])) as tf.Tensor2D; // [K, P]
-    const gB = tf.stack(halves.map((h) => h[1])) as tf.Tensor2D; // [K, P]
+    const gA = stackMany(halves.map((h) => h[0])) as tf.Tensor2D; // [K, P]
+    const gB = stackMany(halves.map((h) => h[1])) as tf.Tensor2D; // [K, P]
     const G = tf.sum(tf.mul(gA, gB), 1); // [K]
     const S = tf.mul(tf.sum(tf.square(tf.sub(gA, gB)), 1), m / 2); // [K]
     const g = tf.mul(tf.add(gA, gB), 0.5); // [K, P]

@@ -1,0 +1,184 @@
+/**
+ * The training worker: owns the tfjs backend and the Trainer, executes the page's commands and
+ * posts events (protocol.ts). Commands and training steps run one at a time through a serial
+ * queue, so a command always lands between two steps ("takes effect at the next step").
+ */
+/// <reference lib="webworker" />
+import { parseRunConfig, type RunConfigInput } from '../engine/config/run-config';
+import { createFetchCorpusLoader } from '../engine/tasks/corpus';
+import { Trainer, TrainingDivergedError, type TrainerEvent } from '../engine/trainer';
+import { deviceLost, initBackend } from './backend';
+import { MetricsThrottle } from './metrics-throttle';
+import type { BackendInfo, Command, ErrorKind, TaskInfo, WorkerEvent } from './protocol';
+
+const scope = self as unknown as DedicatedWorkerGlobalScope;
+const post = (e: WorkerEvent) => scope.postMessage(e);
+const corpus = createFetchCorpusLoader(new URL(`${import.meta.env.BASE_URL}udhr`, scope.location.origin).href);
+
+let backend: BackendInfo | null = null;
+let trainer: Trainer | null = null;
+let config: RunConfigInput | null = null;
+let running = false;
+let stepsLeft = 0; // from step(n)
+let dead = false; // after a lost device nothing more can run here
+const throttle = new MetricsThrottle((batch) => post({ type: 'metrics', batch }));
+
+let queue: Promise<void> = Promise.resolve();
+function enqueue(job: () => Promise<void> | void): void {
+  queue = queue.then(job).catch(fail);
+}
+
+function fail(e: unknown): void {
+  running = false;
+  stepsLeft = 0;
+  const err = e as Error;
+  const kind: ErrorKind = e instanceof TrainingDivergedError ? 'diverged' : 'crash';
+  throttle.flush();
+  post({ type: 'error', kind, message: err?.message ?? String(e), recoverable: true });
+  post({ type: 'status', running: false, step: trainer?.step ?? 0 });
+}
+
+function taskInfos(t: Trainer): TaskInfo[] {
+  return t.taskList.map((x) => ({
+    id: x.id,
+    label: x.label,
+    kind: x.kind,
+    knobs: x.knobs,
+    difficultySpecs: x.difficultySpecs,
+    metric: x.metric,
+  }));
+}
+
+function postReady(): void {
+  if (!trainer || !backend) return;
+  post({ type: 'ready', backend, numParams: trainer.numParams, tasks: taskInfos(trainer), step: trainer.step });
+}
+
+function postEvents(events: TrainerEvent[]): void {
+  for (const e of events) {
+    if (e.type === 'metrics') throttle.push(e);
+    else if (e.type === 'stats') post({ type: 'stats', stats: e.stats });
+    else if (e.type === 'eval') post({ type: 'eval', result: e });
+    else post({ type: 'warning', message: `step ${e.step}: ${e.message}` });
+  }
+}
+
+/** Builds a trainer for `next`; the old one keeps running if this fails (bad input changes nothing). */
+async function build(next: RunConfigInput, forced?: BackendInfo['name']): Promise<void> {
+  try {
+    parseRunConfig(next);
+  } catch (e) {
+    post({ type: 'error', kind: 'config', message: (e as Error).message, recoverable: false });
+    return;
+  }
+  if (!backend) {
+    backend = await initBackend(forced);
+    void deviceLost().then((reason) => {
+      dead = true;
+      running = false;
+      post({
+        type: 'error',
+        kind: 'device-lost',
+        message: `The GPU device was lost (${reason}). Restart to continue on the same or another backend.`,
+        recoverable: true,
+      });
+    });
+  }
+  let fresh: Trainer;
+  try {
+    fresh = await Trainer.create(next, corpus);
+  } catch (e) {
+    post({ type: 'error', kind: 'config', message: (e as Error).message, recoverable: false });
+    return;
+  }
+  trainer?.dispose();
+  trainer = fresh;
+  config = next;
+  running = false;
+  stepsLeft = 0;
+  postReady();
+  post({ type: 'status', running: false, step: 0 });
+}
+
+/** One step, then schedule the next while running (via the queue, so commands interleave). */
+async function tick(): Promise<void> {
+  if (!trainer || dead || (!running && stepsLeft === 0)) return;
+  postEvents(await trainer.trainStep());
+  if (stepsLeft > 0 && --stepsLeft === 0) await pause();
+  if (running || stepsLeft > 0) setTimeout(() => enqueue(tick), 0);
+}
+
+async function pause(): Promise<void> {
+  running = false;
+  stepsLeft = 0;
+  if (trainer) {
+    const m = await trainer.flush();
+    if (m) throttle.push(m);
+  }
+  throttle.flush();
+  post({ type: 'status', running: false, step: trainer?.step ?? 0 });
+}
+
+/** Task-set changes alter K: post the old-K metrics first, then the new task list. */
+async function withTaskChange(change: (t: Trainer) => Promise<void> | void): Promise<void> {
+  if (!trainer) return;
+  const m = await trainer.flush();
+  if (m) throttle.push(m);
+  throttle.flush();
+  try {
+    await change(trainer);
+  } catch (e) {
+    post({ type: 'error', kind: 'config', message: (e as Error).message, recoverable: false });
+    return;
+  }
+  config = trainer.config;
+  postReady();
+}
+
+function handle(cmd: Command): void {
+  switch (cmd.type) {
+    case 'configure':
+      return enqueue(() => build(cmd.config, cmd.backend));
+    case 'reset':
+      return enqueue(() => (config ? build(config) : undefined));
+    case 'setSeed':
+      return enqueue(() => (config ? build({ ...config, seed: cmd.seed }) : undefined));
+    case 'start':
+      return enqueue(() => {
+        if (!trainer || dead || running) return;
+        running = true;
+        post({ type: 'status', running: true, step: trainer.step });
+        setTimeout(() => enqueue(tick), 0);
+      });
+    case 'pause':
+      return enqueue(pause);
+    case 'step':
+      return enqueue(() => {
+        if (!trainer || dead || running) return;
+        stepsLeft = Math.max(1, Math.floor(cmd.n));
+        return tick();
+      });
+    case 'setMixer':
+      return enqueue(() => {
+        try {
+          trainer?.setMixer(cmd.name, cmd.knobs, cmd.weights);
+          if (trainer) config = trainer.config;
+        } catch (e) {
+          post({ type: 'error', kind: 'config', message: (e as Error).message, recoverable: false });
+        }
+      });
+    case 'updateTask':
+      return enqueue(() => withTaskChange((t) => t.updateTask(cmd.index, cmd.knobs)));
+    case 'addTask':
+      return enqueue(() => withTaskChange((t) => t.addTask(cmd.setup)));
+    case 'removeTask':
+      return enqueue(() => withTaskChange((t) => t.removeTask(cmd.index)));
+    case 'setOptimizer':
+      return enqueue(() => {
+        trainer?.setOptimizer(cmd.patch);
+        if (trainer) config = trainer.config;
+      });
+  }
+}
+
+scope.addEventListener('message', (e: MessageEvent<Command>) => handle(e.data));
