@@ -11,13 +11,13 @@
 import * as tf from '@tensorflow/tfjs';
 import { assembleBatch, sampleParts } from './batch';
 import type { RunConfig, TaskSetup } from './config/run-config';
-import { parseRunConfig } from './config/run-config';
+import { formatZodError, parseRunConfig } from './config/run-config';
 import { batchCounts } from './mixers/batch-counts';
 import { createMixer } from './mixers/registry';
 import { forward } from './model/gpt';
 import { exactMatch, perExampleLoss } from './model/loss';
 import { disposeParams, initParams, isDecayed, paramList, type GptParams } from './model/params';
-import { Optimizer, learningRateAt, type OptimizerConfig } from './optim';
+import { Optimizer, learningRateAt, optimizerConfigSchema, type OptimizerConfig } from './optim';
 import { createRng, mixSeeds } from './rng';
 import { estimateGradStats } from './stats/grad-stats';
 import type { CorpusLoader } from './tasks/corpus';
@@ -393,7 +393,10 @@ export class Trainer {
 
   /** Changes optimizer settings; a new optimizer kind resets the moment estimates. */
   setOptimizer(patch: Partial<OptimizerConfig>): void {
-    const next = { ...this.config.optimizer, ...patch };
+    const parsed = optimizerConfigSchema.safeParse({ ...this.config.optimizer, ...patch });
+    if (!parsed.success)
+      throw new Error(`invalid optimizer settings: ${formatZodError(parsed.error)}`);
+    const next = parsed.data;
     if (next.name !== this.optimizer.config.name) {
       this.optimizer.dispose();
       this.optimizer = new Optimizer(next, this.vars, isDecayed);

@@ -13,7 +13,9 @@ import type { BackendInfo, Command, ErrorKind, TaskInfo, WorkerEvent } from './p
 
 const scope = self as unknown as DedicatedWorkerGlobalScope;
 const post = (e: WorkerEvent) => scope.postMessage(e);
-const corpus = createFetchCorpusLoader(new URL(`${import.meta.env.BASE_URL}udhr`, scope.location.origin).href);
+const corpus = createFetchCorpusLoader(
+  new URL(`${import.meta.env.BASE_URL}udhr`, scope.location.origin).href,
+);
 
 let backend: BackendInfo | null = null;
 let trainer: Trainer | null = null;
@@ -51,7 +53,13 @@ function taskInfos(t: Trainer): TaskInfo[] {
 
 function postReady(): void {
   if (!trainer || !backend) return;
-  post({ type: 'ready', backend, numParams: trainer.numParams, tasks: taskInfos(trainer), step: trainer.step });
+  post({
+    type: 'ready',
+    backend,
+    numParams: trainer.numParams,
+    tasks: taskInfos(trainer),
+    step: trainer.step,
+  });
 }
 
 function postEvents(events: TrainerEvent[]): void {
@@ -135,6 +143,17 @@ async function withTaskChange(change: (t: Trainer) => Promise<void> | void): Pro
   postReady();
 }
 
+/** A live change between steps; a rejected one is reported and changes nothing. */
+function live(change: (t: Trainer) => void): void {
+  if (!trainer) return;
+  try {
+    change(trainer);
+    config = trainer.config;
+  } catch (e) {
+    post({ type: 'error', kind: 'config', message: (e as Error).message, recoverable: false });
+  }
+}
+
 function handle(cmd: Command): void {
   switch (cmd.type) {
     case 'configure':
@@ -159,14 +178,7 @@ function handle(cmd: Command): void {
         return tick();
       });
     case 'setMixer':
-      return enqueue(() => {
-        try {
-          trainer?.setMixer(cmd.name, cmd.knobs, cmd.weights);
-          if (trainer) config = trainer.config;
-        } catch (e) {
-          post({ type: 'error', kind: 'config', message: (e as Error).message, recoverable: false });
-        }
-      });
+      return enqueue(() => live((t) => t.setMixer(cmd.name, cmd.knobs, cmd.weights)));
     case 'updateTask':
       return enqueue(() => withTaskChange((t) => t.updateTask(cmd.index, cmd.knobs)));
     case 'addTask':
@@ -174,10 +186,7 @@ function handle(cmd: Command): void {
     case 'removeTask':
       return enqueue(() => withTaskChange((t) => t.removeTask(cmd.index)));
     case 'setOptimizer':
-      return enqueue(() => {
-        trainer?.setOptimizer(cmd.patch);
-        if (trainer) config = trainer.config;
-      });
+      return enqueue(() => live((t) => t.setOptimizer(cmd.patch)));
   }
 }
 

@@ -122,6 +122,8 @@ describe('Trainer', () => {
     expect(Array.from(t.currentWeights()).reduce((a, b) => a + b)).toBeCloseTo(1, 9);
     expect((await t.gradStats()).cosine).toHaveLength(4);
     expect(losses(ev).filter(Number.isFinite).length).toBeGreaterThan(0);
+    expect(() => t.setOptimizer({ lr: -1 })).toThrow(/optimizer.*lr/);
+    expect(t.config.optimizer.lr).toBe(3e-3);
     t.setOptimizer({ lr: 1e-3 });
     t.setOptimizer({ name: 'sgd' });
     await run(t, 2);

@@ -1,0 +1,81 @@
+/** Shared E2E setup: one preview server and one Chromium for a test file, and page helpers. */
+import { mkdirSync } from 'node:fs';
+import type { Browser, ConsoleMessage, Page } from 'playwright-core';
+import { launchChromium, numberIn, startPreviewServer } from '../../src/cli/browser';
+
+/** A tiny model (SwiftShader is slow) on the multilingual preset's three languages. */
+export const TINY =
+  'preset=multilingual&mixer=mix&layers=1&heads=2&width=32&context=16&batch=8' +
+  '&metricsEvery=2&evalEvery=10&statsEvery=4&probe=2&warmup=0';
+
+export interface Session {
+  url: string;
+  browser: Browser;
+  close(): Promise<void>;
+}
+
+export async function openSession(port: number): Promise<Session> {
+  const server = await startPreviewServer(port);
+  const browser = await launchChromium();
+  return {
+    url: server.url,
+    browser,
+    close: async () => {
+      await browser.close();
+      await server.close();
+    },
+  };
+}
+
+export interface OpenedPage {
+  page: Page;
+  /** Console errors and uncaught page errors seen so far. */
+  errors: string[];
+}
+
+export async function openPage(s: Session, path: string): Promise<OpenedPage> {
+  const page = await s.browser.newPage({ viewport: { width: 1366, height: 768 } });
+  const errors: string[] = [];
+  page.on('console', (m: ConsoleMessage) => {
+    if (m.type() === 'error') errors.push(m.text());
+  });
+  page.on('pageerror', (e) => errors.push(e.message));
+  await page.goto(`${s.url}${path}`);
+  return { page, errors };
+}
+
+export async function waitForBackend(page: Page, name: string): Promise<void> {
+  await page.getByTestId('backend-badge').filter({ hasText: name }).waitFor({ timeout: 90_000 });
+}
+
+/** Waits until the step counter reaches `n`. */
+export async function waitForStep(page: Page, n: number, timeout = 180_000): Promise<number> {
+  await page.waitForFunction(
+    (target) => {
+      const t = document.querySelector('[data-testid="step-counter"]')?.textContent ?? '';
+      return Number(t.replace(/\D/g, '')) >= target;
+    },
+    n,
+    { timeout, polling: 250 },
+  );
+  return numberIn(page, 'step-counter');
+}
+
+/** data-value of every conflict-matrix cell. */
+export async function conflictValues(page: Page): Promise<number[]> {
+  return page
+    .locator('[data-testid^="conflict-cell-"]')
+    .evaluateAll((els) => els.map((e) => Number(e.getAttribute('data-value'))));
+}
+
+/** Sampling weights shown on the task cards. */
+export async function cardWeights(page: Page, k: number): Promise<number[]> {
+  const out: number[] = [];
+  for (let i = 0; i < k; i++) out.push(await numberIn(page, `task-weight-${i}`));
+  return out;
+}
+
+export async function screenshot(page: Page, name: string): Promise<void> {
+  mkdirSync('test-results', { recursive: true });
+  await page.screenshot({ path: `test-results/${name}.png`, fullPage: true });
+}

@@ -1,0 +1,153 @@
+/**
+ * The real page in real Chromium with the WebGPU backend (SwiftShader), driven like a user.
+ * A tiny model comes in through the URL hash. Screenshots go to test-results/.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { longTasks, numberIn, recordLongTasks } from '../../src/cli/browser';
+import {
+  cardWeights,
+  conflictValues,
+  openPage,
+  openSession,
+  screenshot,
+  TINY,
+  waitForBackend,
+  waitForStep,
+  type Session,
+} from './page';
+
+let s: Session;
+beforeAll(async () => {
+  s = await openSession(4179);
+});
+afterAll(() => s?.close());
+
+const isOnSimplex = (w: number[]) => Math.abs(w.reduce((a, b) => a + b, 0) - 100) < 1.5;
+
+describe('PiKE Playground in Chromium', () => {
+  it('loads without console errors on the webgpu backend, and trains: counter, charts, matrix', async () => {
+    const { page, errors } = await openPage(s, `/#${TINY}`);
+    await waitForBackend(page, 'webgpu');
+    expect(await page.getByTestId('backend-badge').getAttribute('title')).toMatch(/swiftshader/i);
+    expect(await page.getByTestId('task-board').locator('[data-testid^="task-card-"]').count()).toBe(3);
+    await page.getByTestId('train-button').click();
+    await waitForStep(page, 21);
+    await screenshot(page, 'e2e-training');
+    // Weights (stacked areas) and losses (lines) have drawn paths with real geometry.
+    const areaPaths = await page.getByTestId('weights-chart').locator('path.recharts-area-area').evaluateAll((ps) => ps.map((p) => p.getAttribute('d') ?? ''));
+    expect(areaPaths.length).toBe(3);
+    expect(areaPaths.every((d) => d.length > 20)).toBe(true);
+    const lines = await page.getByTestId('loss-chart').locator('path.recharts-line-curve').evaluateAll((ps) => ps.map((p) => p.getAttribute('d') ?? ''));
+    expect(lines.filter((d) => d.length > 20).length).toBeGreaterThanOrEqual(3);
+    // K² cells with finite cosines in [−1, 1]; the diagonal is 1.
+    const cells = await conflictValues(page);
+    expect(cells).toHaveLength(9);
+    expect(cells.every((c) => Number.isFinite(c) && c >= -1 && c <= 1)).toBe(true);
+    expect(Number(await page.getByTestId('conflict-cell-1-1').getAttribute('data-value'))).toBeCloseTo(1, 5);
+    expect(await numberIn(page, 'throughput')).toBeGreaterThan(0);
+    expect(isOnSimplex(await cardWeights(page, 3))).toBe(true);
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  it('switching the mixer to pike while training moves the weights without stopping', async () => {
+    const { page, errors } = await openPage(s, `/#${TINY}`);
+    await waitForBackend(page, 'webgpu');
+    await page.getByTestId('train-button').click();
+    await waitForStep(page, 3);
+    await page.getByTestId('mixer-select').selectOption('pike');
+    const t0 = page.getByTestId('mixer-knob-T0');
+    await t0.fill('3');
+    await t0.press('Enter');
+    const switchedAt = await numberIn(page, 'step-counter');
+    expect(await cardWeights(page, 3)).toEqual([33.3, 33.3, 33.3]);
+    await waitForStep(page, switchedAt + 12);
+    const w = await cardWeights(page, 3);
+    expect(isOnSimplex(w)).toBe(true);
+    expect(Math.max(...w.map((x) => Math.abs(x - 33.3)))).toBeGreaterThan(1);
+    await expect.poll(() => page.getByTestId('train-button').textContent()).toMatch(/pause/i);
+    expect(new URL(page.url()).hash).toMatch(/mixer=pike/);
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  it('changes a task knob while training, adds a task and removes it (matrix 16 then 9 cells)', async () => {
+    const { page, errors } = await openPage(s, `/#${TINY}`);
+    await waitForBackend(page, 'webgpu');
+    await page.getByTestId('train-button').click();
+    await waitForStep(page, 3);
+    await page.getByTestId('task-enabled-1').uncheck();
+    let at = await numberIn(page, 'step-counter');
+    await waitForStep(page, at + 4);
+    expect((await cardWeights(page, 3))[1]).toBe(0);
+    await page.getByTestId('task-enabled-1').check();
+    await page.getByTestId('add-task-spec').fill('udhr:fr');
+    await page.getByTestId('add-task').click();
+    await page.getByTestId('task-card-3').waitFor();
+    at = await numberIn(page, 'step-counter');
+    await waitForStep(page, at + 9);
+    await expect.poll(async () => (await conflictValues(page)).length, { timeout: 60_000 }).toBe(16);
+    await screenshot(page, 'e2e-four-tasks');
+    await page.getByTestId('remove-task-3').click();
+    at = await numberIn(page, 'step-counter');
+    await waitForStep(page, at + 9);
+    await expect.poll(async () => (await conflictValues(page)).length, { timeout: 60_000 }).toBe(9);
+    expect(await page.getByTestId('task-board').locator('[data-testid^="task-card-"]').count()).toBe(3);
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  it('the URL opened in a fresh page reproduces the setup', async () => {
+    const a = await openPage(s, `/#${TINY}`);
+    await waitForBackend(a.page, 'webgpu');
+    await a.page.getByTestId('preset-select').selectOption('conflict');
+    await a.page.getByTestId('mixer-select').selectOption('balanced-pike');
+    await expect.poll(() => new URL(a.page.url()).hash).toMatch(/mixer=balanced-pike/);
+    const link = a.page.url();
+    const labels = await a.page.locator('[data-testid^="task-card-"]').allTextContents();
+    const b = await openPage(s, link.replace(s.url, ''));
+    await waitForBackend(b.page, 'webgpu');
+    expect(await b.page.getByTestId('mixer-select').inputValue()).toBe('balanced-pike');
+    expect(await b.page.locator('[data-testid^="task-card-"]').count()).toBe(labels.length);
+    expect(new URL(b.page.url()).hash).toBe(new URL(link).hash);
+    expect(a.errors.concat(b.errors)).toEqual([]);
+    await a.page.close();
+    await b.page.close();
+  });
+
+  it('a garbage hash shows the banner, falls back to defaults, and the app still trains', async () => {
+    const { page } = await openPage(s, '/#width=banana&tasks=%%%&zzz=1');
+    await expect.poll(() => page.getByTestId('error-banner').isVisible()).toBe(true);
+    expect(await page.getByTestId('error-banner').textContent()).toMatch(/width|hash|link/i);
+    await waitForBackend(page, 'webgpu');
+    await page.getByTestId('step-button').click();
+    await waitForStep(page, 1, 240_000);
+    await page.close();
+  });
+
+  it('?backend=cpu trains too, and says so', async () => {
+    const { page, errors } = await openPage(s, `/?backend=cpu#${TINY}`);
+    await waitForBackend(page, 'cpu');
+    await page.getByTestId('train-button').click();
+    await waitForStep(page, 4);
+    expect(await numberIn(page, 'throughput')).toBeGreaterThan(0);
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  it('30 s of training cause no main-thread long task over 50 ms', async () => {
+    const page = await s.browser.newPage({ viewport: { width: 1366, height: 768 } });
+    await recordLongTasks(page);
+    await page.goto(`${s.url}/#${TINY}`);
+    await waitForBackend(page, 'webgpu');
+    await page.getByTestId('train-button').click();
+    await waitForStep(page, 2);
+    const before = (await longTasks(page)).length;
+    await page.waitForTimeout(30_000);
+    const during = (await longTasks(page)).slice(before);
+    await screenshot(page, 'e2e-after-30s');
+    expect(await numberIn(page, 'step-counter')).toBeGreaterThan(5);
+    expect(during, `long tasks (ms): ${during.join(', ')}`).toEqual([]);
+    await page.close();
+  });
+});
