@@ -45,11 +45,7 @@ export function initParams(config: GptConfig, seed: number, vocabSize = VOCAB_SI
       name,
     );
   const fill = (shape: number[], v: number, name: string) =>
-    tf.variable(
-      tf.tidy(() => tf.fill(shape, v)),
-      true,
-      name,
-    );
+    ownedVariable(() => tf.fill(shape, v), true, name);
   // tfjs variable names must be unique in the engine: number each model instance.
   const uid = `gpt${++modelCounter}`;
   const projStd = 0.02 / Math.sqrt(2 * config.layers);
