@@ -5,7 +5,13 @@
  */
 import { parseArgs } from 'node:util';
 import { presetConfig } from '../engine/config/presets';
-import { launchChromium, longTasks, numberIn, recordLongTasks, startPreviewServer } from './browser';
+import {
+  launchChromium,
+  longTasks,
+  numberIn,
+  recordLongTasks,
+  startPreviewServer,
+} from './browser';
 
 const { values } = parseArgs({
   options: {
@@ -19,7 +25,9 @@ const tokensPerStep = cfg.batchSize! * cfg.model!.context!;
 
 const server = await startPreviewServer();
 const browser = await launchChromium();
-console.log(`multilingual preset in Chromium ${browser.version()}: batch ${cfg.batchSize} x ${cfg.model!.context} tokens; ${seconds} s per backend`);
+console.log(
+  `multilingual preset in Chromium ${browser.version()}: batch ${cfg.batchSize} x ${cfg.model!.context} tokens; ${seconds} s per backend`,
+);
 try {
   for (const backend of values.backends!.split(',')) {
     const page = await browser.newPage({ viewport: { width: 1366, height: 768 } });
@@ -30,7 +38,15 @@ try {
     const adapter = (await badge.getAttribute('title')) ?? '';
     await page.getByTestId('train-button').click();
     // Warm-up: shader compilation, first statistics step.
-    await page.waitForFunction(() => Number(document.querySelector('[data-testid="step-counter"]')?.textContent?.replace(/\D/g, '') ?? 0) >= 3, null, { timeout: 180_000 });
+    await page.waitForFunction(
+      () =>
+        Number(
+          document.querySelector('[data-testid="step-counter"]')?.textContent?.replace(/\D/g, '') ??
+            0,
+        ) >= 3,
+      null,
+      { timeout: 180_000 },
+    );
     const before = await longTasks(page);
     const s0 = await numberIn(page, 'step-counter');
     const t0 = Date.now();
@@ -40,8 +56,12 @@ try {
     const during = (await longTasks(page)).slice(before.length);
     await page.getByTestId('train-button').click();
     const tps = ((s1 - s0) * tokensPerStep) / elapsed;
-    console.log(`tokens/s ${backend}: ${tps.toFixed(0)} (${s1 - s0} steps in ${elapsed.toFixed(1)} s; ${adapter})`);
-    console.log(`long tasks ${backend}: ${during.length} over 50 ms in ${elapsed.toFixed(0)} s of training, longest ${during.length ? Math.max(...during).toFixed(0) : 0} ms`);
+    console.log(
+      `tokens/s ${backend}: ${tps.toFixed(0)} (${s1 - s0} steps in ${elapsed.toFixed(1)} s; ${adapter})`,
+    );
+    console.log(
+      `long tasks ${backend}: ${during.length} over 50 ms in ${elapsed.toFixed(0)} s of training, longest ${during.length ? Math.max(...during).toFixed(0) : 0} ms`,
+    );
     await page.close();
   }
 } finally {

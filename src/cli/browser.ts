@@ -25,15 +25,23 @@ export function chromiumArgs(): string[] {
 
 export async function launchChromium(): Promise<Browser> {
   if (!existsSync(CHROMIUM_PATH)) {
-    throw new Error(`Chromium not found at ${CHROMIUM_PATH}: apt-get install -y chromium (or set CHROMIUM_PATH)`);
+    throw new Error(
+      `Chromium not found at ${CHROMIUM_PATH}: apt-get install -y chromium (or set CHROMIUM_PATH)`,
+    );
   }
   return chromium.launch({ executablePath: CHROMIUM_PATH, headless: true, args: chromiumArgs() });
 }
 
 /** Serves the production build (dist/, from `vite build`) on localhost. */
-export async function startPreviewServer(port = 4173): Promise<{ url: string; close: () => Promise<void> }> {
-  if (!existsSync('dist/index.html')) throw new Error('dist/ is missing: run `npx vite build` first');
-  const server = await preview({ preview: { port, strictPort: true, host: '127.0.0.1' }, logLevel: 'error' });
+export async function startPreviewServer(
+  port = 4173,
+): Promise<{ url: string; close: () => Promise<void> }> {
+  if (!existsSync('dist/index.html'))
+    throw new Error('dist/ is missing: run `npx vite build` first');
+  const server = await preview({
+    preview: { port, strictPort: true, host: '127.0.0.1' },
+    logLevel: 'error',
+  });
   const url = server.resolvedUrls?.local[0] ?? `http://127.0.0.1:${port}/`;
   return { url: url.replace(/\/$/, ''), close: () => server.close() };
 }

@@ -1,24 +1,53 @@
-import { PRESET_NAMES } from '../engine/config/presets';
+import type { AppStore } from '../store/store';
+import { CompareChart } from './charts/CompareChart';
+import { ConflictMatrix } from './charts/ConflictMatrix';
+import { LossChart } from './charts/LossChart';
+import { StatsChart } from './charts/StatsChart';
+import { WeightsChart } from './charts/WeightsChart';
+import { ErrorBanner, Warnings } from './ErrorBanner';
+import { Header } from './Header';
+import { HowToRead } from './HowToRead';
+import { MixerPanel } from './MixerPanel';
+import { ModelPanel } from './ModelPanel';
+import { StoreContext, useActions } from './store-context';
+import { TaskBoard } from './TaskBoard';
+import { useKeyboard } from './useKeyboard';
 
-/**
- * The application shell. The interactive playground (worker, charts, task board) is built on
- * top of this in the browser issue; for now the page lists what the engine offers.
- */
-export function App() {
+function Layout({ store }: { store: AppStore }) {
+  useKeyboard(useActions());
   return (
-    <main style={{ fontFamily: 'system-ui, sans-serif', maxWidth: 720, margin: '2rem auto' }}>
-      <h1>PiKE Playground</h1>
-      <p>
-        Train small multi-task transformers in your browser and watch the PiKE data mixer adapt the
-        batch composition. The training engine is ready; the interactive page is in progress.
-        Meanwhile run experiments from the command line with <code>npm run experiment</code>.
-      </p>
-      <h2>Presets</h2>
-      <ul>
-        {PRESET_NAMES.map((name) => (
-          <li key={name}>{name}</li>
-        ))}
-      </ul>
-    </main>
+    <div className="app">
+      <Header store={store} />
+      <ErrorBanner />
+      <div className="layout">
+        <aside className="sidebar">
+          <TaskBoard />
+          <MixerPanel />
+          <ModelPanel />
+          <HowToRead />
+        </aside>
+        <main className="charts">
+          <Warnings />
+          <div className="chart-row top">
+            <WeightsChart />
+            <LossChart />
+            <ConflictMatrix />
+          </div>
+          <div className="chart-row bottom">
+            <StatsChart />
+            <CompareChart />
+          </div>
+        </main>
+      </div>
+    </div>
+  );
+}
+
+/** The playground page. The store (and its worker client) is made by main.tsx. */
+export function App({ store }: { store: AppStore }) {
+  return (
+    <StoreContext.Provider value={store}>
+      <Layout store={store} />
+    </StoreContext.Provider>
   );
 }

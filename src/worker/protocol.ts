@@ -4,7 +4,7 @@
  * so the UI and store may import this file; it imports engine *types* only.
  */
 import type { RunConfigInput, TaskSetup } from '../engine/config/run-config';
-import type { OptimizerConfig } from '../engine/optim';
+import type { OptimizerConfig } from '../engine/optim-config';
 import type { EvalResult, MetricsBatch } from '../engine/trainer-types';
 import type { GradStats, KnobSpec, MixerName, TaskKnobs, TaskKind } from '../engine/types';
 

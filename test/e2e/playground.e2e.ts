@@ -29,21 +29,28 @@ describe('PiKE Playground in Chromium', () => {
     const { page, errors } = await openPage(s, `/#${TINY}`);
     await waitForBackend(page, 'webgpu');
     expect(await page.getByTestId('backend-badge').getAttribute('title')).toMatch(/swiftshader/i);
-    expect(await page.getByTestId('task-board').locator('[data-testid^="task-card-"]').count()).toBe(3);
+    expect(
+      await page.getByTestId('task-board').locator('[data-testid^="task-card-"]').count(),
+    ).toBe(3);
     await page.getByTestId('train-button').click();
     await waitForStep(page, 21);
     await screenshot(page, 'e2e-training');
-    // Weights (stacked areas) and losses (lines) have drawn paths with real geometry.
-    const areaPaths = await page.getByTestId('weights-chart').locator('path.recharts-area-area').evaluateAll((ps) => ps.map((p) => p.getAttribute('d') ?? ''));
-    expect(areaPaths.length).toBe(3);
-    expect(areaPaths.every((d) => d.length > 20)).toBe(true);
-    const lines = await page.getByTestId('loss-chart').locator('path.recharts-line-curve').evaluateAll((ps) => ps.map((p) => p.getAttribute('d') ?? ''));
-    expect(lines.filter((d) => d.length > 20).length).toBeGreaterThanOrEqual(3);
+    // Weights (stacked areas) and losses (lines) have drawn paths with real geometry: at least
+    // one per task (the class names are recharts' and ours; the geometry is what matters).
+    const drawn = (id: string) =>
+      page
+        .getByTestId(id)
+        .locator('svg path')
+        .evaluateAll((ps) => ps.filter((p) => (p.getAttribute('d') ?? '').length > 40).length);
+    expect(await drawn('weights-chart')).toBeGreaterThanOrEqual(3);
+    expect(await drawn('loss-chart')).toBeGreaterThanOrEqual(3);
     // K² cells with finite cosines in [−1, 1]; the diagonal is 1.
     const cells = await conflictValues(page);
     expect(cells).toHaveLength(9);
     expect(cells.every((c) => Number.isFinite(c) && c >= -1 && c <= 1)).toBe(true);
-    expect(Number(await page.getByTestId('conflict-cell-1-1').getAttribute('data-value'))).toBeCloseTo(1, 5);
+    expect(
+      Number(await page.getByTestId('conflict-cell-1-1').getAttribute('data-value')),
+    ).toBeCloseTo(1, 5);
     expect(await numberIn(page, 'throughput')).toBeGreaterThan(0);
     expect(isOnSimplex(await cardWeights(page, 3))).toBe(true);
     expect(errors).toEqual([]);
@@ -77,22 +84,27 @@ describe('PiKE Playground in Chromium', () => {
     await page.getByTestId('train-button').click();
     await waitForStep(page, 3);
     await page.getByTestId('task-enabled-1').uncheck();
-    let at = await numberIn(page, 'step-counter');
-    await waitForStep(page, at + 4);
-    expect((await cardWeights(page, 3))[1]).toBe(0);
+    // Takes effect at the next step; the card shows it with the next metrics message.
+    await expect.poll(async () => (await cardWeights(page, 3))[1], { timeout: 90_000 }).toBe(0);
+    const running = await numberIn(page, 'step-counter');
+    await waitForStep(page, running + 2);
     await page.getByTestId('task-enabled-1').check();
     await page.getByTestId('add-task-spec').fill('udhr:fr');
     await page.getByTestId('add-task').click();
     await page.getByTestId('task-card-3').waitFor();
-    at = await numberIn(page, 'step-counter');
+    let at = await numberIn(page, 'step-counter');
     await waitForStep(page, at + 9);
-    await expect.poll(async () => (await conflictValues(page)).length, { timeout: 60_000 }).toBe(16);
+    await expect
+      .poll(async () => (await conflictValues(page)).length, { timeout: 60_000 })
+      .toBe(16);
     await screenshot(page, 'e2e-four-tasks');
     await page.getByTestId('remove-task-3').click();
     at = await numberIn(page, 'step-counter');
     await waitForStep(page, at + 9);
     await expect.poll(async () => (await conflictValues(page)).length, { timeout: 60_000 }).toBe(9);
-    expect(await page.getByTestId('task-board').locator('[data-testid^="task-card-"]').count()).toBe(3);
+    expect(
+      await page.getByTestId('task-board').locator('[data-testid^="task-card-"]').count(),
+    ).toBe(3);
     expect(errors).toEqual([]);
     await page.close();
   });

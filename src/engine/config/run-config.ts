@@ -6,7 +6,7 @@
 import { z } from 'zod';
 import { gptConfigSchema } from '../model/config';
 import { MIXER_NAMES } from '../mixers/registry';
-import { optimizerConfigSchema } from '../optim';
+import { optimizerConfigSchema } from '../optim-config';
 import { partialTaskKnobsSchema } from '../tasks/knobs';
 import { MAX_TASKS } from '../tokenizer';
 

@@ -1,0 +1,266 @@
+/**
+ * Config slice actions. Each validates the whole next setup first (a bad value shows a message
+ * and changes nothing), updates the store, and sends the matching command:
+ *   live (next step):     setMixer, mixer knobs/weights, task knobs, add/remove task, optimizer
+ *   reset (a new model):  preset, model shape, batch size, seed, schedule, an imported setup
+ */
+import { MAX_TASKS, parseTaskSpec } from '../engine/config/catalogue';
+import { presetConfig, type PresetName } from '../engine/config/presets';
+import type { RunConfig, TaskSetup } from '../engine/config/run-config';
+import { MIXERS } from '../engine/mixers/registry';
+import type { MixerName, TaskKnobs } from '../engine/types';
+import { carriedKnobs, debounce, resizeWeights, sendReset, validOrError } from './config-helpers';
+import type { Actions, StoreContext } from './state';
+import { localTaskInfo } from './validate';
+
+type ConfigActions = Pick<
+  Actions,
+  | 'setPreset'
+  | 'addTask'
+  | 'removeTask'
+  | 'updateTask'
+  | 'setMixer'
+  | 'setMixerKnob'
+  | 'setMixerWeights'
+  | 'setModel'
+  | 'setBatchSize'
+  | 'setSeed'
+  | 'setSchedule'
+  | 'setOptimizer'
+  | 'loadConfig'
+>;
+
+export function createConfigActions(ctx: StoreContext): ConfigActions {
+  const cfg = () => ctx.get().config;
+
+  const live = (next: RunConfig) => {
+    ctx.beforeLive ??= ctx.get().config;
+    ctx.set({ config: next });
+  };
+
+  const sendMixer = () =>
+    debounce(ctx, 'mixer', 120, () => {
+      const m = cfg().mixer;
+      // Static needs its weights; adaptive mixers continue from their current weights.
+      const weights = m.name === 'static' ? m.weights : undefined;
+      ctx.client?.send({
+        type: 'setMixer',
+        name: m.name as MixerName,
+        knobs: m.knobs,
+        ...(weights ? { weights } : {}),
+      });
+    });
+
+  const resetWith = (patch: Partial<RunConfig>, why: string): boolean => {
+    const v = validOrError(ctx, { ...cfg(), ...patch });
+    if (!v.ok) return false;
+    ctx.set({ config: v.config });
+    sendReset(ctx, v.config, why);
+    return true;
+  };
+
+  return {
+    setPreset(name: PresetName) {
+      const p = presetConfig(name);
+      const c = cfg();
+      const K = p.tasks.length;
+      const next = {
+        ...c,
+        tasks: p.tasks,
+        mixer: {
+          name: c.mixer.name,
+          knobs: carriedKnobs(c.mixer.name as MixerName, c.mixer.knobs, K),
+        },
+      };
+      const v = validOrError(ctx, next);
+      if (!v.ok) return;
+      ctx.set({
+        config: v.config,
+        preset: name,
+        tasks: v.config.tasks.map((t) => localTaskInfo(t.spec, t.knobs)),
+      });
+      sendReset(ctx, v.config, `preset "${name}" loaded`);
+    },
+
+    addTask(setup: TaskSetup) {
+      const c = cfg();
+      const spec = setup.spec.trim();
+      const fail = (message: string) => {
+        ctx.set({
+          error: { title: 'The task was not added', message, kind: 'config', recoverable: false },
+        });
+        return false;
+      };
+      if (c.tasks.length >= MAX_TASKS) return fail(`at most ${MAX_TASKS} tasks`);
+      if (/[,&=#\s]/.test(spec))
+        return fail(`"${spec}": a task spec has no spaces, commas, & or =`);
+      try {
+        parseTaskSpec(spec);
+      } catch (e) {
+        return fail((e as Error).message);
+      }
+      const next = {
+        ...c,
+        tasks: [...c.tasks, { spec, ...(setup.knobs ? { knobs: setup.knobs } : {}) }],
+        mixer: { ...c.mixer, weights: resizeWeights(c.mixer.weights, { add: true }) },
+      };
+      const v = validOrError(ctx, next);
+      if (!v.ok) return false;
+      ctx.pending.push({ kind: 'add' });
+      ctx.set({ config: v.config, tasks: [...ctx.get().tasks, localTaskInfo(spec, setup.knobs)] });
+      ctx.client?.send({
+        type: 'addTask',
+        setup: { spec, ...(setup.knobs ? { knobs: setup.knobs } : {}) },
+      });
+      return true;
+    },
+
+    removeTask(index: number) {
+      const c = cfg();
+      if (c.tasks.length <= 1 || index < 0 || index >= c.tasks.length) return;
+      const next = {
+        ...c,
+        tasks: c.tasks.filter((_, k) => k !== index),
+        mixer: { ...c.mixer, weights: resizeWeights(c.mixer.weights, { remove: index }) },
+      };
+      // floor ≤ 1/K still holds with fewer tasks; nothing else can become invalid.
+      const v = validOrError(ctx, next);
+      if (!v.ok) return;
+      ctx.pending.push({ kind: 'remove', index });
+      ctx.set({ config: v.config, tasks: ctx.get().tasks.filter((_, k) => k !== index) });
+      ctx.client?.send({ type: 'removeTask', index });
+    },
+
+    updateTask(index: number, patch: Partial<TaskKnobs>) {
+      const c = cfg();
+      const t = c.tasks[index];
+      if (!t) return false;
+      const knobs = {
+        ...t.knobs,
+        ...patch,
+        ...(patch.difficulty
+          ? { difficulty: { ...t.knobs?.difficulty, ...patch.difficulty } }
+          : {}),
+      };
+      const tasks = c.tasks.map((x, k) => (k === index ? { ...x, knobs } : x));
+      const v = validOrError(ctx, { ...c, tasks });
+      if (!v.ok) return false;
+      const info = ctx.get().tasks.map((x, k) =>
+        k === index
+          ? {
+              ...x,
+              knobs: {
+                ...x.knobs,
+                ...knobs,
+                difficulty: { ...x.knobs.difficulty, ...knobs.difficulty },
+              },
+            }
+          : x,
+      );
+      ctx.set({ config: v.config, tasks: info });
+      debounce(ctx, `task${index}`, 250, () => {
+        ctx.pending.push({ kind: 'update' });
+        ctx.client?.send({ type: 'updateTask', index, knobs: cfg().tasks[index]?.knobs ?? knobs });
+      });
+      return true;
+    },
+
+    setMixer(name: MixerName) {
+      const c = cfg();
+      const K = c.tasks.length;
+      const keepWeights = MIXERS[name].usesInitialWeights ? c.mixer.weights : undefined;
+      const v = validOrError(ctx, {
+        ...c,
+        mixer: {
+          name,
+          knobs: carriedKnobs(name, c.mixer.knobs, K),
+          ...(keepWeights ? { weights: keepWeights } : {}),
+        },
+      });
+      if (!v.ok) return;
+      live(v.config);
+      ctx.client?.send({
+        type: 'setMixer',
+        name,
+        knobs: v.config.mixer.knobs,
+        ...(keepWeights ? { weights: keepWeights } : {}),
+      });
+    },
+
+    setMixerKnob(name: string, value: number | boolean) {
+      const c = cfg();
+      const v = validOrError(ctx, {
+        ...c,
+        mixer: { ...c.mixer, knobs: { ...c.mixer.knobs, [name]: value } },
+      });
+      if (!v.ok) return false;
+      live(v.config);
+      sendMixer();
+      return true;
+    },
+
+    setMixerWeights(weights: number[] | undefined) {
+      const c = cfg();
+      const mixer = { name: c.mixer.name, knobs: c.mixer.knobs, ...(weights ? { weights } : {}) };
+      const v = validOrError(ctx, { ...c, mixer });
+      if (!v.ok) return false;
+      live(v.config);
+      debounce(ctx, 'weights', 200, () => {
+        const m = cfg().mixer;
+        const K = cfg().tasks.length;
+        // Explicit weights restart an adaptive mixer from them; cleared ones mean uniform.
+        const w = m.weights ?? Array(K).fill(1 / K);
+        ctx.client?.send({
+          type: 'setMixer',
+          name: m.name as MixerName,
+          knobs: m.knobs,
+          weights: w,
+        });
+      });
+      return true;
+    },
+
+    setModel: (patch) =>
+      resetWith(
+        { model: { ...cfg().model, ...patch } },
+        `${Object.keys(patch).join(', ')} changed`,
+      ),
+    setBatchSize: (n) => resetWith({ batchSize: n }, 'batch size changed'),
+    setSchedule: (patch) =>
+      resetWith(
+        { schedule: { ...cfg().schedule, ...patch } },
+        `${Object.keys(patch).join(', ')} changed`,
+      ),
+
+    setSeed(seed: number) {
+      const v = validOrError(ctx, { ...cfg(), seed });
+      if (!v.ok) return false;
+      ctx.set({ config: v.config, building: true, resetNote: 'seed changed' });
+      ctx.pending.push({ kind: 'reset' });
+      ctx.client?.send({ type: 'setSeed', seed });
+      return true;
+    },
+
+    setOptimizer(patch) {
+      const c = cfg();
+      const v = validOrError(ctx, { ...c, optimizer: { ...c.optimizer, ...patch } });
+      if (!v.ok) return false;
+      live(v.config);
+      debounce(ctx, 'optimizer', 150, () =>
+        ctx.client?.send({ type: 'setOptimizer', patch: cfg().optimizer }),
+      );
+      return true;
+    },
+
+    loadConfig(config: RunConfig, preset: PresetName) {
+      const v = validOrError(ctx, config);
+      if (!v.ok) return;
+      ctx.set({
+        config: v.config,
+        preset,
+        tasks: v.config.tasks.map((t) => localTaskInfo(t.spec, t.knobs)),
+      });
+      sendReset(ctx, v.config, 'a run file was loaded');
+    },
+  };
+}

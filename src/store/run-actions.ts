@@ -1,0 +1,297 @@
+/**
+ * Run slice: boot from the URL, train / pause / step / reset / restart, and the worker's events.
+ *
+ * Every command that rebuilds or changes the task set is answered by `ready` or by a config
+ * error, in order (the worker runs commands one at a time), so `ctx.pending` tells what each
+ * `ready` answers: a reset clears the history, a restart keeps it (marking the restart), a task
+ * change adds or removes that task's columns.
+ */
+import { presetConfig } from '../engine/config/presets';
+import { BACKEND_CHAIN, type BackendName, type WorkerEvent } from '../worker/protocol';
+import { sendReset } from './config-helpers';
+import {
+  addTaskColumn,
+  clearMetrics,
+  ingestEval,
+  ingestMetrics,
+  ingestStats,
+  markRestart,
+  removeTaskColumn,
+} from './metrics';
+import type { Actions, AppState, PageError, StoreContext } from './state';
+import { FLUSH_MS } from './state';
+import { decodeHash } from './url-hash';
+import { localTaskInfo, validateConfig } from './validate';
+
+type RunActions = Pick<
+  Actions,
+  | 'boot'
+  | 'train'
+  | 'pause'
+  | 'toggleTrain'
+  | 'stepOnce'
+  | 'reset'
+  | 'restart'
+  | 'showError'
+  | 'dismissError'
+  | 'dismissWarnings'
+  | 'receive'
+  | 'flushMetrics'
+>;
+
+/** The backend to retry on after a failure of `current`: wasm for GPU backends, then cpu. */
+export function fallbackBackend(current: BackendName | undefined): BackendName | undefined {
+  if (current === 'wasm') return 'cpu';
+  if (current === 'cpu') return undefined;
+  return 'wasm';
+}
+
+/** Reads ?backend=NAME; an invalid name is reported and ignored. */
+export function parseBackendParam(search: string): { backend?: BackendName; error?: string } {
+  const raw = new URLSearchParams(search).get('backend');
+  if (raw === null || raw === '') return {};
+  if ((BACKEND_CHAIN as readonly string[]).includes(raw)) return { backend: raw as BackendName };
+  return {
+    error: `?backend=${raw} is not a backend (use ${BACKEND_CHAIN.join(', ')}); choosing one automatically.`,
+  };
+}
+
+const TPS_SMOOTHING = 0.7;
+const MAX_WARNINGS = 5;
+
+export function createRunActions(ctx: StoreContext): RunActions {
+  const { get, set } = ctx;
+  let flushScheduled = false;
+  let pendingStep: number | null = null;
+  let pendingTps: number | null = null;
+  let warningId = 0;
+
+  const flushMetrics = () => {
+    flushScheduled = false;
+    const patch: Partial<AppState> = { metricsVersion: get().metricsVersion + 1 };
+    if (pendingStep !== null) patch.step = pendingStep;
+    if (pendingTps !== null) patch.tokensPerSec = pendingTps;
+    pendingStep = pendingTps = null;
+    set(patch);
+  };
+  const scheduleFlush = () => {
+    if (flushScheduled) return;
+    flushScheduled = true;
+    ctx.setTimer(flushMetrics, FLUSH_MS);
+  };
+
+  const failed = (e: PageError) => set({ error: e });
+
+  /** A config error: the worker kept its previous setup, so the page goes back to it. */
+  const configError = (message: string) => {
+    const op = ctx.pending.shift();
+    const revertTo = op ? ctx.confirmed : (ctx.beforeLive ?? ctx.confirmed);
+    ctx.beforeLive = null;
+    if (!revertTo && !ctx.triedDefault) {
+      // The very first build failed (e.g. an unknown language in a link): load the default.
+      ctx.triedDefault = true;
+      const v = validateConfig(presetConfig('multilingual'));
+      if (v.ok) {
+        set({
+          config: v.config,
+          preset: 'multilingual',
+          tasks: v.config.tasks.map((t) => localTaskInfo(t.spec, t.knobs)),
+        });
+        sendReset(ctx, v.config, null);
+      }
+      failed({
+        title: 'This setup could not be built; loaded the default preset',
+        message,
+        kind: 'config',
+        recoverable: false,
+      });
+      return;
+    }
+    if (revertTo) {
+      set({ config: revertTo, tasks: revertTo.tasks.map((t) => localTaskInfo(t.spec, t.knobs)) });
+    }
+    set({ building: ctx.pending.length > 0 });
+    failed({ title: 'That change was not applied', message, kind: 'config', recoverable: false });
+  };
+
+  const onReady = (e: Extract<WorkerEvent, { type: 'ready' }>) => {
+    const op = ctx.pending.shift();
+    const m = get().metrics;
+    if (op?.kind === 'reset') clearMetrics(m, e.tasks.length);
+    else if (op?.kind === 'restart') markRestart(m);
+    else if (op?.kind === 'add') addTaskColumn(m);
+    else if (op?.kind === 'remove') removeTaskColumn(m, op.index);
+    if (m.numTasks !== e.tasks.length) clearMetrics(m, e.tasks.length); // out of step: start over
+    const patch: Partial<AppState> = {
+      backend: e.backend,
+      numParams: e.numParams,
+      step: e.step,
+      building: ctx.pending.some((p) => p.kind === 'reset' || p.kind === 'restart'),
+      metricsVersion: get().metricsVersion + 1,
+    };
+    if (ctx.pending.length === 0) {
+      // The worker's view is authoritative once nothing else is on its way.
+      const c = get().config;
+      const config = { ...c, tasks: e.tasks.map((t) => ({ spec: t.id, knobs: t.knobs })) };
+      const v = validateConfig(config);
+      if (v.ok) {
+        patch.config = v.config;
+        ctx.confirmed = v.config;
+      }
+      patch.tasks = e.tasks;
+      ctx.beforeLive = null;
+    }
+    if (op?.kind === 'reset' || op?.kind === 'restart') {
+      patch.status = 'idle';
+      patch.tokensPerSec = 0;
+      pendingTps = null;
+    }
+    pendingStep = null; // the ready's step is the current one
+    set(patch);
+  };
+
+  const receive = (e: WorkerEvent) => {
+    const m = get().metrics;
+    switch (e.type) {
+      case 'ready':
+        return onReady(e);
+      case 'metrics':
+        if (ingestMetrics(m, e.batch)) {
+          const n = e.batch.steps.length;
+          if (n) pendingStep = e.batch.steps[n - 1];
+          const tps = e.batch.tokensPerSec;
+          if (Number.isFinite(tps) && tps > 0) {
+            const prev = pendingTps ?? get().tokensPerSec;
+            pendingTps = prev > 0 ? TPS_SMOOTHING * prev + (1 - TPS_SMOOTHING) * tps : tps;
+          }
+          scheduleFlush();
+        }
+        return;
+      case 'eval':
+        if (ingestEval(m, e.result)) scheduleFlush();
+        return;
+      case 'stats':
+        if (ingestStats(m, e.stats)) scheduleFlush();
+        return;
+      case 'warning': {
+        const text = e.message.replace(/^step \d+: /, '');
+        const w = get().warnings;
+        const last = w[w.length - 1];
+        if (last && last.message === text) {
+          set({ warnings: [...w.slice(0, -1), { ...last, count: last.count + 1 }] });
+        } else {
+          set({
+            warnings: [...w, { id: ++warningId, message: text, count: 1 }].slice(-MAX_WARNINGS),
+          });
+        }
+        return;
+      }
+      case 'status':
+        if (get().status === 'error') {
+          set({ step: e.step });
+          return;
+        }
+        set({ status: e.running ? 'running' : e.step > 0 ? 'paused' : 'idle', step: e.step });
+        return;
+      case 'error':
+        if (e.kind === 'config') return configError(e.message);
+        ctx.pending = [];
+        set({ status: 'error', building: false });
+        failed({
+          title:
+            e.kind === 'diverged'
+              ? 'Training diverged'
+              : e.kind === 'device-lost'
+                ? 'The GPU device was lost'
+                : 'The training worker stopped',
+          message: e.message,
+          kind: e.kind,
+          recoverable: e.recoverable,
+        });
+        return;
+    }
+  };
+
+  const restart = (onFallback: boolean, clear: boolean) => {
+    const s = get();
+    const current = s.backend?.name ?? s.requestedBackend;
+    const backend = onFallback ? fallbackBackend(current) : current;
+    ctx.pending = [{ kind: clear ? 'reset' : 'restart' }];
+    ctx.beforeLive = null;
+    set({ error: null, status: 'idle', building: true, backend: null, resetNote: null });
+    ctx.client?.restart();
+    ctx.client?.configure(s.config, backend);
+  };
+
+  return {
+    boot({ hash, search }) {
+      const problems: string[] = [];
+      const decoded = decodeHash(hash);
+      if (decoded.ok) {
+        set({ config: decoded.config, preset: decoded.preset });
+      } else {
+        problems.push(
+          `The link's setup is invalid (${decoded.message}); loaded the default preset.`,
+        );
+      }
+      const b = parseBackendParam(search);
+      if (b.error) problems.push(b.error);
+      const c = get().config;
+      set({
+        requestedBackend: b.backend,
+        tasks: c.tasks.map((t) => localTaskInfo(t.spec, t.knobs)),
+      });
+      if (problems.length) {
+        failed({
+          title: 'Problem with the link',
+          message: problems.join(' '),
+          kind: 'link',
+          recoverable: false,
+        });
+      }
+      if (!ctx.client && ctx.deps.createClient)
+        ctx.client = ctx.deps.createClient((e) => get().actions.receive(e));
+      sendReset(ctx, c, null);
+    },
+    train() {
+      const s = get();
+      if (s.status === 'running' || s.status === 'error') return;
+      set({ status: 'running', resetNote: null });
+      ctx.client?.start();
+    },
+    pause() {
+      if (get().status !== 'running') return;
+      set({ status: 'paused' });
+      ctx.client?.pause();
+    },
+    toggleTrain() {
+      const a = get().actions;
+      if (get().status === 'running') a.pause();
+      else a.train();
+    },
+    stepOnce() {
+      const s = get();
+      if (s.status === 'running' || s.status === 'error') return;
+      ctx.client?.step(1);
+    },
+    reset() {
+      const s = get();
+      // A crashed worker or a lost device cannot rebuild in place: start a fresh worker.
+      if (s.status === 'error' && s.error?.kind !== 'diverged') return restart(false, true);
+      set({ error: s.error?.kind === 'diverged' ? null : s.error, status: 'idle' });
+      sendReset(ctx, s.config, null);
+    },
+    restart: (onFallback) => restart(onFallback, false),
+    showError: failed,
+    dismissError() {
+      const s = get();
+      // A crashed worker stays unusable until Reset or Restart; a diverged model can be reset.
+      const dead = s.error?.kind === 'crash' || s.error?.kind === 'device-lost';
+      const back = s.status === 'error' && !dead;
+      set({ error: null, ...(back ? { status: s.step > 0 ? 'paused' : 'idle' } : {}) });
+    },
+    dismissWarnings: () => set({ warnings: [] }),
+    receive,
+    flushMetrics,
+  };
+}

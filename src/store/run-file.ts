@@ -1,0 +1,162 @@
+/**
+ * Export and import of runs. CSV: one row per step that has any value, columns per quantity and
+ * task. JSON: the setup (a RunConfig) plus the curves; importing validates the file with zod and
+ * the config with the same checks as the URL, and never half-applies a bad file.
+ */
+import { z } from 'zod';
+import { PRESET_NAMES, type PresetName } from '../engine/config/presets';
+import { formatZodError, type RunConfig } from '../engine/config/run-config';
+import { rowMeans, type MetricsBuffers } from './metrics';
+import type { SeriesTable } from './series';
+import { validateConfig } from './validate';
+
+export const RUN_FILE_FORMAT = 'pike-playground-run';
+
+/** A table as plain JSON: x and one column per task; NaN is written as null. */
+const tableSchema = z.object({
+  x: z.array(z.number()),
+  cols: z.array(z.array(z.number().nullable())),
+});
+type TableJson = z.infer<typeof tableSchema>;
+
+export const runFileSchema = z.object({
+  format: z.literal(RUN_FILE_FORMAT, { error: `not a ${RUN_FILE_FORMAT} file` }),
+  version: z.literal(1),
+  exportedAt: z.string().optional(),
+  preset: z.enum(PRESET_NAMES as [PresetName, ...PresetName[]]).optional(),
+  config: z.unknown(),
+  taskLabels: z.array(z.string()),
+  step: z.number().int().min(0),
+  curves: z.object({
+    trainLoss: tableSchema,
+    weights: tableSchema,
+    valLoss: tableSchema,
+    accuracy: tableSchema,
+    gradNormSq: tableSchema,
+    variance: tableSchema,
+  }),
+});
+export type RunFile = z.infer<typeof runFileSchema>;
+
+function tableJson(t: SeriesTable): TableJson {
+  const s = t.snapshot();
+  return { x: s.x, cols: s.cols.map((c) => c.map((v) => (Number.isFinite(v) ? v : null))) };
+}
+
+export function buildRunFile(
+  config: RunConfig,
+  preset: PresetName,
+  taskLabels: string[],
+  step: number,
+  m: MetricsBuffers,
+): RunFile {
+  return {
+    format: RUN_FILE_FORMAT,
+    version: 1,
+    exportedAt: new Date().toISOString(),
+    preset,
+    config,
+    taskLabels,
+    step,
+    curves: {
+      trainLoss: tableJson(m.train),
+      weights: tableJson(m.weights),
+      valLoss: tableJson(m.val),
+      accuracy: tableJson(m.accuracy),
+      gradNormSq: tableJson(m.gradNormSq),
+      variance: tableJson(m.variance),
+    },
+  };
+}
+
+export type ParsedRunFile =
+  | { ok: true; file: RunFile; config: RunConfig; avgVal: { x: number[]; y: number[] } }
+  | { ok: false; message: string };
+
+/** Parses the text of an imported file. Every problem comes back as one readable message. */
+export function parseRunFile(text: string): ParsedRunFile {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch (e) {
+    return { ok: false, message: `the file is not JSON (${(e as Error).message})` };
+  }
+  const r = runFileSchema.safeParse(raw);
+  if (!r.success) {
+    const problems = formatZodError(r.error).split('; ');
+    const more = problems.length > 3 ? `; and ${problems.length - 3} more` : '';
+    return { ok: false, message: `${problems.slice(0, 3).join('; ')}${more}` };
+  }
+  const v = validateConfig(r.data.config);
+  if (!v.ok) return { ok: false, message: `config: ${v.message}` };
+  const K = v.config.tasks.length;
+  for (const [name, t] of Object.entries(r.data.curves)) {
+    if (t.cols.length !== K) {
+      return { ok: false, message: `curves.${name}: ${t.cols.length} columns for ${K} tasks` };
+    }
+    if (t.cols.some((c) => c.length !== t.x.length)) {
+      return { ok: false, message: `curves.${name}: a column's length differs from x's` };
+    }
+  }
+  const val = r.data.curves.valLoss;
+  const avgVal = {
+    x: val.x,
+    y: val.x.map((_, i) => {
+      const vs = val.cols.map((c) => c[i]).filter((x): x is number => x !== null);
+      return vs.length ? vs.reduce((a, b) => a + b, 0) / vs.length : NaN;
+    }),
+  };
+  return { ok: true, file: r.data, config: v.config, avgVal };
+}
+
+/** The average validation loss over tasks at each evaluation of the live run. */
+export const avgValCurve = (m: MetricsBuffers) => rowMeans(m.val);
+
+function csvField(s: string): string {
+  return /[",\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+}
+
+/**
+ * CSV of the run: `step`, then per task train loss (raw and smoothed), sampling weight, validation
+ * loss, accuracy, ‖∇L_k‖² and σ_k². Rows are the union of the steps of all tables; a blank cell
+ * means "not measured at that step". Long runs are stored folded (see series.ts), so the rows of
+ * a long run are the kept ones, not every step.
+ */
+export function metricsCsv(m: MetricsBuffers, taskLabels: string[]): string {
+  const tables: [string, SeriesTable][] = [
+    ['train_loss', m.train],
+    ['train_loss_smoothed', m.trainSmooth],
+    ['weight', m.weights],
+    ['val_loss', m.val],
+    ['accuracy', m.accuracy],
+    ['grad_norm_sq', m.gradNormSq],
+    ['grad_variance', m.variance],
+  ];
+  const header = ['step'];
+  const lookups: Map<number, number>[] = [];
+  const colsOf: (readonly number[])[] = [];
+  const steps = new Set<number>();
+  for (const [name, t] of tables) {
+    const index = new Map<number, number>();
+    t.x.forEach((x, i) => {
+      index.set(x, i);
+      steps.add(x);
+    });
+    for (let k = 0; k < t.width; k++) {
+      header.push(csvField(`${name}:${taskLabels[k] ?? `task ${k}`}`));
+      lookups.push(index);
+      colsOf.push(t.col(k));
+    }
+  }
+  const lines = [header.join(',')];
+  for (const step of [...steps].sort((a, b) => a - b)) {
+    const row = [String(step)];
+    for (let c = 0; c < colsOf.length; c++) {
+      const i = lookups[c].get(step);
+      const v = i === undefined ? NaN : colsOf[c][i];
+      row.push(Number.isFinite(v) ? String(v) : '');
+    }
+    lines.push(row.join(','));
+  }
+  return lines.join('\n') + '\n';
+}

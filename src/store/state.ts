@@ -1,0 +1,163 @@
+/**
+ * The app store's state and action types, and the context the action modules share. Three
+ * slices: config (the setup and the tasks as the worker built them), run control (status,
+ * backend, step, errors) and metrics (bounded history, saved runs). Actions live in one stable
+ * `actions` object so components can take it without re-rendering.
+ */
+import type { PresetName } from '../engine/config/presets';
+import type { RunConfig, RunConfigInput, TaskSetup } from '../engine/config/run-config';
+import type { MixerName, TaskKnobs } from '../engine/types';
+import type {
+  BackendInfo,
+  BackendName,
+  Command,
+  ErrorKind,
+  TaskInfo,
+  WorkerEvent,
+} from '../worker/protocol';
+import type { MetricsBuffers } from './metrics';
+
+/** What the store needs of TrainingClient (tests pass a fake). */
+export interface ClientLike {
+  send(cmd: Command): void;
+  configure(config: RunConfigInput, backend?: BackendName): void;
+  start(): void;
+  pause(): void;
+  step(n?: number): void;
+  reset(): void;
+  restart(): void;
+  terminate(): void;
+}
+
+export interface StoreDeps {
+  /** Creates the worker client (lazily, on boot). Absent: commands go nowhere (tests of state). */
+  createClient?: (onEvent: (e: WorkerEvent) => void) => ClientLike;
+  /** Deferred calls (metrics flush, debounced live edits). Default: setTimeout. */
+  setTimer?: (fn: () => void, ms: number) => void;
+}
+
+export type RunStatus = 'idle' | 'running' | 'paused' | 'error';
+
+export interface PageError {
+  /** One line: what happened. */
+  title: string;
+  message: string;
+  kind: ErrorKind | 'link' | 'import';
+  /** Offer Restart / Restart on a fallback backend. */
+  recoverable: boolean;
+}
+
+export interface Notice {
+  id: number;
+  message: string;
+  /** How many times it came in a row. */
+  count: number;
+}
+
+export interface SavedRun {
+  id: number;
+  label: string;
+  mixer: MixerName;
+  seed: number;
+  /** Average validation loss over tasks at each evaluation. */
+  x: number[];
+  y: number[];
+}
+
+export const MAX_SAVED_RUNS = 8;
+/** Longest interval between chart updates while data arrives. */
+export const FLUSH_MS = 400;
+
+export interface Actions {
+  /** Reads the setup from the URL, starts the worker and sends `configure`. */
+  boot(location: { hash: string; search: string }): void;
+  setPreset(name: PresetName): void;
+  addTask(setup: TaskSetup): boolean;
+  removeTask(index: number): void;
+  updateTask(index: number, patch: Partial<TaskKnobs>): boolean;
+  setMixer(name: MixerName): void;
+  setMixerKnob(name: string, value: number | boolean): boolean;
+  /** Static weights / initial weights (one per task); undefined = uniform. */
+  setMixerWeights(weights: number[] | undefined): boolean;
+  setModel(patch: Partial<RunConfig['model']>): boolean;
+  setBatchSize(n: number): boolean;
+  setSeed(seed: number): boolean;
+  setSchedule(patch: Partial<RunConfig['schedule']>): boolean;
+  setOptimizer(patch: Partial<RunConfig['optimizer']>): boolean;
+  /** Replaces the whole setup (an imported file): a reset. */
+  loadConfig(config: RunConfig, preset: PresetName): void;
+  train(): void;
+  pause(): void;
+  toggleTrain(): void;
+  stepOnce(): void;
+  reset(): void;
+  /** A fresh worker with the current setup, on the same backend or the fallback one. */
+  restart(onFallback: boolean): void;
+  showError(error: PageError): void;
+  dismissError(): void;
+  dismissWarnings(): void;
+  saveRun(): void;
+  removeSavedRun(id: number): void;
+  clearSavedRuns(): void;
+  /** Validates an imported run file; a good one loads its setup and adds its curve. */
+  importRunFile(text: string): boolean;
+  /** Handles one worker event (the client's onEvent). */
+  receive(event: WorkerEvent): void;
+  /** Publishes buffered metrics to subscribers now. */
+  flushMetrics(): void;
+}
+
+export interface AppState {
+  config: RunConfig;
+  preset: PresetName;
+  /** One per config task: labels and knobs from the worker's last `ready` (or the catalogue). */
+  tasks: TaskInfo[];
+  status: RunStatus;
+  /** Set while the worker builds a model (boot, reset, restart). */
+  building: boolean;
+  backend: BackendInfo | null;
+  /** ?backend=NAME from the URL, if valid. */
+  requestedBackend: BackendName | undefined;
+  numParams: number | null;
+  /** The worker's step (of the current model). */
+  step: number;
+  /** Smoothed training throughput. */
+  tokensPerSec: number;
+  error: PageError | null;
+  warnings: Notice[];
+  /** Why training was last reset by a settings change, e.g. "width changed". */
+  resetNote: string | null;
+  /** Mutable history; `metricsVersion` changes when it changed. */
+  metrics: MetricsBuffers;
+  metricsVersion: number;
+  savedRuns: SavedRun[];
+  actions: Actions;
+}
+
+/** A command that the worker answers with `ready` (or a config error), in send order. */
+export type PendingOp =
+  | { kind: 'reset' }
+  | { kind: 'restart' }
+  | { kind: 'add' }
+  | { kind: 'remove'; index: number }
+  | { kind: 'update' };
+
+type SetState = (partial: Partial<AppState> | ((s: AppState) => Partial<AppState>)) => void;
+
+/** What the action modules share: the store, the client, and the bookkeeping of pending replies. */
+export interface StoreContext {
+  get: () => AppState;
+  set: SetState;
+  deps: StoreDeps;
+  client: ClientLike | null;
+  pending: PendingOp[];
+  /** The setup the worker last confirmed (reverted to on a config error). */
+  confirmed: RunConfig | null;
+  /** Config before the last live edit the worker has not confirmed. */
+  beforeLive: RunConfig | null;
+  /** Whether the fallback to the default preset after a failed first build was tried. */
+  triedDefault: boolean;
+  /** Debounced sends by key: the latest function and whether its timer is pending. */
+  debounced: Map<string, { fn: () => void; scheduled: boolean }>;
+  setTimer: (fn: () => void, ms: number) => void;
+}

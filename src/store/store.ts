@@ -1,0 +1,66 @@
+/**
+ * The app store (zustand, vanilla so it runs in Node tests): the config, run and metrics slices
+ * and the one TrainingClient they talk to. The client is injected (`deps.createClient`) and made
+ * on `boot`, so unit tests pass a fake and nothing here touches Worker or the DOM.
+ *
+ *   const store = createAppStore({ createClient: (onEvent) => new TrainingClient({ onEvent }) });
+ *   store.getState().actions.boot(window.location);
+ */
+import { createStore, type StoreApi } from 'zustand/vanilla';
+import { presetConfig } from '../engine/config/presets';
+import { createConfigActions } from './config-actions';
+import { createMetrics } from './metrics';
+import { createMetricsActions } from './metrics-actions';
+import { createRunActions } from './run-actions';
+import type { AppState, StoreContext, StoreDeps } from './state';
+import { localTaskInfo, validateConfig } from './validate';
+
+export type AppStore = StoreApi<AppState>;
+
+/** The default setup: the multilingual preset, validated (every default filled in). */
+export function defaultConfig() {
+  const v = validateConfig(presetConfig('multilingual'));
+  if (!v.ok) throw new Error(`the default preset is invalid: ${v.message}`);
+  return v.config;
+}
+
+export function createAppStore(deps: StoreDeps = {}): AppStore {
+  return createStore<AppState>()((set, get) => {
+    const ctx: StoreContext = {
+      get,
+      set,
+      deps,
+      client: null,
+      pending: [],
+      confirmed: null,
+      beforeLive: null,
+      triedDefault: false,
+      debounced: new Map(),
+      setTimer: deps.setTimer ?? ((fn, ms) => void setTimeout(fn, ms)),
+    };
+    const config = defaultConfig();
+    return {
+      config,
+      preset: 'multilingual',
+      tasks: config.tasks.map((t) => localTaskInfo(t.spec, t.knobs)),
+      status: 'idle',
+      building: false,
+      backend: null,
+      requestedBackend: undefined,
+      numParams: null,
+      step: 0,
+      tokensPerSec: 0,
+      error: null,
+      warnings: [],
+      resetNote: null,
+      metrics: createMetrics(config.tasks.length),
+      metricsVersion: 0,
+      savedRuns: [],
+      actions: {
+        ...createConfigActions(ctx),
+        ...createRunActions(ctx),
+        ...createMetricsActions(ctx),
+      },
+    };
+  });
+}

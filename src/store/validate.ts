@@ -1,0 +1,108 @@
+/**
+ * Validation of a whole setup before anything is sent to the worker, so a bad value gets a clear
+ * message on the page and changes nothing: the RunConfig schema, the mixer's knobs (strict, with
+ * floor ≤ 1/K), the mixer's weights (one per task), and every task's spec and knobs.
+ */
+import {
+  defaultKnobs,
+  difficultySpecsFor,
+  parseTaskSpec,
+  resolveKnobs,
+} from '../engine/config/catalogue';
+import { parseRunConfig, type RunConfig, type RunConfigInput } from '../engine/config/run-config';
+import { parseKnobs } from '../engine/mixers/registry';
+import type { TaskKnobs } from '../engine/types';
+import type { TaskInfo } from '../worker/protocol';
+
+export type Validated = { ok: true; config: RunConfig } | { ok: false; message: string };
+
+const message = (e: unknown) => (e instanceof Error ? e.message : String(e));
+
+/** The full knobs of a task (defaults merged with `patch`); throws with the task and knob named. */
+export function taskKnobsOf(spec: string, patch?: Partial<TaskKnobs>): TaskKnobs {
+  const defaults = defaultKnobs(spec);
+  return resolveKnobs(spec.trim(), difficultySpecsFor(spec), defaults.poolSize, patch);
+}
+
+/**
+ * Validates `input` completely. On success the config has every default filled in, the mixer's
+ * knobs included (so the UI can show their values).
+ */
+export function validateConfig(input: unknown): Validated {
+  let config: RunConfig;
+  try {
+    config = parseRunConfig(input);
+  } catch (e) {
+    return { ok: false, message: message(e) };
+  }
+  const K = config.tasks.length;
+  for (let k = 0; k < K; k++) {
+    const t = config.tasks[k];
+    try {
+      taskKnobsOf(t.spec, t.knobs);
+    } catch (e) {
+      return { ok: false, message: `task ${k + 1} (${t.spec}): ${message(e)}` };
+    }
+  }
+  let knobs: Record<string, number | boolean>;
+  try {
+    knobs = parseKnobs(config.mixer.name, config.mixer.knobs, K);
+  } catch (e) {
+    return { ok: false, message: message(e) };
+  }
+  const w = config.mixer.weights;
+  if (w) {
+    if (w.length !== K) {
+      return {
+        ok: false,
+        message: `mixer weights: ${w.length} weights for ${K} tasks (give one per task)`,
+      };
+    }
+    if (!w.some((x) => x > 0)) {
+      return { ok: false, message: 'mixer weights: at least one weight must be above 0' };
+    }
+  }
+  return { ok: true, config: { ...config, mixer: { ...config.mixer, knobs } } };
+}
+
+/** The parsed config as the worker's input type (they agree; this only names the conversion). */
+export const asInput = (c: RunConfig): RunConfigInput => c;
+
+/**
+ * What the page knows about a task before the worker has built it: the spec as its label, its
+ * knobs and difficulty knobs from the catalogue. The worker's `ready` replaces it.
+ */
+export function localTaskInfo(spec: string, knobs?: Partial<TaskKnobs>): TaskInfo {
+  const p = parseTaskSpec(spec);
+  let full: TaskKnobs;
+  try {
+    full = taskKnobsOf(spec, knobs);
+  } catch {
+    full = defaultKnobs(spec);
+  }
+  return {
+    id: spec.trim(),
+    label: spec.trim(),
+    kind: p.kind,
+    knobs: full,
+    difficultySpecs: difficultySpecsFor(spec),
+    metric: p.kind === 'algorithmic' || p.kind === 'anti' ? 'accuracy' : 'none',
+  };
+}
+
+/** The knobs of `full` that differ from the spec's defaults (what a URL needs to carry). */
+export function knobsDiff(spec: string, full: Partial<TaskKnobs> | undefined): Partial<TaskKnobs> {
+  if (!full) return {};
+  const d = defaultKnobs(spec);
+  const out: Partial<TaskKnobs> = {};
+  if (full.poolSize !== undefined && full.poolSize !== d.poolSize) out.poolSize = full.poolSize;
+  if (full.labelNoise !== undefined && full.labelNoise !== d.labelNoise)
+    out.labelNoise = full.labelNoise;
+  if (full.enabled !== undefined && full.enabled !== d.enabled) out.enabled = full.enabled;
+  const diff: Record<string, number> = {};
+  for (const [name, v] of Object.entries(full.difficulty ?? {})) {
+    if (d.difficulty[name] !== v) diff[name] = v;
+  }
+  if (Object.keys(diff).length) out.difficulty = diff;
+  return out;
+}

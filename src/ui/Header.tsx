@@ -1,0 +1,182 @@
+import { useRef } from 'react';
+import { PRESET_DESCRIPTIONS, PRESET_NAMES, type PresetName } from '../engine/config/presets';
+import { buildRunFile, metricsCsv } from '../store/run-file';
+import { useActions, useApp } from './store-context';
+import { download, stamp } from './download';
+import type { AppStore } from '../store/store';
+
+function BackendBadge() {
+  const backend = useApp((s) => s.backend);
+  const building = useApp((s) => s.building);
+  const status = useApp((s) => s.status);
+  const title = backend
+    ? [
+        backend.adapter && `adapter: ${backend.adapter}`,
+        backend.fallbackReason && `fallback: ${backend.fallbackReason}`,
+      ]
+        .filter(Boolean)
+        .join('\n') || `tfjs backend: ${backend.name}`
+    : 'starting the training worker…';
+  const cls = !backend ? 'pending' : backend.fallbackReason ? 'fallback' : 'ok';
+  return (
+    <span className={`badge backend ${cls}`} data-testid="backend-badge" title={title}>
+      {backend ? backend.name : 'starting…'}
+      {building && status !== 'error' && backend && <span className="badge-note"> · building</span>}
+    </span>
+  );
+}
+
+function RunControls() {
+  const status = useApp((s) => s.status);
+  const step = useApp((s) => s.step);
+  const tps = useApp((s) => s.tokensPerSec);
+  const ready = useApp((s) => s.backend !== null);
+  const a = useActions();
+  const running = status === 'running';
+  const dead = status === 'error';
+  return (
+    <div className="run-controls">
+      <button
+        type="button"
+        className={`btn ${running ? '' : 'primary'} train`}
+        data-testid="train-button"
+        onClick={a.toggleTrain}
+        disabled={dead || !ready}
+        title={dead ? 'Training stopped: Reset or Restart first' : 'Space'}
+      >
+        {running ? 'Pause' : 'Train'}
+      </button>
+      <button
+        type="button"
+        className="btn"
+        data-testid="step-button"
+        onClick={a.stepOnce}
+        disabled={running || dead || !ready}
+        title="One step (→)"
+      >
+        Step
+      </button>
+      <button
+        type="button"
+        className="btn"
+        data-testid="reset-button"
+        onClick={a.reset}
+        title="New model from the current setup, step 0"
+      >
+        Reset
+      </button>
+      <div className="counter" title="optimizer steps of the current model">
+        <span className="counter-label">step</span>
+        <span className="counter-value" data-testid="step-counter">
+          {step}
+        </span>
+      </div>
+      <div className="counter" title="training tokens per second (smoothed)">
+        <span className="counter-value" data-testid="throughput">
+          {Math.round(tps)}
+        </span>
+        <span className="counter-label">tok/s</span>
+      </div>
+    </div>
+  );
+}
+
+function FileButtons({ store }: { store: AppStore }) {
+  const a = useActions();
+  const input = useRef<HTMLInputElement>(null);
+  const exportCsv = () => {
+    const s = store.getState();
+    download(
+      `pike-${s.config.mixer.name}-${stamp()}.csv`,
+      metricsCsv(
+        s.metrics,
+        s.tasks.map((t) => t.label),
+      ),
+      'text/csv',
+    );
+  };
+  const exportJson = () => {
+    const s = store.getState();
+    const file = buildRunFile(
+      s.config,
+      s.preset,
+      s.tasks.map((t) => t.label),
+      s.step,
+      s.metrics,
+    );
+    download(
+      `pike-${s.config.mixer.name}-${stamp()}.json`,
+      JSON.stringify(file),
+      'application/json',
+    );
+  };
+  const onFile = async (f: File | undefined) => {
+    if (!f) return;
+    a.importRunFile(await f.text());
+    if (input.current) input.current.value = '';
+  };
+  return (
+    <div className="file-buttons">
+      <button
+        type="button"
+        className="btn small ghost"
+        data-testid="export-csv"
+        onClick={exportCsv}
+        title="Download the metrics as CSV"
+      >
+        CSV
+      </button>
+      <button
+        type="button"
+        className="btn small ghost"
+        data-testid="export-json"
+        onClick={exportJson}
+        title="Download setup + curves as JSON"
+      >
+        JSON
+      </button>
+      <label className="btn small ghost" title="Load a run file exported from this page">
+        Import
+        <input
+          ref={input}
+          type="file"
+          accept=".json,application/json"
+          data-testid="import-json"
+          className="visually-hidden"
+          onChange={(e) => void onFile(e.target.files?.[0])}
+        />
+      </label>
+    </div>
+  );
+}
+
+export function Header({ store }: { store: AppStore }) {
+  const preset = useApp((s) => s.preset);
+  const a = useActions();
+  return (
+    <header className="app-header">
+      <div className="brand">
+        <h1>PiKE Playground</h1>
+        <span className="tagline">adaptive data mixing, live</span>
+      </div>
+      <label className="preset">
+        <span>Preset</span>
+        <select
+          data-testid="preset-select"
+          value={preset}
+          onChange={(e) => a.setPreset(e.target.value as PresetName)}
+          title={PRESET_DESCRIPTIONS[preset]}
+        >
+          {PRESET_NAMES.map((p) => (
+            <option key={p} value={p} title={PRESET_DESCRIPTIONS[p]}>
+              {p}
+            </option>
+          ))}
+        </select>
+      </label>
+      <RunControls />
+      <BackendBadge />
+      <FileButtons store={store} />
+    </header>
+  );
+}

@@ -1,0 +1,185 @@
+import { MIXERS, MIXER_NAMES, type MixerKnobSpec } from '../engine/mixers/registry';
+import type { MixerName } from '../engine/types';
+import { NumberField } from './NumberField';
+import { taskColor } from './palette';
+import { useActions, useApp, useTaskLabels } from './store-context';
+
+/** Slider position 0..1000 ↔ value, logarithmic for knobs spanning decades. */
+const SLIDER_MAX = 1000;
+function toSlider(s: MixerKnobSpec, v: number): number {
+  if (s.scale === 'log' && s.min > 0)
+    return (Math.log(v / s.min) / Math.log(s.max / s.min)) * SLIDER_MAX;
+  return ((v - s.min) / (s.max - s.min)) * SLIDER_MAX;
+}
+function fromSlider(s: MixerKnobSpec, p: number): number {
+  const raw =
+    s.scale === 'log' && s.min > 0
+      ? s.min * Math.pow(s.max / s.min, p / SLIDER_MAX)
+      : s.min + (p / SLIDER_MAX) * (s.max - s.min);
+  const snapped = s.kind === 'integer' ? Math.round(raw) : Number(raw.toPrecision(3));
+  return Math.min(s.max, Math.max(s.min, snapped));
+}
+
+function Knob({ spec, value }: { spec: MixerKnobSpec; value: number | boolean }) {
+  const a = useActions();
+  if (spec.kind === 'boolean') {
+    return (
+      <div className="knob">
+        <label className="toggle">
+          <input
+            type="checkbox"
+            checked={Boolean(value)}
+            data-testid={`mixer-knob-${spec.name}`}
+            onChange={(e) => a.setMixerKnob(spec.name, e.target.checked)}
+          />
+          {spec.label}
+        </label>
+        <p className="help">{spec.help}</p>
+      </div>
+    );
+  }
+  const v = Number(value);
+  return (
+    <div className="knob">
+      <div className="knob-row">
+        <span className="knob-label">{spec.label}</span>
+        <input
+          type="range"
+          min={0}
+          max={SLIDER_MAX}
+          value={toSlider(spec, v)}
+          aria-label={spec.label}
+          data-testid={`mixer-knob-${spec.name}-slider`}
+          onChange={(e) => a.setMixerKnob(spec.name, fromSlider(spec, Number(e.target.value)))}
+        />
+        <NumberField
+          label=""
+          value={v}
+          min={spec.min}
+          max={spec.max}
+          step={spec.step}
+          className="knob-num"
+          onCommit={(x) => a.setMixerKnob(spec.name, x)}
+          testId={`mixer-knob-${spec.name}`}
+        />
+      </div>
+      <p className="help">{spec.help}</p>
+    </div>
+  );
+}
+
+function WeightsEditor({ name }: { name: MixerName }) {
+  const weights = useApp((s) => s.config.mixer.weights);
+  const labels = useTaskLabels();
+  const a = useActions();
+  const K = labels.length;
+  const w = weights ?? Array(K).fill(1);
+  const total = w.reduce((x, y) => x + y, 0);
+  const set = (k: number, v: number) => a.setMixerWeights(w.map((x, i) => (i === k ? v : x)));
+  return (
+    <div className="weights-editor">
+      <div className="sub-head">
+        <span>
+          {name === 'static' ? 'Weights (fixed, normalised)' : 'Initial weights (where it starts)'}
+        </span>
+        <button
+          type="button"
+          className="btn small ghost"
+          onClick={() => a.setMixerWeights(undefined)}
+          disabled={!weights}
+          data-testid="mixer-weights-uniform"
+        >
+          uniform
+        </button>
+      </div>
+      <div className="weights-grid">
+        {labels.map((label, k) => (
+          <div className="weight-item" key={k}>
+            <span className="swatch" style={{ background: taskColor(k) }} />
+            <NumberField
+              label={label}
+              value={w[k] ?? 1}
+              min={0}
+              step={0.1}
+              onCommit={(v) => set(k, v)}
+              testId={`mixer-weight-${k}`}
+              className="compact"
+            />
+            <span className="share">
+              {total > 0 ? `${Math.round(((w[k] ?? 0) / total) * 100)}%` : '—'}
+            </span>
+          </div>
+        ))}
+      </div>
+    </div>
+  );
+}
+
+/** Splits a rule at its top-level "; " (not inside parentheses), one clause per line. */
+export function ruleLines(text: string): string[] {
+  const out: string[] = [];
+  let depth = 0;
+  let cur = '';
+  for (let i = 0; i < text.length; i++) {
+    const ch = text[i];
+    if (ch === '(') depth++;
+    if (ch === ')') depth = Math.max(0, depth - 1);
+    if (ch === ';' && depth === 0) {
+      out.push(cur.trim());
+      cur = '';
+      continue;
+    }
+    cur += ch;
+  }
+  out.push(cur.trim());
+  return out.flatMap((l) => l.split(/, (?=then )/)).filter((l) => l !== '');
+}
+
+function Rule({ text }: { text: string }) {
+  return (
+    <pre className="rule" aria-label="update rule">
+      {ruleLines(text).join('\n')}
+    </pre>
+  );
+}
+
+export function MixerPanel() {
+  const name = useApp((s) => s.config.mixer.name as MixerName);
+  const knobs = useApp((s) => s.config.mixer.knobs);
+  const a = useActions();
+  const def = MIXERS[name];
+  return (
+    <section className="panel" aria-labelledby="mixer-h">
+      <div className="panel-head">
+        <h2 id="mixer-h">Mixer</h2>
+        <select
+          data-testid="mixer-select"
+          value={name}
+          onChange={(e) => a.setMixer(e.target.value as MixerName)}
+          aria-label="mixer"
+        >
+          {MIXER_NAMES.map((n) => (
+            <option key={n} value={n}>
+              {MIXERS[n].label}
+            </option>
+          ))}
+        </select>
+      </div>
+      <p className="summary">{def.summary}</p>
+      <Rule text={def.rule} />
+      {def.knobs.length > 0 && (
+        <div className="knobs">
+          {def.knobs.map((k) => (
+            <Knob
+              key={k.name}
+              spec={k}
+              value={(knobs[k.name] as number | boolean | undefined) ?? k.default}
+            />
+          ))}
+        </div>
+      )}
+      {def.usesInitialWeights && <WeightsEditor name={name} />}
+      <p className="hint">Changes apply at the next step, also while training.</p>
+    </section>
+  );
+}

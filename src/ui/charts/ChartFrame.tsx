@@ -1,0 +1,56 @@
+import type { ReactNode } from 'react';
+
+interface Props {
+  title: string;
+  /** One line under the title: what the chart shows. */
+  subtitle?: string;
+  testId: string;
+  /** Controls in the title bar (toggles, buttons). */
+  actions?: ReactNode;
+  /** When set, the chart area shows this instead of the chart. */
+  empty?: string | null;
+  children: ReactNode;
+  className?: string;
+}
+
+/**
+ * A chart card: title bar, and the chart's container (`data-testid`), which has a real height
+ * (set in CSS) so recharts' ResponsiveContainer can measure it. Without data it shows `empty`.
+ */
+export function ChartFrame({
+  title,
+  subtitle,
+  testId,
+  actions,
+  empty,
+  children,
+  className,
+}: Props) {
+  return (
+    <section className={`card chart-card ${className ?? ''}`}>
+      <header className="chart-head">
+        <div className="chart-titles">
+          <h2>{title}</h2>
+          {subtitle && (
+            <p className="chart-sub" title={subtitle}>
+              {subtitle}
+            </p>
+          )}
+        </div>
+        {actions && <div className="chart-actions">{actions}</div>}
+      </header>
+      <div className="chart-body" data-testid={testId} data-empty={empty ? 'true' : 'false'}>
+        {/* The chart stays mounted (hidden) while empty: mounting recharts is its costliest
+            render, better paid while the page loads than when the first data arrives. */}
+        <div
+          className="chart-content"
+          aria-hidden={empty ? true : undefined}
+          style={empty ? { visibility: 'hidden' } : undefined}
+        >
+          {children}
+        </div>
+        {empty && <div className="chart-empty">{empty}</div>}
+      </div>
+    </section>
+  );
+}

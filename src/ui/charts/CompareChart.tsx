@@ -1,0 +1,154 @@
+import { memo, useMemo } from 'react';
+import { MIXERS } from '../../engine/mixers/registry';
+import type { MixerName } from '../../engine/types';
+import { rowMeans } from '../../store/metrics';
+import { MAX_SAVED_RUNS } from '../../store/state';
+import { useActions, useApp, useStaggeredMetricsVersion } from '../store-context';
+import { fmt3, fmt4, useStableArray } from './axes';
+import { ChartFrame } from './ChartFrame';
+import {
+  domainTicks,
+  drawable,
+  linearTicks,
+  MAX_DOTS,
+  seriesExtent,
+  snappedDomain,
+  stepDomain,
+} from './chart-data';
+import type { Series } from './paths';
+import { SeriesChart } from './SeriesChart';
+
+const FALLBACK_Y: [number, number] = [0, 1];
+
+/** Colours of saved runs (not tasks): dark, distinct, colour-blind friendly. */
+const RUN_COLORS = [
+  '#0072B2',
+  '#D55E00',
+  '#009E73',
+  '#CC79A7',
+  '#E69F00',
+  '#56B4E9',
+  '#555555',
+  '#B59B00',
+];
+
+/** Saved runs' average validation loss against step, with the current run dashed. */
+const CompareChartView = memo(function CompareChartView({ version }: { version: number }) {
+  const metrics = useApp((s) => s.metrics);
+  const runs = useApp((s) => s.savedRuns);
+  const mixer = useApp((s) => s.config.mixer.name as MixerName);
+  const seed = useApp((s) => s.config.seed);
+  const actions = useActions();
+  const currentLabel = `current: ${MIXERS[mixer].label} · seed ${seed}`;
+  const { lines, hasCurrent, last, ext } = useMemo(() => {
+    void version;
+    const cur = rowMeans(metrics.val);
+    const out: Series[] = runs.map((r, i) => ({
+      key: `r${r.id}`,
+      name: r.label,
+      color: RUN_COLORS[i % RUN_COLORS.length],
+      x: r.x,
+      y: drawable(r.y, false),
+      width: 2,
+      dots: r.x.length <= MAX_DOTS,
+    }));
+    if (cur.x.length) {
+      out.push({
+        key: 'current',
+        name: currentLabel,
+        color: '#222',
+        x: cur.x,
+        y: drawable(cur.y, false),
+        dash: '4 3',
+        dots: cur.x.length <= MAX_DOTS,
+      });
+    }
+    const lastX = Math.max(0, ...out.map((s) => s.x.at(-1) ?? 0));
+    return {
+      lines: out,
+      hasCurrent: cur.x.length > 0,
+      last: lastX,
+      ext: seriesExtent(out.map((s) => s.y)),
+    };
+  }, [metrics, version, runs, currentLabel]);
+  const xDomain = useStableArray(stepDomain(last)) as [number, number];
+  const xTicks = useStableArray(linearTicks(xDomain[0], xDomain[1]));
+  const yDomain = (useStableArray(snappedDomain(ext, false)) ?? FALLBACK_Y) as [number, number];
+  const yTicks = useStableArray(domainTicks(yDomain, false));
+  return (
+    <ChartFrame
+      title="Compare runs"
+      subtitle="average validation loss over tasks; save a run, switch mixer, reset, train again"
+      testId="compare-chart"
+      actions={
+        <>
+          <button
+            type="button"
+            className="btn small primary"
+            onClick={actions.saveRun}
+            data-testid="save-run"
+            title={`Keep this run's curve (up to ${MAX_SAVED_RUNS})`}
+          >
+            Save run
+          </button>
+          {runs.length > 0 && (
+            <button
+              type="button"
+              className="btn small"
+              onClick={actions.clearSavedRuns}
+              data-testid="clear-runs"
+            >
+              Clear
+            </button>
+          )}
+        </>
+      }
+      empty={
+        lines.length === 0
+          ? 'Train, then “Save run” to keep its validation curve; change the mixer, reset and train again to compare.'
+          : null
+      }
+    >
+      <div className="chart-fill">
+        <SeriesChart
+          lines={lines}
+          xDomain={xDomain}
+          xTicks={xTicks}
+          yDomain={yDomain}
+          yTicks={yTicks}
+          yTickFormat={fmt3}
+          yTitle="avg val loss"
+          formatValue={fmt4}
+        />
+      </div>
+      <ul className="task-legend" aria-label="legend">
+        {runs.map((r, i) => (
+          <li key={r.id}>
+            <span className="swatch" style={{ background: RUN_COLORS[i % RUN_COLORS.length] }} />
+            {r.label}
+            <button
+              type="button"
+              className="btn icon ghost"
+              onClick={() => actions.removeSavedRun(r.id)}
+              aria-label={`Remove ${r.label}`}
+              title="Remove this run"
+            >
+              ✕
+            </button>
+          </li>
+        ))}
+        {hasCurrent && (
+          <li>
+            <span className="swatch dashed" />
+            {currentLabel}
+          </li>
+        )}
+      </ul>
+    </ChartFrame>
+  );
+});
+
+/** Redraws when its part of the history changed, a little after the other charts (see useStaggeredMetricsVersion). */
+export function CompareChart() {
+  return <CompareChartView version={useStaggeredMetricsVersion(5, (m) => m.rev.eval)} />;
+}

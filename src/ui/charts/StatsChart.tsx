@@ -1,0 +1,113 @@
+import { memo, useMemo } from 'react';
+import type { SeriesTable } from '../../store/series';
+import { taskColor } from '../palette';
+import { useApp, useStaggeredMetricsVersion, useTaskLabels } from '../store-context';
+import { fmt2, fmt4, useStableArray } from './axes';
+import { ChartFrame } from './ChartFrame';
+import {
+  domainTicks,
+  drawable,
+  linearTicks,
+  MAX_DOTS,
+  pointsFor,
+  seriesExtent,
+  snappedDomain,
+  stepDomain,
+} from './chart-data';
+import type { Series } from './paths';
+import { SeriesChart } from './SeriesChart';
+import { TaskLegend } from './TaskLegend';
+
+const FALLBACK_Y: [number, number] = [0.1, 10];
+
+/** One statistic per task over steps, on a log axis (non-positive estimates are not drawn). */
+function StatPlot({
+  table,
+  version,
+  labels,
+  title,
+}: {
+  table: SeriesTable;
+  version: number;
+  labels: string[];
+  title: string;
+}) {
+  const { lines, last, ext } = useMemo(() => {
+    void version;
+    const d = table.display(pointsFor(labels.length, 100));
+    const dots = d.x.length <= MAX_DOTS;
+    const out: Series[] = d.cols.map((c, k) => ({
+      key: `s${k}`,
+      name: labels[k] ?? `task ${k}`,
+      color: taskColor(k),
+      x: d.x,
+      y: drawable(c, true),
+      dots,
+    }));
+    return { lines: out, last: d.x.at(-1) ?? 0, ext: seriesExtent(out.map((s) => s.y)) };
+  }, [table, version, labels]);
+  const xDomain = useStableArray(stepDomain(last)) as [number, number];
+  const xTicks = useStableArray(linearTicks(xDomain[0], xDomain[1], 4));
+  const yDomain = (useStableArray(snappedDomain(ext, true)) ?? FALLBACK_Y) as [number, number];
+  const yTicks = useStableArray(domainTicks(yDomain, true));
+  return (
+    <div className="stat-plot">
+      <div className="plot-title">{title}</div>
+      <div className="chart-fill">
+        <SeriesChart
+          lines={lines}
+          xDomain={xDomain}
+          xTicks={xTicks}
+          yDomain={yDomain}
+          yTicks={yTicks}
+          yLog
+          yTickFormat={fmt2}
+          yTitle={`${title} (log)`}
+          formatValue={fmt4}
+        />
+      </div>
+    </div>
+  );
+}
+
+/** PiKE's two inputs per task: the gradient norm² and the per-sample gradient variance. */
+const StatsChartView = memo(function StatsChartView({ version }: { version: number }) {
+  const metrics = useApp((s) => s.metrics);
+  const taskLabels = useTaskLabels();
+  const every = useApp((s) => s.config.schedule.statsEvery);
+  const mixer = useApp((s) => s.config.mixer.name);
+  const usesStats = mixer === 'pike' || mixer === 'pike-kkt' || mixer === 'balanced-pike';
+  const K = metrics.numTasks;
+  const labels = useMemo(
+    () => Array.from({ length: K }, (_, k) => taskLabels[k] ?? `task ${k}`),
+    [K, taskLabels],
+  );
+  const empty = metrics.gradNormSq.length === 0;
+  return (
+    <ChartFrame
+      title="PiKE's inputs: gradient statistics"
+      subtitle="‖∇L_k‖² pulls weight toward a task; σ_k² (noise) pushes it away. Non-positive estimates are not drawn."
+      testId="stats-chart"
+      empty={
+        empty
+          ? every > 0
+            ? `Measured every ${every} steps${usesStats ? ' and every T₀ (for the mixer)' : ''}: press Train.`
+            : usesStats
+              ? 'Measured every T₀ steps, when the mixer updates: press Train.'
+              : 'Not measured: this mixer does not need them and "stats every" is 0.'
+          : null
+      }
+    >
+      <div className="chart-fill stat-pair">
+        <StatPlot table={metrics.gradNormSq} version={version} labels={labels} title="‖∇L_k‖²" />
+        <StatPlot table={metrics.variance} version={version} labels={labels} title="σ_k²" />
+      </div>
+      <TaskLegend labels={labels} />
+    </ChartFrame>
+  );
+});
+
+/** Redraws when its part of the history changed, a little after the other charts (see useStaggeredMetricsVersion). */
+export function StatsChart() {
+  return <StatsChartView version={useStaggeredMetricsVersion(3, (m) => m.rev.stats)} />;
+}

@@ -1,0 +1,58 @@
+/**
+ * React access to the app store: a context holding the store, `useApp(selector)` for state and
+ * `useActions()` for the (stable) action object. Components select the smallest slice they need
+ * so a metrics update re-renders the charts, not the whole page.
+ */
+import { createContext, useContext, useEffect, useState } from 'react';
+import { useStore } from 'zustand';
+import { useShallow } from 'zustand/react/shallow';
+import type { MetricsBuffers } from '../store/metrics';
+import type { AppState } from '../store/state';
+import type { AppStore } from '../store/store';
+import { shortLabel } from './format';
+
+export const StoreContext = createContext<AppStore | null>(null);
+
+function useAppStore(): AppStore {
+  const store = useContext(StoreContext);
+  if (!store) throw new Error('useApp must be used inside <StoreContext.Provider>');
+  return store;
+}
+
+export function useApp<T>(selector: (s: AppState) => T): T {
+  return useStore(useAppStore(), selector);
+}
+
+export function useActions(): AppState['actions'] {
+  return useApp((s) => s.actions);
+}
+
+/** Short labels of the current tasks (a stable array while the labels do not change). */
+export function useTaskLabels(): string[] {
+  return useApp(useShallow((s) => s.tasks.map((t) => shortLabel(t.label))));
+}
+
+/** Delay between the updates of two charts (see useStaggeredMetricsVersion). */
+export const STAGGER_MS = 60;
+
+/**
+ * The metrics revision as chart `slot` should see it: each chart takes a new version `slot ×
+ * STAGGER_MS` after the store published it, so the charts redraw one after another, each in its
+ * own task, instead of all in one long task that would block input.
+ */
+export function useStaggeredMetricsVersion(
+  slot: number,
+  part?: (m: MetricsBuffers) => number,
+): number {
+  useApp((s) => s.metricsVersion); // re-render on every publish…
+  const metrics = useApp((s) => s.metrics);
+  // …but pass on a new version only when this chart's part of the history changed.
+  const version = part ? part(metrics) : metrics.rev.steps + metrics.rev.eval + metrics.rev.stats;
+  const [shown, setShown] = useState(version);
+  useEffect(() => {
+    if (version === shown) return;
+    const id = setTimeout(() => setShown(version), slot * STAGGER_MS);
+    return () => clearTimeout(id);
+  }, [version, shown, slot]);
+  return shown;
+}

@@ -1,0 +1,299 @@
+import { describe, expect, it } from 'vitest';
+import type { RunConfigInput } from '../../src/engine/config/run-config';
+import type { EvalResult, MetricsBatch } from '../../src/engine/trainer-types';
+import type { GradStats } from '../../src/engine/types';
+import { MAX_SAVED_RUNS, type ClientLike } from '../../src/store/state';
+import { createAppStore } from '../../src/store/store';
+import type { BackendName, Command, TaskInfo, WorkerEvent } from '../../src/worker/protocol';
+import { localTaskInfo } from '../../src/store/validate';
+import { buildRunFile } from '../../src/store/run-file';
+
+type Sent = Command | { type: 'restart' };
+
+/** A store wired to a fake worker client, with timers run by hand. */
+function setup(hash = '', search = '') {
+  const sent: Sent[] = [];
+  const timers: (() => void)[] = [];
+  const client: ClientLike = {
+    send: (c) => sent.push(c),
+    configure: (config: RunConfigInput, backend?: BackendName) =>
+      sent.push({ type: 'configure', config, ...(backend ? { backend } : {}) }),
+    start: () => sent.push({ type: 'start' }),
+    pause: () => sent.push({ type: 'pause' }),
+    step: (n = 1) => sent.push({ type: 'step', n }),
+    reset: () => sent.push({ type: 'reset' }),
+    restart: () => sent.push({ type: 'restart' }),
+    terminate: () => {},
+  };
+  const store = createAppStore({
+    createClient: () => client,
+    setTimer: (fn) => void timers.push(fn),
+  });
+  const a = () => store.getState().actions;
+  a().boot({ hash, search });
+  const runTimers = () => {
+    while (timers.length) timers.shift()!();
+  };
+  const tasksOf = (): TaskInfo[] =>
+    store
+      .getState()
+      .config.tasks.map((t) => ({ ...localTaskInfo(t.spec, t.knobs), label: `L:${t.spec}` }));
+  const ready = (step = 0) =>
+    a().receive({
+      type: 'ready',
+      backend: { name: 'webgpu', adapter: 'swiftshader' },
+      numParams: 1234,
+      tasks: tasksOf(),
+      step,
+    });
+  return { store, sent, a, runTimers, ready, emit: (e: WorkerEvent) => a().receive(e) };
+}
+
+function batch(
+  steps: number[],
+  K: number,
+  loss = (s: number, k: number) => 3 - s / 100 + k,
+): MetricsBatch {
+  const n = steps.length;
+  const b: MetricsBatch = {
+    type: 'metrics',
+    steps: Int32Array.from(steps),
+    numTasks: K,
+    taskLoss: new Float32Array(n * K),
+    weights: new Float32Array(n * K).fill(1 / K),
+    counts: new Int32Array(n * K).fill(1),
+    lr: new Float32Array(n).fill(1e-3),
+    gradNorm: new Float32Array(n).fill(1),
+    msPerStep: 10,
+    tokensPerSec: 1000,
+  };
+  steps.forEach((s, i) => {
+    for (let k = 0; k < K; k++) b.taskLoss[i * K + k] = loss(s, k);
+  });
+  return b;
+}
+
+const evalAt = (step: number, K: number, v = 2): EvalResult => ({
+  type: 'eval',
+  step,
+  valLoss: Float64Array.from({ length: K }, (_, k) => v + k),
+  accuracy: new Float64Array(K).fill(NaN),
+});
+
+const statsAt = (step: number, K: number): GradStats => ({
+  step,
+  gradNormSq: new Float64Array(K).fill(1),
+  variance: new Float64Array(K).fill(2),
+  cosine: Float64Array.from({ length: K * K }, (_, i) => (i % (K + 1) === 0 ? 1 : 0.2)),
+  probeHalf: 8,
+});
+
+describe('app store', () => {
+  it('boots from the hash and ?backend, configuring the worker once', () => {
+    const { store, sent } = setup('#preset=conflict&width=32', '?backend=wasm');
+    expect(sent).toHaveLength(1);
+    expect(sent[0]).toMatchObject({ type: 'configure', backend: 'wasm' });
+    expect(store.getState().preset).toBe('conflict');
+    expect(store.getState().config.model.width).toBe(32);
+    expect(store.getState().error).toBeNull();
+  });
+
+  it('an invalid hash or backend shows one message and falls back to the default', () => {
+    const { store, sent } = setup('#width=abc', '?backend=quantum');
+    const s = store.getState();
+    expect(s.error?.message).toMatch(/width: "abc" is not a number/);
+    expect(s.error?.message).toMatch(/\?backend=quantum is not a backend/);
+    expect(s.preset).toBe('multilingual');
+    expect(s.config.model.width).toBe(64);
+    expect(sent[0]).toEqual({ type: 'configure', config: s.config });
+  });
+
+  it('ingests metrics, eval and stats, publishing at most once per flush', () => {
+    const { store, ready, emit, runTimers } = setup();
+    ready();
+    const v0 = store.getState().metricsVersion;
+    emit({ type: 'metrics', batch: batch([1, 2, 3], 3) });
+    emit({ type: 'metrics', batch: batch([4, 5], 3) });
+    emit({ type: 'eval', result: evalAt(5, 3) });
+    emit({ type: 'stats', stats: statsAt(5, 3) });
+    expect(store.getState().metricsVersion).toBe(v0);
+    runTimers();
+    const s = store.getState();
+    expect(s.metricsVersion).toBe(v0 + 1);
+    expect(s.step).toBe(5);
+    expect(s.tokensPerSec).toBeGreaterThan(0);
+    expect(s.metrics.train.x).toEqual([1, 2, 3, 4, 5]);
+    expect(s.metrics.train.col(2)[0]).toBeCloseTo(4.99, 5);
+    expect(s.metrics.val.col(1)).toEqual([3]);
+    expect(s.metrics.conflict).toHaveLength(1);
+    expect(s.metrics.gradNormSq.x).toEqual([5]);
+  });
+
+  it('live changes send commands without a reset; model changes reset and clear history', () => {
+    const { store, sent, a, ready, emit, runTimers } = setup();
+    ready();
+    emit({ type: 'metrics', batch: batch([1, 2], 3) });
+    sent.length = 0;
+    a().setMixer('mix');
+    a().setOptimizer({ lr: 0.01 });
+    a().setMixerKnob('T0', 7); // not a knob of mix: refused
+    expect(store.getState().error?.message).toMatch(/mix/);
+    runTimers();
+    expect(sent.map((c) => c.type)).toEqual(['setMixer', 'setOptimizer']);
+    expect(store.getState().metrics.train.length).toBe(2);
+
+    sent.length = 0;
+    expect(a().setModel({ width: 32 })).toBe(true);
+    expect(sent).toEqual([{ type: 'configure', config: store.getState().config }]);
+    expect(store.getState().resetNote).toMatch(/width/);
+    // Metrics from before the rebuild still land in the old history; the ready clears it.
+    emit({ type: 'metrics', batch: batch([3], 3) });
+    expect(store.getState().metrics.train.length).toBe(3);
+    ready();
+    runTimers(); // a flush due from before the rebuild must not bring the old step back
+    expect(store.getState().metrics.train.length).toBe(0);
+    expect(store.getState().step).toBe(0);
+    expect(store.getState().building).toBe(false);
+  });
+
+  it('a slider drag sends one setMixer with the latest knob values', () => {
+    const { sent, a, ready, runTimers } = setup();
+    ready();
+    sent.length = 0;
+    for (const z of [0.6, 0.7, 0.8]) expect(a().setMixerKnob('zeta1', z)).toBe(true);
+    expect(sent).toEqual([]);
+    runTimers();
+    expect(sent).toHaveLength(1);
+    expect(sent[0]).toMatchObject({ type: 'setMixer', name: 'pike', knobs: { zeta1: 0.8 } });
+    expect(sent[0]).not.toHaveProperty('weights'); // PiKE continues from its current weights
+  });
+
+  it('NaN losses (a task with no examples that step) leave gaps, not zeros', () => {
+    const { store, ready, emit } = setup();
+    ready();
+    emit({ type: 'metrics', batch: batch([1, 2], 3, (s, k) => (k === 1 && s === 2 ? NaN : 2)) });
+    const m = store.getState().metrics;
+    expect(m.train.col(1)).toEqual([2, NaN]);
+    expect(m.trainSmooth.col(1)[1]).toBeNaN();
+    expect(m.trainSmooth.col(0)[1]).toBeCloseTo(2, 12); // bias-corrected EMA of a constant
+  });
+
+  it('ignores metrics of a different task count and repeated steps', () => {
+    const { store, ready, emit } = setup();
+    ready();
+    emit({ type: 'metrics', batch: batch([1, 2], 3) });
+    emit({ type: 'metrics', batch: batch([2, 3], 3) });
+    emit({ type: 'metrics', batch: batch([4], 2) });
+    expect(store.getState().metrics.train.x).toEqual([1, 2, 3]);
+  });
+
+  it('refuses invalid values with a message and changes nothing', () => {
+    const { store, sent, a, ready } = setup();
+    ready();
+    const before = store.getState().config;
+    sent.length = 0;
+    expect(a().setModel({ width: 63 })).toBe(false);
+    expect(a().setBatchSize(0)).toBe(false);
+    expect(a().addTask({ spec: 'nonsense:1' })).toBe(false);
+    expect(store.getState().config).toBe(before);
+    expect(sent).toEqual([]);
+    expect(store.getState().error?.title).toMatch(/not added/);
+  });
+
+  it('adds and removes tasks live, resizing the history on the worker’s ready', () => {
+    const { store, sent, a, ready, emit } = setup();
+    ready();
+    emit({ type: 'metrics', batch: batch([1], 3) });
+    expect(a().addTask({ spec: 'copy' })).toBe(true);
+    expect(sent[sent.length - 1]).toEqual({ type: 'addTask', setup: { spec: 'copy' } });
+    expect(store.getState().tasks).toHaveLength(4);
+    ready(1);
+    expect(store.getState().metrics.train.width).toBe(4);
+    expect(store.getState().metrics.train.length).toBe(1);
+    a().removeTask(0);
+    ready(1);
+    expect(store.getState().config.tasks.map((t) => t.spec)).toEqual([
+      'udhr:hi',
+      'udhr:de',
+      'copy',
+    ]);
+    expect(store.getState().metrics.train.col(0)).toEqual([expect.closeTo(3.99, 5)]);
+  });
+
+  it('a config error from the worker reverts to the setup it kept', () => {
+    const { store, a, ready, emit } = setup();
+    ready();
+    a().addTask({ spec: 'udhr:xx' });
+    expect(store.getState().config.tasks).toHaveLength(4);
+    emit({
+      type: 'error',
+      kind: 'config',
+      message: 'unknown UDHR language code "xx"',
+      recoverable: false,
+    });
+    expect(store.getState().config.tasks).toHaveLength(3);
+    expect(store.getState().error?.message).toMatch(/xx/);
+    expect(store.getState().status).toBe('idle');
+  });
+
+  it('a crash keeps the history; Restart continues it after a marked restart', () => {
+    const { store, sent, a, ready, emit } = setup('', '?backend=webgpu');
+    ready();
+    a().train();
+    expect(store.getState().status).toBe('running');
+    emit({ type: 'metrics', batch: batch([1, 2, 3], 3) });
+    emit({ type: 'error', kind: 'device-lost', message: 'lost', recoverable: true });
+    expect(store.getState().status).toBe('error');
+    expect(store.getState().error?.recoverable).toBe(true);
+    sent.length = 0;
+    a().restart(true);
+    expect(sent).toEqual([
+      { type: 'restart' },
+      { type: 'configure', config: store.getState().config, backend: 'wasm' },
+    ]);
+    expect(store.getState().error).toBeNull();
+    ready();
+    emit({ type: 'metrics', batch: batch([1, 2], 3) });
+    const m = store.getState().metrics;
+    expect(m.train.x).toEqual([1, 2, 3, 4, 5]);
+    expect(m.restarts).toEqual([3]);
+  });
+
+  it('saves up to MAX_SAVED_RUNS runs by average validation loss, dropping the oldest', () => {
+    const { store, a, ready, emit } = setup();
+    ready();
+    a().saveRun();
+    expect(store.getState().error?.title).toMatch(/Nothing to save/);
+    emit({ type: 'eval', result: evalAt(100, 3, 2) });
+    for (let i = 0; i < MAX_SAVED_RUNS + 1; i++) a().saveRun();
+    const runs = store.getState().savedRuns;
+    expect(runs).toHaveLength(MAX_SAVED_RUNS);
+    expect(runs[0]).toMatchObject({ mixer: 'pike', seed: 0, x: [100], y: [3] });
+    expect(runs[0].label).toBe('PiKE · seed 0 (2)');
+    expect(store.getState().warnings.at(-1)?.message).toMatch(/removed the oldest/);
+  });
+
+  it('imports a run file: a bad one changes nothing, a good one loads setup and curve', () => {
+    const { store, sent, a, ready, emit } = setup();
+    ready();
+    const before = store.getState().config;
+    expect(a().importRunFile('{"format":"something-else"}')).toBe(false);
+    expect(a().importRunFile('not json')).toBe(false);
+    expect(store.getState().error?.kind).toBe('import');
+    expect(store.getState().config).toBe(before);
+    emit({ type: 'eval', result: evalAt(100, 3) });
+    const s = store.getState();
+    const file = buildRunFile(
+      { ...s.config, seed: 9 },
+      'multilingual',
+      ['a', 'b', 'c'],
+      100,
+      s.metrics,
+    );
+    sent.length = 0;
+    expect(a().importRunFile(JSON.stringify(file))).toBe(true);
+    expect(store.getState().config.seed).toBe(9);
+    expect(store.getState().savedRuns[0].label).toMatch(/imported/);
+    expect(sent[0]).toMatchObject({ type: 'configure' });
+  });
+});
