@@ -1,9 +1,10 @@
 /**
  * npm run bench:browser — the real page in Chromium: tokens/s of the `multilingual` preset on
  * webgpu (SwiftShader on these machines), wasm and cpu (?backend=NAME), and the main-thread
- * long tasks (> 50 ms) during 30 s of training on webgpu. Prints figures; asserts nothing.
+ * long tasks (> 50 ms) during at least 30 s of training on each. Prints figures; asserts nothing.
  */
 import { parseArgs } from 'node:util';
+import type { Page } from 'playwright-core';
 import { presetConfig } from '../engine/config/presets';
 import {
   launchChromium,
@@ -23,6 +24,20 @@ const seconds = Number(values.seconds);
 const cfg = presetConfig('multilingual');
 const tokensPerStep = cfg.batchSize! * cfg.model!.context!;
 
+/** Waits until the step counter moves past `from`; returns the new value and the time. */
+async function nextCounter(page: Page, from: number, timeout: number) {
+  await page.waitForFunction(
+    (n) =>
+      Number(
+        document.querySelector('[data-testid="step-counter"]')?.textContent?.replace(/\D/g, '') ??
+          0,
+      ) > n,
+    from,
+    { timeout, polling: 100 },
+  );
+  return { step: await numberIn(page, 'step-counter'), time: Date.now() };
+}
+
 const server = await startPreviewServer();
 const browser = await launchChromium();
 console.log(
@@ -36,24 +51,20 @@ try {
     const badge = page.getByTestId('backend-badge');
     await badge.filter({ hasText: backend }).waitFor({ timeout: 60_000 });
     const adapter = (await badge.getAttribute('title')) ?? '';
-    await page.getByTestId('train-button').click();
-    // Warm-up: shader compilation, first statistics step.
-    await page.waitForFunction(
-      () =>
-        Number(
-          document.querySelector('[data-testid="step-counter"]')?.textContent?.replace(/\D/g, '') ??
-            0,
-        ) >= 3,
-      null,
-      { timeout: 180_000 },
-    );
+    // The button is enabled once the worker has built the model (slow on a busy machine).
+    await page.getByTestId('train-button').click({ timeout: 180_000 });
+    // Warm-up: shader compilation, kernels, the first readback.
+    await nextCounter(page, 0, 300_000);
+    // The counter moves once per metrics readback (every 10 steps in this preset), so measure
+    // between two of its updates at least `seconds` apart: whole readback periods only.
+    const start = await nextCounter(page, await numberIn(page, 'step-counter'), 300_000);
     const before = await longTasks(page);
-    const s0 = await numberIn(page, 'step-counter');
-    const t0 = Date.now();
     await page.waitForTimeout(seconds * 1000);
-    const s1 = await numberIn(page, 'step-counter');
-    const elapsed = (Date.now() - t0) / 1000;
+    const end = await nextCounter(page, await numberIn(page, 'step-counter'), 600_000);
     const during = (await longTasks(page)).slice(before.length);
+    const s0 = start.step;
+    const s1 = end.step;
+    const elapsed = (end.time - start.time) / 1000;
     await page.getByTestId('train-button').click();
     const tps = ((s1 - s0) * tokensPerStep) / elapsed;
     console.log(
