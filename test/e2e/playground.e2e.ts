@@ -137,6 +137,22 @@ describe('PiKE Playground in Chromium', () => {
     await page.close();
   });
 
+  it('diverging training stops with a message naming the step and task; Reset goes on', async () => {
+    const tiny = TINY.replace('mixer=mix', 'mixer=mix&opt=sgd&lr=10&clip=0');
+    const { page } = await openPage(s, `/#${tiny}`);
+    await waitForBackend(page, 'webgpu');
+    await page.getByTestId('train-button').click();
+    const banner = page.getByTestId('error-banner');
+    await banner.waitFor({ timeout: 180_000 });
+    expect(await banner.textContent()).toMatch(/diverged at step \d+.*udhr:(en|hi|de)/i);
+    await expect.poll(() => page.getByTestId('train-button').textContent()).toMatch(/train/i);
+    await screenshot(page, 'e2e-diverged');
+    await page.getByTestId('reset-button').click();
+    await page.getByTestId('step-button').click();
+    await waitForStep(page, 1);
+    await page.close();
+  });
+
   it('?backend=cpu trains too, and says so', async () => {
     const { page, errors } = await openPage(s, `/?backend=cpu#${TINY}`);
     await waitForBackend(page, 'cpu');
