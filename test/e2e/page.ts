@@ -68,11 +68,18 @@ export async function conflictValues(page: Page): Promise<number[]> {
     .evaluateAll((els) => els.map((e) => Number(e.getAttribute('data-value'))));
 }
 
-/** Sampling weights shown on the task cards. */
+/**
+ * Sampling weights (%) shown on the task cards, read in one snapshot: separate reads could mix
+ * two steps' weights while training.
+ */
 export async function cardWeights(page: Page, k: number): Promise<number[]> {
-  const out: number[] = [];
-  for (let i = 0; i < k; i++) out.push(await numberIn(page, `task-weight-${i}`));
-  return out;
+  return page.evaluate((n) => {
+    const num = (t: string) =>
+      Number((t.replace(/[,\s]/g, '').match(/-?\d+(\.\d+)?/) ?? ['NaN'])[0]);
+    return Array.from({ length: n }, (_, i) =>
+      num(document.querySelector(`[data-testid="task-weight-${i}"]`)?.textContent ?? ''),
+    );
+  }, k);
 }
 
 export async function screenshot(page: Page, name: string): Promise<void> {
