@@ -4,17 +4,9 @@ import type { MixerName } from '../../engine/types';
 import { rowMeans } from '../../store/metrics';
 import { MAX_SAVED_RUNS } from '../../store/state';
 import { useActions, useApp, useStaggeredMetricsVersion } from '../store-context';
-import { fmt3, fmt4, useStableArray } from './axes';
+import { fmt3, fmt4, useSeriesAxes } from './axes';
 import { ChartFrame } from './ChartFrame';
-import {
-  domainTicks,
-  drawable,
-  linearTicks,
-  MAX_DOTS,
-  seriesExtent,
-  snappedDomain,
-  stepDomain,
-} from './chart-data';
+import { drawable, MAX_DOTS, seriesExtent } from './chart-data';
 import type { Series } from './paths';
 import { SeriesChart } from './SeriesChart';
 
@@ -71,10 +63,10 @@ const CompareChartView = memo(function CompareChartView({ version }: { version: 
       ext: seriesExtent(out.map((s) => s.y)),
     };
   }, [metrics, version, runs, currentLabel]);
-  const xDomain = useStableArray(stepDomain(last)) as [number, number];
-  const xTicks = useStableArray(linearTicks(xDomain[0], xDomain[1]));
-  const yDomain = (useStableArray(snappedDomain(ext, false)) ?? FALLBACK_Y) as [number, number];
-  const yTicks = useStableArray(domainTicks(yDomain, false));
+  const { xDomain, xTicks, yDomain, yTicks } = useSeriesAxes(last, ext, {
+    log: false,
+    fallbackY: FALLBACK_Y,
+  });
   return (
     <ChartFrame
       title="Compare runs"

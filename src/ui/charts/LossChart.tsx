@@ -1,18 +1,9 @@
 import { memo, useMemo, useState } from 'react';
 import { taskColor } from '../palette';
 import { useApp, useStaggeredMetricsVersion, useTaskLabels } from '../store-context';
-import { fmt3, fmt4, useStableArray } from './axes';
+import { fmt3, fmt4, useSeriesAxes } from './axes';
 import { ChartFrame } from './ChartFrame';
-import {
-  domainTicks,
-  drawable,
-  linearTicks,
-  MAX_DOTS,
-  pointsFor,
-  seriesExtent,
-  snappedDomain,
-  stepDomain,
-} from './chart-data';
+import { drawable, MAX_DOTS, pointsFor, seriesExtent } from './chart-data';
 import type { Series } from './paths';
 import { SeriesChart } from './SeriesChart';
 import { TaskLegend } from './TaskLegend';
@@ -58,10 +49,10 @@ const LossChartView = memo(function LossChartView({ version }: { version: number
     const lastX = Math.max(train.x.at(-1) ?? 0, val.x.at(-1) ?? 0);
     return { lines: out, last: lastX, ext: seriesExtent(out.map((s) => s.y)) };
   }, [metrics, version, log, K, labels]);
-  const xDomain = useStableArray(stepDomain(last)) as [number, number];
-  const xTicks = useStableArray(linearTicks(xDomain[0], xDomain[1]));
-  const yDomain = (useStableArray(snappedDomain(ext, log)) ?? FALLBACK_Y) as [number, number];
-  const yTicks = useStableArray(domainTicks(yDomain, log));
+  const { xDomain, xTicks, yDomain, yTicks } = useSeriesAxes(last, ext, {
+    log,
+    fallbackY: FALLBACK_Y,
+  });
   const empty = !lines.some((s) => s.x.length > 0);
   return (
     <ChartFrame

@@ -2,18 +2,9 @@ import { memo, useMemo } from 'react';
 import type { SeriesTable } from '../../store/series';
 import { taskColor } from '../palette';
 import { useApp, useStaggeredMetricsVersion, useTaskLabels } from '../store-context';
-import { fmt2, fmt4, useStableArray } from './axes';
+import { fmt2, fmt4, useSeriesAxes } from './axes';
 import { ChartFrame } from './ChartFrame';
-import {
-  domainTicks,
-  drawable,
-  linearTicks,
-  MAX_DOTS,
-  pointsFor,
-  seriesExtent,
-  snappedDomain,
-  stepDomain,
-} from './chart-data';
+import { drawable, MAX_DOTS, pointsFor, seriesExtent } from './chart-data';
 import type { Series } from './paths';
 import { SeriesChart } from './SeriesChart';
 import { TaskLegend } from './TaskLegend';
@@ -46,10 +37,11 @@ function StatPlot({
     }));
     return { lines: out, last: d.x.at(-1) ?? 0, ext: seriesExtent(out.map((s) => s.y)) };
   }, [table, version, labels]);
-  const xDomain = useStableArray(stepDomain(last)) as [number, number];
-  const xTicks = useStableArray(linearTicks(xDomain[0], xDomain[1], 4));
-  const yDomain = (useStableArray(snappedDomain(ext, true)) ?? FALLBACK_Y) as [number, number];
-  const yTicks = useStableArray(domainTicks(yDomain, true));
+  const { xDomain, xTicks, yDomain, yTicks } = useSeriesAxes(last, ext, {
+    log: true,
+    fallbackY: FALLBACK_Y,
+    xTickCount: 4,
+  });
   return (
     <div className="stat-plot">
       <div className="plot-title">{title}</div>

@@ -1,6 +1,7 @@
 /** Shared recharts settings so every chart looks and reads the same. */
 import { useMemo } from 'react';
 import { compact, fmt } from '../format';
+import { domainTicks, linearTicks, snappedDomain, stepDomain } from './chart-data';
 
 export const AXIS_TICK = { fontSize: 11, fill: '#5b6270' };
 /** Width of a y axis: tick labels plus the rotated axis title. */
@@ -60,4 +61,23 @@ export function useStableArray(value: number[] | undefined): number[] | undefine
     () => (key === null ? undefined : key === '' ? [] : key.split(',').map(Number)),
     [key],
   );
+}
+
+/**
+ * Step (x) and value (y) axes of a series chart: domains snapped to round numbers and their
+ * ticks, each keeping its identity while unchanged (so recharts does not recompute).
+ */
+export function useSeriesAxes(
+  lastStep: number,
+  extent: [number, number] | null,
+  opts: { log: boolean; fallbackY: [number, number]; xTickCount?: number },
+) {
+  const xDomain = useStableArray(stepDomain(lastStep)) as [number, number];
+  const xTicks = useStableArray(linearTicks(xDomain[0], xDomain[1], opts.xTickCount));
+  const yDomain = (useStableArray(snappedDomain(extent, opts.log)) ?? opts.fallbackY) as [
+    number,
+    number,
+  ];
+  const yTicks = useStableArray(domainTicks(yDomain, opts.log));
+  return { xDomain, xTicks, yDomain, yTicks };
 }
