@@ -41,6 +41,9 @@ export class Optimizer {
     return this.t;
   }
 
+  /** The scheduled learning rate the last update used (0 before the first). */
+  lastLr = 0;
+
   /**
    * Applies one update from gradients in `vars` order. Returns the global gradient norm before
    * clipping as a scalar tensor the caller owns (kept on device: no readback here).
@@ -48,6 +51,7 @@ export class Optimizer {
   apply(grads: tf.Tensor[]): tf.Scalar {
     const cfg = this.config;
     const lr = learningRateAt(cfg, this.t);
+    this.lastLr = lr;
     this.t += 1;
     return tf.tidy(() => {
       const norm = tf.sqrt(addMany(grads.map((g) => tf.sum(tf.square(g))))) as tf.Scalar;

@@ -17,7 +17,7 @@ import { createMixer } from './mixers/registry';
 import { forward } from './model/gpt';
 import { exactMatch, perExampleLoss } from './model/loss';
 import { disposeParams, initParams, isDecayed, paramList, type GptParams } from './model/params';
-import { Optimizer, learningRateAt, optimizerConfigSchema, type OptimizerConfig } from './optim';
+import { Optimizer, optimizerConfigSchema, type OptimizerConfig } from './optim';
 import { createRng, mixSeeds } from './rng';
 import { estimateGradStats } from './stats/grad-stats';
 import type { CorpusLoader } from './tasks/corpus';
@@ -142,7 +142,6 @@ export class Trainer {
       T,
       this.mixer.lossWeights?.(),
     );
-    const lr = learningRateAt(this.config.optimizer, this.optimizer.stepCount);
     const dropoutSeed =
       this.config.model.dropout > 0 ? mixSeeds(this.config.seed, this.step + 1e6) : undefined;
     let perTask: tf.Tensor | null = null;
@@ -162,7 +161,14 @@ export class Trainer {
       return this.optimizer.apply(this.vars.map((v) => grads[v.name]));
     });
     this.step += 1;
-    this.pending.push({ step: this.step, perTask: perTask!, gradNorm, weights, counts, lr });
+    this.pending.push({
+      step: this.step,
+      perTask: perTask!,
+      gradNorm,
+      weights,
+      counts,
+      lr: this.optimizer.lastLr,
+    });
     return this.afterStep();
   }
 
