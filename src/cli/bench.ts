@@ -5,8 +5,12 @@
  *     PiKE block contains exactly one statistics step. Ends with "pike/mix ms-per-step ratio".
  *  2. tokens/s of Mix training on the wasm and cpu backends.
  * Figures, not assertions: compare ratios measured in one run on these shared machines.
+ *
+ * Other modes:
+ *   --profile [--backend wasm|cpu] [--kernels auto|reference]   where a step's time goes (profile.ts)
+ *   --soak [--soak-steps N]                                      memory over a long run (soak.ts)
  */
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import { parseArgs } from 'node:util';
 import { presetConfig } from '../engine/config/presets';
 import { MIXER_DEFAULTS } from '../engine/mixers/defaults';
@@ -14,11 +18,20 @@ import { createFsCorpusLoader } from '../engine/tasks/corpus-node';
 import { Trainer } from '../engine/trainer';
 import { useNodeBackend } from './node-backend';
 import { mean } from './run-experiment';
+import type { KernelMode } from '../engine/model/kernels';
+import { runProfile } from './profile';
+import { runSoak } from './soak';
 
 const { values } = parseArgs({
   options: {
     rounds: { type: 'string', default: '6' },
     'cpu-steps': { type: 'string', default: '3' },
+    profile: { type: 'boolean', default: false },
+    kernels: { type: 'string', default: 'auto' },
+    backend: { type: 'string', default: 'wasm' },
+    steps: { type: 'string', default: '5' },
+    soak: { type: 'boolean', default: false },
+    'soak-steps': { type: 'string', default: '20000' },
   },
 });
 const rounds = Number(values.rounds);
@@ -29,6 +42,32 @@ const base = {
   schedule: { metricsEvery: 25, evalEvery: 0, statsEvery: 0, probeHalf: 8 },
 };
 const T0 = MIXER_DEFAULTS.pike.T0;
+
+if (values.profile) {
+  const backend = values.backend as 'wasm' | 'cpu';
+  const kernels = values.kernels as KernelMode;
+  if (!['wasm', 'cpu'].includes(backend) || !['auto', 'reference'].includes(kernels)) {
+    console.error('--profile takes --backend wasm|cpu and --kernels auto|reference');
+    process.exit(2);
+  }
+  await useNodeBackend(backend);
+  await runProfile(
+    {
+      base,
+      corpus,
+      kernels,
+      steps: Number(values.steps),
+      top: Number(process.env.PROFILE_TOP ?? 15),
+    },
+    console.log,
+  );
+  process.exit(0);
+}
+if (values.soak) {
+  await useNodeBackend('wasm');
+  await runSoak(Number(values['soak-steps']), console.log);
+  process.exit(0);
+}
 
 async function timeSteps(t: Trainer, n: number): Promise<number> {
   const t0 = performance.now();

@@ -7,7 +7,7 @@
  * gave 28, concat of 8 vectors garbled them. Every variable-length reduction in the engine
  * (gradient norms, flattened gradients, per-step losses) goes through these helpers.
  */
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 
 export const MAX_INPUTS = 4;
 

@@ -8,7 +8,7 @@
  * Ownership: the Trainer owns the parameters, the optimizer state and the pending per-step loss
  * tensors; `dispose()` frees them all. Everything else lives inside tf.tidy.
  */
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import { assembleBatch, sampleParts } from './batch';
 import type { RunConfig, TaskSetup } from './config/run-config';
 import { formatZodError, parseRunConfig } from './config/run-config';
@@ -44,7 +44,15 @@ interface PendingStep {
   lr: number;
 }
 
+/** Phases of a training step that `Trainer.onPhase` reports (bench --profile). */
+export type StepPhase = 'batch' | 'forward+backward' | 'optimizer' | 'readback';
+
 export class Trainer {
+  /**
+   * Optional timing hook: called with each phase's wall time. Meaningful on synchronous backends
+   * (wasm, cpu); on webgpu the kernels run later than they are queued.
+   */
+  onPhase?: (phase: StepPhase, ms: number) => void;
   private tasks: Task[] = [];
   /** Stable task-token slot of each task (adding/removing a task never renumbers the others). */
   private slots: number[] = [];
@@ -135,6 +143,12 @@ export class Trainer {
     if (this.diverged) throw this.diverged;
     const { batchSize: b } = this.config;
     const T = this.config.model.context;
+    let mark = performance.now();
+    const lap = (phase: StepPhase) => {
+      const now = performance.now();
+      this.onPhase?.(phase, now - mark);
+      mark = now;
+    };
     const weights = this.currentWeights();
     const counts = batchCounts(weights, b);
     const batch = assembleBatch(
@@ -151,6 +165,7 @@ export class Trainer {
       const mask = tf.tensor1d(batch.mask, 'float32');
       const member = tf.tensor2d(batch.membership, [b, batch.K]);
       const exW = tf.tensor1d(batch.exampleWeights, 'float32');
+      lap('batch');
       const { value, grads } = tf.variableGrads(() => {
         const logits = forward(this.params, this.config.model, inputs, { dropoutSeed });
         const ex = perExampleLoss(logits, targets, mask, b); // [b]
@@ -158,7 +173,10 @@ export class Trainer {
         return tf.div(tf.sum(tf.mul(ex, exW)), b) as tf.Scalar;
       }, this.vars);
       value.dispose();
-      return this.optimizer.apply(this.vars.map((v) => grads[v.name]));
+      lap('forward+backward');
+      const norm = this.optimizer.apply(this.vars.map((v) => grads[v.name]));
+      lap('optimizer');
+      return norm;
     });
     this.step += 1;
     this.pending.push({
@@ -170,6 +188,29 @@ export class Trainer {
       lr: this.optimizer.lastLr,
     });
     return this.afterStep();
+  }
+
+  /**
+   * The forward pass and loss of one training-sized batch, without gradients or an update
+   * (bench --profile splits forward from backward with it). Draws from its own rng stream.
+   */
+  forwardOnly(): void {
+    const { batchSize: b } = this.config;
+    const T = this.config.model.context;
+    const counts = batchCounts(this.currentWeights(), b);
+    const batch = assembleBatch(
+      sampleParts(this.tasks, counts, this.statsRng.fork(3)),
+      T,
+      undefined,
+    );
+    tf.tidy(() => {
+      const logits = forward(
+        this.params,
+        this.config.model,
+        tf.tensor2d(batch.inputs, [b, T], 'int32'),
+      );
+      perExampleLoss(logits, tf.tensor1d(batch.targets, 'int32'), tf.tensor1d(batch.mask), b);
+    });
   }
 
   /** Readbacks, statistics and evaluation that fall due after a step. */
@@ -223,8 +264,10 @@ export class Trainer {
       p.perTask.dispose();
       p.gradNorm.dispose();
     }
+    const t0 = performance.now();
     const data = await packed.data(); // forces a GPU sync: once per flush
     packed.dispose();
+    this.onPhase?.('readback', performance.now() - t0);
     const now = performance.now();
     const n = pend.length;
     const out: MetricsBatch = {

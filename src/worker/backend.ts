@@ -3,7 +3,12 @@
  * wins; a forced backend (?backend=NAME) is tried first. Reports the WebGPU adapter and why any
  * earlier backend was skipped. The wasm binaries are bundled and served by the app (offline).
  */
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
+// The worker bundles tfjs-core, the gradients and four backends: not the tfjs union package
+// (layers, converter, data).
+import '@tensorflow/tfjs-core/dist/register_all_gradients';
+import '@tensorflow/tfjs-backend-cpu';
+import '@tensorflow/tfjs-backend-webgl';
 import '@tensorflow/tfjs-backend-webgpu';
 import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import wasmPlain from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm?url';

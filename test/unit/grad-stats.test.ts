@@ -14,7 +14,7 @@
  * relative noise ε² = d·s²/(2m·‖μ‖²) (noise of ĝ = (ĝ_A+ĝ_B)/2 over the signal), at most about
  * 2ε² in absolute value: we allow 4 standard errors plus 2ε², with m chosen so that ε² ≤ 0.01.
  */
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ownedVariable } from '../../src/engine/model/variables';
 import { createRng } from '../../src/engine/rng';

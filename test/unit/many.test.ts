@@ -1,4 +1,4 @@
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { addMany, concatMany, stackMany } from '../../src/engine/many';
 import { useBackend } from './helpers/backend';

@@ -1,4 +1,4 @@
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { countParams, gptConfig } from '../../src/engine/model/config';
 import { forward } from '../../src/engine/model/gpt';

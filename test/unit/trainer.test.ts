@@ -1,4 +1,4 @@
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { RunConfigInput } from '../../src/engine/config/run-config';
 import { createFsCorpusLoader } from '../../src/engine/tasks/corpus-node';

@@ -1,5 +1,5 @@
 /** Causal multi-head self-attention (nanoGPT's CausalSelfAttention) as a plain function. */
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import { dropout, linear } from './layers';
 import type { BlockParams } from './params';
 

@@ -1,5 +1,5 @@
 /** One pre-LN transformer block: x + attn(LN(x)), then + mlp(LN(x)). */
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import { attention } from './attention';
 import { dropout, layerNorm } from './layers';
 import { mlp } from './mlp';

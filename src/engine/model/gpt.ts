@@ -2,10 +2,11 @@
  * Decoder-only GPT (pre-LN, causal attention, GELU MLP, tied output head), as in nanoGPT.
  * `forward` is a pure function of the parameters and a token batch; the caller owns tidy scopes.
  */
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import { mixSeeds } from '../rng';
 import { block } from './block';
 import type { GptConfig } from './config';
+import { embed, matMul } from './kernels';
 import { layerNorm } from './layers';
 import type { GptParams } from './params';
 
@@ -16,9 +17,8 @@ export interface ForwardOptions {
 
 /**
  * inputs: int32 [B, T] → logits [B·T, V] (flattened: the loss wants rows).
- * Token embedding as oneHot(inputs) · Wte rather than gather: the wasm backend has no gradient
- * kernel for gather (UnsortedSegmentSum), while matMul's gradient exists on every backend.
- * It costs a [B·T, V] one-hot (V = 273), small next to the attention.
+ * Token embedding by `embed` (gather, or oneHot · Wte on wasm, which has no gather gradient);
+ * the tied output head h · Wteᵀ by the kernels' `matMul` (plain matmuls only on wasm).
  */
 export function forward(
   params: GptParams,
@@ -28,10 +28,8 @@ export function forward(
 ): tf.Tensor2D {
   const [B, T] = inputs.shape;
   if (T > config.context) throw new RangeError(`sequence length ${T} > context ${config.context}`);
-  const V = params.wte.shape[0];
   const C = config.width;
-  const oneHot = tf.oneHot(tf.reshape(inputs, [B * T]), V); // [B·T, V]
-  const tok = tf.matMul(tf.cast(oneHot, 'float32'), params.wte); // [B·T, C]
+  const tok = embed(params.wte as tf.Tensor2D, tf.reshape(inputs, [B * T]) as tf.Tensor1D); // [B·T, C]
   const pos = tf.slice(params.wpe, [0, 0], [T, C]); // [T, C]
   let x = tf.add(tf.reshape(tok, [B, T, C]), pos) as tf.Tensor3D; // [B, T, C]
   params.blocks.forEach((p, i) => {
@@ -39,5 +37,5 @@ export function forward(
     x = block(x, p, config.heads, config.dropout, seed);
   });
   const h = layerNorm(x, params.lnfg, params.lnfb); // [B, T, C]
-  return tf.matMul(tf.reshape(h, [B * T, C]) as tf.Tensor2D, params.wte, false, true); // [B·T, V]
+  return matMul(tf.reshape(h, [B * T, C]) as tf.Tensor2D, params.wte as tf.Tensor2D, false, true); // [B·T, V]
 }

@@ -1,5 +1,6 @@
 /** Masked next-token cross-entropy, per example, and exact-match accuracy. */
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
+import { softmaxCrossEntropy } from './kernels';
 
 /**
  * logits [B·T, V], targets int32 [B·T], mask [B·T] → per-example loss [B]:
@@ -13,9 +14,7 @@ export function perExampleLoss(
   mask: tf.Tensor1D,
   B: number,
 ): tf.Tensor1D {
-  const V = logits.shape[1];
-  const logp = tf.logSoftmax(logits); // [B·T, V]
-  const nll = tf.neg(tf.sum(tf.mul(logp, tf.oneHot(targets, V)), 1)); // [B·T]
+  const nll = softmaxCrossEntropy(logits, targets); // [B·T]
   const m = tf.reshape(mask, [B, -1]); // [B, T]
   const num = tf.sum(tf.mul(tf.reshape(nll, [B, -1]), m), 1);
   return tf.div(num, tf.maximum(tf.sum(m, 1), 1)) as tf.Tensor1D;

@@ -1,5 +1,5 @@
 /** The transformer's position-wise MLP: C → 4C → GELU → C. */
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import { gelu, linear } from './layers';
 import type { BlockParams } from './params';
 

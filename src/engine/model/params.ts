@@ -3,7 +3,7 @@
  * Initialisation follows GPT-2: N(0, 0.02), residual projections scaled by 1/√(2·layers),
  * LayerNorm gain 1 and bias 0. Seeded, so a seed reproduces the initial weights.
  */
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import { mixSeeds } from '../rng';
 import { VOCAB_SIZE } from '../tokenizer';
 import type { GptConfig } from './config';

@@ -1,5 +1,5 @@
 /** Variable creation that leaks nothing. */
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 
 /**
  * tf.variable(x) shares x's data but leaves the tensor x itself alive (one tensor counted by

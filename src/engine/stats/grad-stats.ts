@@ -14,9 +14,10 @@
  * Cost: 2K backward passes of m examples. Everything stays on the device until one readback of
  * K + K + K² floats.
  */
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import type { GradStats } from '../types';
-import { concatMany, stackMany } from '../many';
+import { stackMany } from '../many';
+import { flatten } from '../optim';
 
 /** The mean loss of a probe half as a scalar; called inside a gradient scope. */
 export type ProbeLoss = () => tf.Scalar;
@@ -26,7 +27,7 @@ function flatGrad(loss: ProbeLoss, vars: tf.Variable[]): tf.Tensor1D {
   return tf.tidy(() => {
     const { value, grads } = tf.variableGrads(loss, vars);
     value.dispose();
-    return concatMany(vars.map((v) => tf.reshape(grads[v.name], [-1]))) as tf.Tensor1D;
+    return flatten(vars.map((v) => grads[v.name]));
   });
 }
 
