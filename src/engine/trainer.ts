@@ -1,7 +1,9 @@
 /**
  * The training loop: mixer weights → batch counts → per-task samples → one optimizer step, with
  * per-task losses computed on the device in the same step and read back every `metricsEvery`
- * steps (never every step: each read forces a GPU sync). Gradient statistics run every T₀ steps
+ * steps or at least once a second (`MAX_UNREAD_MS`), whichever comes first, and after the first
+ * step (never every step on a fast backend: each read forces a GPU sync; on a slow one the
+ * page still draws losses within a second). Gradient statistics run every T₀ steps
  * for mixers that need them and every `statsEvery` steps for the display; evaluation on each
  * task's held-out set every `evalEvery` steps.
  *
@@ -35,6 +37,9 @@ import {
 
 export * from './trainer-types';
 
+/** Unread per-step losses are read back after at most this long, whatever `metricsEvery` says. */
+export const MAX_UNREAD_MS = 1000;
+
 interface PendingStep {
   step: number;
   perTask: tf.Tensor; // [1, K] per-task loss sums, on device
@@ -64,6 +69,8 @@ export class Trainer {
   private readonly statsRng: Rng;
   private pending: PendingStep[] = [];
   private lastFlush = performance.now();
+  /** Readbacks so far (the first step is always read back: first losses drawn at once). */
+  private flushes = 0;
   private smoothedLoss: Float64Array = new Float64Array(0);
   private diverged: TrainingDivergedError | null = null;
   /** Completed optimizer steps. */
@@ -223,7 +230,8 @@ export class Trainer {
     const statsDue =
       (this.mixer.needs.stats && mixerDue) || (statsEvery > 0 && s % statsEvery === 0);
     const evalDue = evalEvery > 0 && s % evalEvery === 0;
-    if (s % metricsEvery === 0 || mixerDue || statsDue || evalDue) {
+    const overdue = this.flushes === 0 || performance.now() - this.lastFlush >= MAX_UNREAD_MS;
+    if (s % metricsEvery === 0 || overdue || mixerDue || statsDue || evalDue) {
       const m = await this.flush();
       if (m) events.push(m);
     }
@@ -285,6 +293,7 @@ export class Trainer {
     out.tokensPerSec =
       (this.config.batchSize * this.config.model.context * 1000) / Math.max(out.msPerStep, 1e-9);
     this.lastFlush = now;
+    this.flushes += 1;
     pend.forEach((p, i) => {
       for (let k = 0; k < K; k++) {
         out.weights[i * K + k] = p.weights[k];
