@@ -71,6 +71,7 @@ export class Trainer {
   private lastFlush = performance.now();
   /** Readbacks so far (the first step is always read back: first losses drawn at once). */
   private flushes = 0;
+  private pendingSince = performance.now();
   private smoothedLoss: Float64Array = new Float64Array(0);
   private diverged: TrainingDivergedError | null = null;
   /** Completed optimizer steps. */
@@ -151,6 +152,8 @@ export class Trainer {
     const { batchSize: b } = this.config;
     const T = this.config.model.context;
     let mark = performance.now();
+    // ms/step counts from the start of the first unread step: not the idle time before it.
+    if (this.pending.length === 0) this.pendingSince = mark;
     const lap = (phase: StepPhase) => {
       const now = performance.now();
       this.onPhase?.(phase, now - mark);
@@ -287,7 +290,7 @@ export class Trainer {
       counts: new Int32Array(n * K),
       lr: Float32Array.from(pend, (p) => p.lr),
       gradNorm: Float32Array.from(data.subarray(n * K)),
-      msPerStep: (now - this.lastFlush) / n,
+      msPerStep: (now - this.pendingSince) / n,
       tokensPerSec: 0,
     };
     out.tokensPerSec =
