@@ -1,4 +1,5 @@
 /** Command-line parsing for the experiment runner: every problem is a UsageError (exit code 2). */
+import { availableParallelism } from 'node:os';
 import { parseArgs } from 'node:util';
 import { isPresetName, PRESET_NAMES } from '../engine/config/presets';
 import { getMixerDefinition, isMixerName, MIXER_NAMES } from '../engine/mixers/registry';
@@ -19,11 +20,14 @@ export interface ExperimentArgs {
   lr: number | null;
   /** Mixer knob overrides, e.g. { T0: 50, zeta1: 0.5 }, applied to every mixer that has them. */
   knobs: Record<string, number | boolean>;
+  /** Processes to train the grid in (at most one per run); 1 trains in this process. */
+  jobs: number;
 }
 
 export const USAGE = `usage: npm run experiment -- (--preset NAME | --tasks SPEC,SPEC,...) --mixers NAME,NAME,...
          [--steps N=400] [--seeds S=3] [--backend wasm|cpu] [--out DIR=experiments/latest]
          [--eval-every E=steps/10] [--batch B] [--lr LR] [--knobs NAME=V,NAME=V (e.g. T0=50,zeta1=0.5)]
+         [--jobs J=${availableParallelism()} (processes running the mixers x seeds grid; 1 = this process)]
 presets: ${PRESET_NAMES.join(', ')}
 mixers:  ${MIXER_NAMES.join(', ')}
 tasks:   udhr:<code>, markov:<seed>:<similarity>, copy, reverse, sort, add, modadd, parity, anti:<task>`;
@@ -55,6 +59,7 @@ export function parseExperimentArgs(argv: string[]): ExperimentArgs {
         batch: { type: 'string' },
         lr: { type: 'string' },
         knobs: { type: 'string' },
+        jobs: { type: 'string' },
       },
     }));
   } catch (e) {
@@ -103,6 +108,18 @@ export function parseExperimentArgs(argv: string[]): ExperimentArgs {
       throw new UsageError(`knob "${k}" belongs to none of the mixers ${mixers.join(', ')}`);
     }
   }
+  // Knob values are checked here, not in the middle of a run (where they would fail it, exit 1).
+  for (const m of mixers) {
+    const def = getMixerDefinition(m);
+    const own = Object.fromEntries(
+      Object.entries(knobs).filter(([k]) => def.knobs.some((spec) => spec.name === k)),
+    );
+    const checked = def.schema.safeParse(own);
+    if (!checked.success) {
+      const why = checked.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`);
+      throw new UsageError(`bad knobs for mixer ${m}: ${why.join('; ')}`);
+    }
+  }
   return {
     knobs,
     preset: values.preset ?? null,
@@ -111,6 +128,7 @@ export function parseExperimentArgs(argv: string[]): ExperimentArgs {
     steps,
     seeds: positiveInt('seeds', values.seeds, 3),
     backend,
+    jobs: positiveInt('jobs', values.jobs, availableParallelism()),
     out: values.out ?? 'experiments/latest',
     evalEvery: Math.min(
       steps,

@@ -1,6 +1,7 @@
 /**
- * One experiment run (a mixer, a seed) and the summary table over runs. Used by the experiment
- * CLI; evaluation is timed apart from training so ms/step is the training cost alone.
+ * One experiment run (a mixer, a seed). Used by the experiment CLI, in process or in a job
+ * process; evaluation is timed apart from training so ms/step is the training cost alone.
+ * The summaries over runs live in summary.ts, which loads no tfjs.
  */
 import type { RunConfigInput } from '../engine/config/run-config';
 import { getMixerDefinition } from '../engine/mixers/registry';
@@ -8,6 +9,10 @@ import type { CorpusLoader } from '../engine/tasks/corpus';
 import { Trainer } from '../engine/trainer';
 import type { MixerName } from '../engine/types';
 import type { RunResult } from './results-schema';
+import { mean } from './summary';
+
+// bench.ts takes mean from here.
+export { mean } from './summary';
 
 export interface RunSpec {
   base: RunConfigInput;
@@ -93,92 +98,4 @@ export async function runOne(
     },
     curve,
   };
-}
-
-/** Fills stepsToMixFinal: the first curve step at which a run matches Mix's final loss (same seed). */
-export function fillStepsToMix(runs: RunResult[]): void {
-  for (const r of runs) {
-    const mix = runs.find((x) => x.mixer === 'mix' && x.seed === r.seed);
-    if (!mix) continue;
-    const hit = r.curve.find((p) => p.avgValLoss <= mix.final.avgValLoss);
-    r.stepsToMixFinal = hit ? hit.step : null;
-  }
-}
-
-export function mean(xs: number[]): number {
-  return xs.reduce((a, b) => a + b, 0) / xs.length;
-}
-
-/** Sample standard deviation (0 for one value). */
-export function std(xs: number[]): number {
-  if (xs.length < 2) return 0;
-  const m = mean(xs);
-  return Math.sqrt(xs.reduce((a, x) => a + (x - m) ** 2, 0) / (xs.length - 1));
-}
-
-const fmt = (xs: number[], digits = 3) =>
-  xs.length === 0 ? 'n/a' : `${mean(xs).toFixed(digits)} ± ${std(xs).toFixed(digits)}`;
-
-/** The summary table: one row per mixer, mean ± std over seeds. */
-export function summaryTable(runs: RunResult[], mixers: string[]): string {
-  const ids = Object.keys(runs[0].final.valLoss);
-  const header = [
-    'mixer',
-    'avg val loss',
-    'worst val loss',
-    ...ids,
-    'steps to Mix final',
-    'ms/step',
-  ];
-  const rows = mixers.map((m) => {
-    const rs = runs.filter((r) => r.mixer === m);
-    const reached = rs.map((r) => r.stepsToMixFinal).filter((x): x is number => x !== null);
-    return [
-      m,
-      fmt(rs.map((r) => r.final.avgValLoss)),
-      fmt(rs.map((r) => r.final.worstValLoss)),
-      ...ids.map((id) => fmt(rs.map((r) => r.final.valLoss[id]))),
-      reached.length === 0
-        ? 'never'
-        : `${fmt(reached, 0)}${reached.length < rs.length ? ` (${reached.length}/${rs.length})` : ''}`,
-      fmt(
-        rs.map((r) => r.msPerStep),
-        1,
-      ),
-    ];
-  });
-  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
-  const line = (cells: string[]) => cells.map((c, i) => c.padEnd(widths[i])).join('  ');
-  return [line(header), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.map(line)].join('\n');
-}
-
-/** curves.csv: one row per (run, evaluated step). */
-export function curvesCsv(runs: RunResult[]): string {
-  const ids = Object.keys(runs[0].final.valLoss);
-  const head = [
-    'mixer',
-    'seed',
-    'step',
-    'avgValLoss',
-    'worstValLoss',
-    ...ids.map((i) => `valLoss:${i}`),
-    ...ids.map((i) => `weight:${i}`),
-  ];
-  const lines = [head.join(',')];
-  for (const r of runs) {
-    for (const p of r.curve) {
-      lines.push(
-        [
-          r.mixer,
-          r.seed,
-          p.step,
-          p.avgValLoss,
-          p.worstValLoss,
-          ...ids.map((i) => p.valLoss[i]),
-          ...p.weights,
-        ].join(','),
-      );
-    }
-  }
-  return lines.join('\n') + '\n';
 }

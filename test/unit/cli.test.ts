@@ -1,10 +1,13 @@
 import { mkdtemp, readFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { availableParallelism, tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { parseExperimentArgs } from '../../src/cli/args';
 import { main } from '../../src/cli/experiment';
+import { jobCount, jobExecArgv, runGrid } from '../../src/cli/jobs';
 import { resultsSchema } from '../../src/cli/results-schema';
+import { presetConfig } from '../../src/engine/config/presets';
+import { createFsCorpusLoader } from '../../src/engine/tasks/corpus-node';
 
 afterEach(() => vi.restoreAllMocks());
 
@@ -41,6 +44,14 @@ describe('experiment CLI arguments', () => {
     ],
     [['--preset', 'multilingual', '--mixers', 'pike', '--knobs', 'zeta1'], /NAME=NUMBER/],
     [['--preset', 'multilingual', '--mixers', 'mix', '--frobnicate'], /frobnicate/],
+    [['--preset', 'multilingual', '--mixers', 'pike', '--knobs', 'T0=-5'], /bad knobs.*pike.*T0/],
+    ...['--jobs=0', '--jobs=-1', '--jobs=1.5', '--jobs=two', '--jobs='].map(
+      (jobs): [string[], RegExp] => [
+        ['--preset', 'multilingual', '--mixers', 'mix', jobs],
+        /--jobs must be a positive integer/,
+      ],
+    ),
+    [['--preset', 'multilingual', '--mixers', 'mix', '--jobs'], /--jobs/],
   ])('%j exits 2 with a clear message', async (argv, message) => {
     const err = quiet();
     expect(await main(argv)).toBe(2);
@@ -70,7 +81,25 @@ describe('experiment CLI arguments', () => {
       backend: 'wasm',
       evalEvery: 40,
       knobs: { T0: 50, scaleAware: false },
+      jobs: availableParallelism(),
     });
+    expect(
+      parseExperimentArgs(['--preset', 'similarity', '--mixers', 'mix', '--jobs', '3']).jobs,
+    ).toBe(3);
+  });
+
+  it('never starts more job processes than runs', () => {
+    expect(jobCount(8, 4)).toBe(4);
+    expect(jobCount(2, 4)).toBe(2);
+    expect(jobCount(4, 1)).toBe(1);
+  });
+
+  it("job processes get the tsx loader: the parent's flags, or tsx added where they lack it", () => {
+    const tsx = ['--import', 'file:///x/node_modules/tsx/dist/loader.mjs'];
+    expect(jobExecArgv(tsx)).toEqual(tsx);
+    const added = jobExecArgv(['--conditions', 'node']);
+    expect(added.slice(0, 3)).toEqual(['--conditions', 'node', '--import']);
+    expect(added[3]).toMatch(/^file:.*tsx/);
   });
 });
 
@@ -112,5 +141,58 @@ describe('experiment CLI run', () => {
       'mixer,seed,step,avgValLoss,worstValLoss,valLoss:copy,valLoss:reverse,weight:copy,weight:reverse',
     );
     expect(csv).toHaveLength(1 + 4 * 2);
+  });
+
+  it('--jobs 2 writes the same results.json (timing aside) and curves.csv as --jobs 1', async () => {
+    const lines = vi.spyOn(console, 'log').mockImplementation(() => {});
+    vi.spyOn(console, 'error').mockImplementation(() => {});
+    const tiny = [
+      '--tasks',
+      'copy,reverse',
+      '--mixers',
+      'mix,pike',
+      '--steps',
+      '2',
+      '--seeds',
+      '2',
+    ];
+    tiny.push('--eval-every', '2', '--batch', '4', '--knobs', 'T0=1');
+    const read = async (jobs: string) => {
+      const out = await mkdtemp(path.join(tmpdir(), `pike-exp-j${jobs}-`));
+      expect(await main([...tiny, '--jobs', jobs, '--out', out])).toBe(0);
+      const results = resultsSchema.parse(
+        JSON.parse(await readFile(path.join(out, 'results.json'), 'utf8')),
+      );
+      // Timing is the one thing that may differ between the two.
+      for (const r of results.runs) Object.assign(r, { msPerStep: 0, tokensPerSec: 0 });
+      return { results, csv: await readFile(path.join(out, 'curves.csv'), 'utf8') };
+    };
+    const serial = await read('1');
+    const forked = await read('2');
+    expect(forked.results).toEqual(serial.results);
+    expect(forked.csv).toBe(serial.csv);
+    const printed = lines.mock.calls.flat().join('\n');
+    expect(printed).toMatch(/4 runs in 2 jobs/);
+    expect(printed).toMatch(/^\[job 1\] {3}mix seed 0 step 2:/m);
+    expect(printed).toMatch(/^\[job 2\] /m);
+  });
+
+  it('a run that throws in a job process fails the grid, naming the run', async () => {
+    const base = { ...presetConfig('multilingual'), tasks: [{ spec: 'copy' }] };
+    const spec = { base, steps: 1, evalEvery: 1, knobs: {} };
+    const bad = [
+      { ...spec, mixer: 'mix' as const, seed: 0, base: { ...base, batchSize: -1 } },
+      { ...spec, mixer: 'pike' as const, seed: 5, base: { ...base, batchSize: -1 } },
+    ];
+    const quietly = () => {};
+    await expect(
+      runGrid(bad, {
+        jobs: 2,
+        backend: 'wasm',
+        corpus: createFsCorpusLoader(),
+        log: quietly,
+        warn: quietly,
+      }),
+    ).rejects.toThrow(/^run (mix seed 0|pike seed 5) in job [12] failed: .*batchSize/);
   });
 });
