@@ -45,8 +45,14 @@ export function validOrError(ctx: StoreContext, input: unknown): Validated {
 export function sendReset(ctx: StoreContext, config: RunConfig, why: string | null): void {
   ctx.pending.push({ kind: 'reset' });
   ctx.set({ building: true, resetNote: why });
-  const first = ctx.confirmed === null;
-  ctx.client?.configure(config, first ? ctx.get().requestedBackend : undefined);
+  // The first configure picks the backend: forced by ?backend, else the remembered choice.
+  if (ctx.confirmed !== null) return ctx.client?.configure(config);
+  const forced = ctx.get().requestedBackend;
+  ctx.client?.configure(
+    config,
+    forced,
+    forced ? undefined : (ctx.backendMemory.load() ?? undefined),
+  );
 }
 
 /** Mixer weights resized to K tasks as the worker resizes them (new task: the mean). */

@@ -7,7 +7,9 @@
  * change adds or removes that task's columns.
  */
 import { presetConfig } from '../engine/config/presets';
-import { BACKEND_CHAIN, type BackendName, type WorkerEvent } from '../worker/protocol';
+import type { WorkerEvent } from '../worker/protocol';
+import { restartWorker } from './backend-actions';
+import { parseBackendParam } from './backend-choice';
 import { sendReset } from './config-helpers';
 import {
   addTaskColumn,
@@ -31,30 +33,12 @@ type RunActions = Pick<
   | 'toggleTrain'
   | 'stepOnce'
   | 'reset'
-  | 'restart'
   | 'showError'
   | 'dismissError'
   | 'dismissWarnings'
   | 'receive'
   | 'flushMetrics'
 >;
-
-/** The backend to retry on after a failure of `current`: wasm for GPU backends, then cpu. */
-export function fallbackBackend(current: BackendName | undefined): BackendName | undefined {
-  if (current === 'wasm') return 'cpu';
-  if (current === 'cpu') return undefined;
-  return 'wasm';
-}
-
-/** Reads ?backend=NAME; an invalid name is reported and ignored. */
-export function parseBackendParam(search: string): { backend?: BackendName; error?: string } {
-  const raw = new URLSearchParams(search).get('backend');
-  if (raw === null || raw === '') return {};
-  if ((BACKEND_CHAIN as readonly string[]).includes(raw)) return { backend: raw as BackendName };
-  return {
-    error: `?backend=${raw} is not a backend (use ${BACKEND_CHAIN.join(', ')}); choosing one automatically.`,
-  };
-}
 
 const TPS_SMOOTHING = 0.7;
 const MAX_WARNINGS = 5;
@@ -69,7 +53,8 @@ export function createRunActions(ctx: StoreContext): RunActions {
   const flushMetrics = () => {
     flushScheduled = false;
     const patch: Partial<AppState> = { metricsVersion: get().metricsVersion + 1 };
-    if (pendingStep !== null) patch.step = pendingStep;
+    // The counter also moves with `progress` events: never back to an older readback's step.
+    if (pendingStep !== null && pendingStep > get().step) patch.step = pendingStep;
     if (pendingTps !== null) patch.tokensPerSec = pendingTps;
     pendingStep = pendingTps = null;
     set(patch);
@@ -114,8 +99,14 @@ export function createRunActions(ctx: StoreContext): RunActions {
     failed({ title: 'That change was not applied', message, kind: 'config', recoverable: false });
   };
 
+  let savedChoice: string | undefined; // measuredAt of the choice last stored
   const onReady = (e: Extract<WorkerEvent, { type: 'ready' }>) => {
     const op = ctx.pending.shift();
+    // Remember a measured choice for the next visit (never one forced by ?backend=NAME).
+    if (e.backend.choice === 'measured' && !get().requestedBackend) {
+      if (e.backend.measuredAt !== savedChoice) ctx.backendMemory.save(e.backend);
+      savedChoice = e.backend.measuredAt;
+    }
     const m = get().metrics;
     if (op?.kind === 'reset') clearMetrics(m, e.tasks.length);
     else if (op?.kind === 'restart') markRestart(m);
@@ -124,6 +115,7 @@ export function createRunActions(ctx: StoreContext): RunActions {
     if (m.numTasks !== e.tasks.length) clearMetrics(m, e.tasks.length); // out of step: start over
     const patch: Partial<AppState> = {
       backend: e.backend,
+      measuring: null,
       numParams: e.numParams,
       step: e.step,
       building: ctx.pending.some((p) => p.kind === 'reset' || p.kind === 'restart'),
@@ -186,6 +178,12 @@ export function createRunActions(ctx: StoreContext): RunActions {
         }
         return;
       }
+      case 'progress':
+        if (e.step !== get().step) set({ step: e.step });
+        return;
+      case 'measuring':
+        set({ measuring: e.message });
+        return;
       case 'status':
         if (get().status === 'error') {
           set({ step: e.step });
@@ -210,17 +208,6 @@ export function createRunActions(ctx: StoreContext): RunActions {
         });
         return;
     }
-  };
-
-  const restart = (onFallback: boolean, clear: boolean) => {
-    const s = get();
-    const current = s.backend?.name ?? s.requestedBackend;
-    const backend = onFallback ? fallbackBackend(current) : current;
-    ctx.pending = [{ kind: clear ? 'reset' : 'restart' }];
-    ctx.beforeLive = null;
-    set({ error: null, status: 'idle', building: true, backend: null, resetNote: null });
-    ctx.client?.restart();
-    ctx.client?.configure(s.config, backend);
   };
 
   return {
@@ -277,11 +264,11 @@ export function createRunActions(ctx: StoreContext): RunActions {
     reset() {
       const s = get();
       // A crashed worker or a lost device cannot rebuild in place: start a fresh worker.
-      if (s.status === 'error' && s.error?.kind !== 'diverged') return restart(false, true);
+      if (s.status === 'error' && s.error?.kind !== 'diverged')
+        return restartWorker(ctx, 'same', true);
       set({ error: s.error?.kind === 'diverged' ? null : s.error, status: 'idle' });
       sendReset(ctx, s.config, null);
     },
-    restart: (onFallback) => restart(onFallback, false),
     showError: failed,
     dismissError() {
       const s = get();

@@ -12,15 +12,17 @@ import type {
   BackendName,
   Command,
   ErrorKind,
+  RememberedBackend,
   TaskInfo,
   WorkerEvent,
 } from '../worker/protocol';
+import type { BackendMemory } from './backend-choice';
 import type { MetricsBuffers } from './metrics';
 
 /** What the store needs of TrainingClient (tests pass a fake). */
 export interface ClientLike {
   send(cmd: Command): void;
-  configure(config: RunConfigInput, backend?: BackendName): void;
+  configure(config: RunConfigInput, backend?: BackendName, remembered?: RememberedBackend): void;
   start(): void;
   pause(): void;
   step(n?: number): void;
@@ -34,6 +36,8 @@ export interface StoreDeps {
   createClient?: (onEvent: (e: WorkerEvent) => void) => ClientLike;
   /** Deferred calls (metrics flush, debounced live edits). Default: setTimeout. */
   setTimer?: (fn: () => void, ms: number) => void;
+  /** Where the measured backend is remembered. Default: localStorage where there is one. */
+  backendMemory?: BackendMemory;
 }
 
 export type RunStatus = 'idle' | 'running' | 'paused' | 'error';
@@ -93,6 +97,8 @@ export interface Actions {
   reset(): void;
   /** A fresh worker with the current setup, on the same backend or the fallback one. */
   restart(onFallback: boolean): void;
+  /** Forgets the remembered backend and measures again in a fresh worker (a reset). */
+  remeasureBackend(): void;
   showError(error: PageError): void;
   dismissError(): void;
   dismissWarnings(): void;
@@ -118,6 +124,8 @@ export interface AppState {
   backend: BackendInfo | null;
   /** ?backend=NAME from the URL, if valid. */
   requestedBackend: BackendName | undefined;
+  /** What the worker is measuring while it chooses a backend, e.g. "measuring wasm". */
+  measuring: string | null;
   numParams: number | null;
   /** The worker's step (of the current model). */
   step: number;
@@ -160,4 +168,5 @@ export interface StoreContext {
   /** Debounced sends by key: the latest function and whether its timer is pending. */
   debounced: Map<string, { fn: () => void; scheduled: boolean }>;
   setTimer: (fn: () => void, ms: number) => void;
+  backendMemory: BackendMemory;
 }

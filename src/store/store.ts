@@ -8,6 +8,8 @@
  */
 import { createStore, type StoreApi } from 'zustand/vanilla';
 import { presetConfig } from '../engine/config/presets';
+import { createBackendActions } from './backend-actions';
+import { browserBackendMemory } from './backend-choice';
 import { createConfigActions } from './config-actions';
 import { createMetrics } from './metrics';
 import { createMetricsActions } from './metrics-actions';
@@ -37,6 +39,7 @@ export function createAppStore(deps: StoreDeps = {}): AppStore {
       triedDefault: false,
       debounced: new Map(),
       setTimer: deps.setTimer ?? ((fn, ms) => void setTimeout(fn, ms)),
+      backendMemory: deps.backendMemory ?? browserBackendMemory(),
     };
     const config = defaultConfig();
     return {
@@ -47,6 +50,7 @@ export function createAppStore(deps: StoreDeps = {}): AppStore {
       building: false,
       backend: null,
       requestedBackend: undefined,
+      measuring: null,
       numParams: null,
       step: 0,
       tokensPerSec: 0,
@@ -59,6 +63,7 @@ export function createAppStore(deps: StoreDeps = {}): AppStore {
       actions: {
         ...createConfigActions(ctx),
         ...createRunActions(ctx),
+        ...createBackendActions(ctx),
         ...createMetricsActions(ctx),
       },
     };

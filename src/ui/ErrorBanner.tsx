@@ -1,4 +1,4 @@
-import { fallbackBackend } from '../store/run-actions';
+import { fallbackBackend } from '../store/backend-choice';
 import { useActions, useApp } from './store-context';
 
 /** The one place errors show: link, import, config and worker errors, with a way to go on. */

@@ -1,30 +1,10 @@
 import { useRef } from 'react';
 import { PRESET_DESCRIPTIONS, PRESET_NAMES, type PresetName } from '../engine/config/presets';
 import { buildRunFile, metricsCsv } from '../store/run-file';
+import { BackendBadge } from './BackendBadge';
 import { useActions, useApp } from './store-context';
 import { download, stamp } from './download';
 import type { AppStore } from '../store/store';
-
-function BackendBadge() {
-  const backend = useApp((s) => s.backend);
-  const building = useApp((s) => s.building);
-  const status = useApp((s) => s.status);
-  const title = backend
-    ? [
-        backend.adapter && `adapter: ${backend.adapter}`,
-        backend.fallbackReason && `fallback: ${backend.fallbackReason}`,
-      ]
-        .filter(Boolean)
-        .join('\n') || `tfjs backend: ${backend.name}`
-    : 'starting the training worker…';
-  const cls = !backend ? 'pending' : backend.fallbackReason ? 'fallback' : 'ok';
-  return (
-    <span className={`badge backend ${cls}`} data-testid="backend-badge" title={title}>
-      {backend ? backend.name : 'starting…'}
-      {building && status !== 'error' && backend && <span className="badge-note"> · building</span>}
-    </span>
-  );
-}
 
 function RunControls() {
   const status = useApp((s) => s.status);

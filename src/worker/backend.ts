@@ -1,20 +1,19 @@
 /**
- * Picks the tfjs backend in the worker: webgpu → webgl → wasm → cpu, the first that initialises
- * wins; a forced backend (?backend=NAME) is tried first. Reports the WebGPU adapter and why any
- * earlier backend was skipped. The wasm binaries are bundled and served by the app (offline).
+ * The tfjs backends the worker can run on, and switching between them. The worker bundles
+ * tfjs-core, the gradients and four backends (not the tfjs union package: layers, converter,
+ * data). The wasm binaries are bundled and served by the app (offline); on a cross-origin-
+ * isolated page (COOP + COEP headers) tfjs-backend-wasm loads the threaded SIMD binary by itself.
  */
 import * as tf from '@tensorflow/tfjs-core';
-// The worker bundles tfjs-core, the gradients and four backends: not the tfjs union package
-// (layers, converter, data).
 import '@tensorflow/tfjs-core/dist/register_all_gradients';
 import '@tensorflow/tfjs-backend-cpu';
 import '@tensorflow/tfjs-backend-webgl';
 import '@tensorflow/tfjs-backend-webgpu';
-import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
+import { getThreadsCount, setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import wasmPlain from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm?url';
 import wasmSimd from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-simd.wasm?url';
 import wasmThreaded from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-threaded-simd.wasm?url';
-import { BACKEND_CHAIN, type BackendInfo, type BackendName } from './protocol';
+import type { BackendName, WasmBinary } from './protocol';
 
 setWasmPaths({
   'tfjs-backend-wasm.wasm': wasmPlain,
@@ -22,43 +21,50 @@ setWasmPaths({
   'tfjs-backend-wasm-threaded-simd.wasm': wasmThreaded,
 });
 
+/**
+ * Makes `name` tfjs's backend (initialising it on first use); throws if it cannot start.
+ *
+ * wasm threads: tfjs gives XNNPACK min(requested, 8, logical cores / 2) threads (it assumes
+ * hyper-threads), and `setThreadsCount` can only lower that, so the default is kept. On these
+ * 2-core machines that is 1 thread; forcing 2 (by reporting more cores to tfjs) measured 0.55x
+ * the tokens/s of 1, as the training thread then competes with the page and the pool's helper.
+ */
+export async function switchTo(name: BackendName): Promise<void> {
+  if (!(await tf.setBackend(name))) throw new Error(`the ${name} backend failed to initialise`);
+  await tf.ready();
+}
+
+/** Which wasm binary tfjs loads here: threaded SIMD needs a cross-origin-isolated page. */
+export async function wasmBinary(): Promise<WasmBinary> {
+  const [simd, threads] = await Promise.all([
+    tf.env().getAsync('WASM_HAS_SIMD_SUPPORT'),
+    tf.env().getAsync('WASM_HAS_MULTITHREAD_SUPPORT'),
+  ]);
+  return simd && threads ? 'threaded-simd' : simd ? 'simd' : 'plain';
+}
+
+/** Threads the wasm backend runs on (1 unless the page is cross-origin isolated), if started. */
+export function wasmThreads(): number | undefined {
+  try {
+    return getThreadsCount();
+  } catch {
+    return undefined; // not initialised
+  }
+}
+
+/** Frees a backend the worker will not use (a GPU context or device), keeping the current one. */
+export function releaseBackend(name: BackendName): void {
+  if (name === tf.getBackend() || !tf.engine().registry[name]) return;
+  try {
+    tf.removeBackend(name);
+  } catch {
+    // Freeing is best effort: a backend that fails to dispose only keeps its memory.
+  }
+}
+
 /** The parts of tfjs's WebGPU backend object we read (it is not exported with types). */
 interface WebGpuBackendLike {
   device?: { lost?: Promise<{ reason?: string; message?: string }> };
-  adapterInfo?: { vendor?: string; architecture?: string };
-}
-
-async function tryBackend(name: BackendName): Promise<string | undefined> {
-  if (name === 'webgpu') {
-    const gpu = (navigator as Navigator & { gpu?: { requestAdapter(): Promise<unknown> } }).gpu;
-    if (!gpu) throw new Error('this browser has no WebGPU (navigator.gpu is missing)');
-    if (!(await gpu.requestAdapter())) throw new Error('no WebGPU adapter is available');
-  }
-  if (!(await tf.setBackend(name))) throw new Error('failed to initialise');
-  await tf.ready();
-  if (name !== 'webgpu') return undefined;
-  const info = (tf.backend() as unknown as WebGpuBackendLike).adapterInfo;
-  const parts = [info?.vendor, info?.architecture].filter((x) => x);
-  return parts.length > 0 ? parts.join(' ') : 'WebGPU adapter (no description given)';
-}
-
-/** Initialises the first working backend; throws only when none works. */
-export async function initBackend(forced?: BackendName): Promise<BackendInfo> {
-  const chain = forced ? [forced, ...BACKEND_CHAIN.filter((b) => b !== forced)] : BACKEND_CHAIN;
-  const skipped: string[] = [];
-  for (const name of chain) {
-    try {
-      const adapter = await tryBackend(name);
-      return {
-        name,
-        ...(adapter ? { adapter } : {}),
-        ...(skipped.length ? { fallbackReason: skipped.join('; ') } : {}),
-      };
-    } catch (e) {
-      skipped.push(`${name}${name === forced ? ' (requested)' : ''}: ${(e as Error).message}`);
-    }
-  }
-  throw new Error(`no tfjs backend could start (${skipped.join('; ')})`);
 }
 
 /** Resolves when the WebGPU device is lost (never, on other backends). */

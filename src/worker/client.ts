@@ -3,7 +3,7 @@
  * one listener, and exposes typed methods. A crash of the worker is reported as an `error` event;
  * `restart()` starts a fresh worker (the caller then sends `configure` again).
  */
-import type { BackendName, Command, WorkerEvent } from './protocol';
+import type { BackendName, Command, RememberedBackend, WorkerEvent } from './protocol';
 
 export interface TrainingClientOptions {
   onEvent: (event: WorkerEvent) => void;
@@ -44,8 +44,18 @@ export class TrainingClient {
     this.worker.postMessage(cmd);
   }
 
-  configure(config: Extract<Command, { type: 'configure' }>['config'], backend?: BackendName) {
-    this.send({ type: 'configure', config, ...(backend ? { backend } : {}) });
+  /** Builds the model; the first call picks the backend (forced, else remembered, else measured). */
+  configure(
+    config: Extract<Command, { type: 'configure' }>['config'],
+    backend?: BackendName,
+    remembered?: RememberedBackend,
+  ) {
+    this.send({
+      type: 'configure',
+      config,
+      ...(backend ? { backend } : {}),
+      ...(remembered ? { remembered } : {}),
+    });
   }
   start() {
     this.send({ type: 'start' });

@@ -15,9 +15,16 @@ export const BACKEND_CHAIN: readonly BackendName[] = ['webgpu', 'webgl', 'wasm',
 export type Command =
   /**
    * (Re)build the model, tasks and mixer from a config: a reset. Answered by `ready` or `error`.
-   * `backend` forces one backend (the page's ?backend=NAME); the first configure picks it.
+   * The first configure picks the backend: `backend` forces one (the page's ?backend=NAME, or a
+   * restart on a fallback); else `remembered` (the page's stored choice) is used without
+   * measuring; else the worker measures every candidate on this config's model.
    */
-  | { type: 'configure'; config: RunConfigInput; backend?: BackendName }
+  | {
+      type: 'configure';
+      config: RunConfigInput;
+      backend?: BackendName;
+      remembered?: RememberedBackend;
+    }
   | { type: 'start' }
   | { type: 'pause' }
   /** Take n steps, then pause. */
@@ -42,12 +49,46 @@ export interface TaskInfo {
   metric: 'accuracy' | 'none';
 }
 
+/** How the backend in use was chosen. */
+export type BackendChoice = 'measured' | 'remembered' | 'forced';
+
+/** One backend's part in the choice: its measured speed, or why it was skipped or dropped. */
+export interface CandidateReport {
+  name: BackendName;
+  /** Training throughput measured on the page's model (tokens/s). */
+  tokensPerSec?: number;
+  /** Why it has no figure or was dropped: a software adapter, a failure, stopped early… */
+  note?: string;
+}
+
+/** A choice measured earlier in this browser (the page keeps it in localStorage). */
+export interface RememberedBackend {
+  name: BackendName;
+  candidates: CandidateReport[];
+  /** ISO date of the measurement. */
+  measuredAt: string;
+}
+
+/** The tfjs wasm binary in use: threaded SIMD on a cross-origin-isolated page. */
+export type WasmBinary = 'threaded-simd' | 'simd' | 'plain';
+
 export interface BackendInfo {
   name: BackendName;
-  /** WebGPU adapter description (vendor, architecture, device) where the browser gives one. */
+  choice: BackendChoice;
+  /** Every backend considered, in the order they were looked at (empty when forced). */
+  candidates: CandidateReport[];
+  /** WebGPU adapter or WebGL renderer description where the browser gives one. */
   adapter?: string;
-  /** Why earlier backends of the chain were skipped, e.g. "webgpu: no adapter". */
+  /** wasm: threads XNNPACK uses (more than 1 only on a cross-origin-isolated page). */
+  threads?: number;
+  /** wasm: which binary loaded. */
+  wasmBinary?: WasmBinary;
+  /** Why the requested (forced or remembered) backend is not the one in use. */
   fallbackReason?: string;
+  /** Wall time of the measurement (ms), when measured now. */
+  measureMs?: number;
+  /** ISO date of the measurement (now or when remembered). */
+  measuredAt?: string;
 }
 
 export type ErrorKind = 'diverged' | 'device-lost' | 'config' | 'crash';
@@ -67,4 +108,11 @@ export type WorkerEvent =
    * `config` errors change nothing: the previous setup keeps running.
    */
   | { type: 'error'; kind: ErrorKind; message: string; recoverable: boolean }
-  | { type: 'status'; running: boolean; step: number };
+  | { type: 'status'; running: boolean; step: number }
+  /**
+   * The step just completed (no readback needed): after every step, at most ~30 per second,
+   * so the page's counter moves at once even when losses come back once a second.
+   */
+  | { type: 'progress'; step: number }
+  /** Backend measurement under way, e.g. "measuring wasm (1 of 2)". */
+  | { type: 'measuring'; message: string };

@@ -7,7 +7,8 @@
 import { parseRunConfig, type RunConfigInput } from '../engine/config/run-config';
 import { createFetchCorpusLoader } from '../engine/tasks/corpus';
 import { Trainer, TrainingDivergedError, type TrainerEvent } from '../engine/trainer';
-import { deviceLost, initBackend } from './backend';
+import { deviceLost } from './backend';
+import { chooseBackend, SetupError, type BackendRequest } from './choose-backend';
 import { MetricsThrottle } from './metrics-throttle';
 import type { BackendInfo, Command, ErrorKind, TaskInfo, WorkerEvent } from './protocol';
 
@@ -24,6 +25,15 @@ let running = false;
 let stepsLeft = 0; // from step(n)
 let dead = false; // after a lost device nothing more can run here
 const throttle = new MetricsThrottle((batch) => post({ type: 'metrics', batch }));
+/** The step counter needs no readback: post the step after each one, at most ~30 per second. */
+const PROGRESS_MS = 33;
+let lastProgress = -Infinity;
+function postProgress(step: number): void {
+  const now = performance.now();
+  if (now - lastProgress < PROGRESS_MS) return;
+  lastProgress = now;
+  post({ type: 'progress', step });
+}
 
 let queue: Promise<void> = Promise.resolve();
 function enqueue(job: () => Promise<void> | void): void {
@@ -71,8 +81,11 @@ function postEvents(events: TrainerEvent[]): void {
   }
 }
 
-/** Builds a trainer for `next`; the old one keeps running if this fails (bad input changes nothing). */
-async function build(next: RunConfigInput, forced?: BackendInfo['name']): Promise<void> {
+/**
+ * Builds a trainer for `next`; the old one keeps running if this fails (bad input changes
+ * nothing). The first build also chooses the backend (measuring candidates on `next`'s model).
+ */
+async function build(next: RunConfigInput, request: BackendRequest = {}): Promise<void> {
   try {
     parseRunConfig(next);
   } catch (e) {
@@ -80,7 +93,15 @@ async function build(next: RunConfigInput, forced?: BackendInfo['name']): Promis
     return;
   }
   if (!backend) {
-    backend = await initBackend(forced);
+    try {
+      backend = await chooseBackend(request, next, corpus, (message) =>
+        post({ type: 'measuring', message }),
+      );
+    } catch (e) {
+      if (!(e instanceof SetupError)) throw e;
+      post({ type: 'error', kind: 'config', message: e.message, recoverable: false });
+      return;
+    }
     void deviceLost().then((reason) => {
       dead = true;
       running = false;
@@ -104,6 +125,7 @@ async function build(next: RunConfigInput, forced?: BackendInfo['name']): Promis
   config = next;
   running = false;
   stepsLeft = 0;
+  lastProgress = -Infinity;
   postReady();
   post({ type: 'status', running: false, step: 0 });
 }
@@ -111,7 +133,9 @@ async function build(next: RunConfigInput, forced?: BackendInfo['name']): Promis
 /** One step, then schedule the next while running (via the queue, so commands interleave). */
 async function tick(): Promise<void> {
   if (!trainer || dead || (!running && stepsLeft === 0)) return;
-  postEvents(await trainer.trainStep());
+  const events = await trainer.trainStep();
+  postProgress(trainer.step);
+  postEvents(events);
   if (stepsLeft > 0 && --stepsLeft === 0) await pause();
   if (running || stepsLeft > 0) setTimeout(() => enqueue(tick), 0);
 }
@@ -157,7 +181,7 @@ function live(change: (t: Trainer) => void): void {
 function handle(cmd: Command): void {
   switch (cmd.type) {
     case 'configure':
-      return enqueue(() => build(cmd.config, cmd.backend));
+      return enqueue(() => build(cmd.config, { forced: cmd.backend, remembered: cmd.remembered }));
     case 'reset':
       return enqueue(() => (config ? build(config) : undefined));
     case 'setSeed':

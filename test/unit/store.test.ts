@@ -41,7 +41,7 @@ function setup(hash = '', search = '') {
   const ready = (step = 0) =>
     a().receive({
       type: 'ready',
-      backend: { name: 'webgpu', adapter: 'swiftshader' },
+      backend: { name: 'webgpu', choice: 'forced', candidates: [], adapter: 'swiftshader' },
       numParams: 1234,
       tasks: tasksOf(),
       step,

@@ -1,0 +1,67 @@
+/**
+ * Actions that start a fresh worker: Restart (same backend), Restart on the fallback backend,
+ * and re-measure (forget the remembered backend and measure every candidate again).
+ */
+import type { BackendName, RememberedBackend } from '../worker/protocol';
+import { fallbackBackend } from './backend-choice';
+import type { Actions, StoreContext } from './state';
+
+/** Which backend the fresh worker should take. */
+export type RestartHow = 'same' | 'fallback' | 'measure';
+
+/**
+ * What the fresh worker's configure carries: the fallback forced; the same backend forced when
+ * it was forced before, else passed as remembered (no measuring, and the badge keeps the
+ * figures); nothing when measuring again.
+ */
+function restartRequest(
+  ctx: StoreContext,
+  how: RestartHow,
+): { forced?: BackendName; remembered?: RememberedBackend } {
+  const s = ctx.get();
+  const current = s.backend;
+  if (how === 'measure') return {};
+  if (how === 'fallback') return { forced: fallbackBackend(current?.name ?? s.requestedBackend) };
+  if (s.requestedBackend) return { forced: s.requestedBackend };
+  if (!current) return { remembered: ctx.backendMemory.load() ?? undefined };
+  if (current.choice === 'forced') return { forced: current.name };
+  return {
+    remembered: {
+      name: current.name,
+      candidates: current.candidates,
+      measuredAt: current.measuredAt ?? new Date().toISOString(),
+    },
+  };
+}
+
+/** Ends the worker and starts a fresh one with the current setup; `clear` drops the history. */
+export function restartWorker(ctx: StoreContext, how: RestartHow, clear: boolean): void {
+  const s = ctx.get();
+  const { forced, remembered } = restartRequest(ctx, how);
+  ctx.pending = [{ kind: clear ? 'reset' : 'restart' }];
+  ctx.beforeLive = null;
+  ctx.set({
+    error: null,
+    status: 'idle',
+    building: true,
+    backend: null,
+    measuring: null,
+    resetNote: null,
+  });
+  ctx.client?.restart();
+  ctx.client?.configure(s.config, forced, remembered);
+}
+
+export function createBackendActions(
+  ctx: StoreContext,
+): Pick<Actions, 'restart' | 'remeasureBackend'> {
+  return {
+    restart: (onFallback) => restartWorker(ctx, onFallback ? 'fallback' : 'same', false),
+    remeasureBackend() {
+      ctx.backendMemory.clear();
+      // A forced backend (?backend=NAME) is never measured: nothing else to do.
+      if (ctx.get().requestedBackend) return;
+      restartWorker(ctx, 'measure', true);
+    },
+  };
+}

@@ -1,0 +1,187 @@
+/**
+ * Chooses the worker's tfjs backend on the first build:
+ * - forced (?backend=NAME, or a restart on a fallback): used as is, software adapter or not;
+ * - remembered (the page's stored choice for this browser): used without measuring;
+ * - otherwise measured: software GPU adapters are skipped with their reason, the remaining
+ *   candidates (webgpu, webgl, wasm; cpu only when wasm fails) train the page's real model for
+ *   a few timed steps within about 3 s (measure.ts), and the fastest wins.
+ * A forced or remembered backend that fails to start falls back to measuring, with the reason.
+ */
+import { parseRunConfig, type RunConfigInput } from '../engine/config/run-config';
+import type { CorpusLoader } from '../engine/tasks/corpus';
+import { Trainer, TrainingDivergedError } from '../engine/trainer';
+import { inspectWebGl, inspectWebGpu, type Inspection } from './backend-detect';
+import { releaseBackend, switchTo, wasmBinary, wasmThreads } from './backend';
+import {
+  DEFAULT_MEASURE,
+  measureCandidates,
+  pickFastest,
+  ProbeDivergedError,
+  ProbeOpenError,
+  type Measurement,
+  type ProbeRun,
+} from './measure';
+import {
+  BACKEND_CHAIN,
+  type BackendInfo,
+  type BackendName,
+  type CandidateReport,
+  type RememberedBackend,
+} from './protocol';
+
+export interface BackendRequest {
+  forced?: BackendName;
+  remembered?: RememberedBackend;
+}
+
+/** Every backend failed to build the same model: the setup is wrong, not the browser. */
+export class SetupError extends Error {}
+
+const errorText = (e: unknown) => (e instanceof Error ? e.message : String(e));
+
+function inspect(name: BackendName): Promise<Inspection> | Inspection {
+  if (name === 'webgpu') return inspectWebGpu();
+  if (name === 'webgl') return inspectWebGl();
+  return {};
+}
+
+/** Starts `name` regardless of software adapters; returns what the badge shows about it. */
+async function startOnly(name: BackendName): Promise<Described> {
+  const look = await inspect(name);
+  if (look.skip && !look.software) throw new Error(look.skip);
+  await switchTo(name);
+  return describe(name, look.description);
+}
+
+type Described = Pick<BackendInfo, 'adapter' | 'threads' | 'wasmBinary'>;
+
+/** What the badge shows about the backend in use: its adapter, or wasm's binary and threads. */
+async function describe(name: BackendName, adapter?: string): Promise<Described> {
+  if (name !== 'wasm') return adapter ? { adapter } : {};
+  const threads = wasmThreads();
+  return { wasmBinary: await wasmBinary(), ...(threads ? { threads } : {}) };
+}
+
+/** A probe trainer for measure.ts: the real model on `name`, errors sorted by stage. */
+async function openProbe(
+  name: BackendName,
+  config: RunConfigInput,
+  corpus: CorpusLoader,
+): Promise<ProbeRun> {
+  try {
+    await switchTo(name);
+  } catch (e) {
+    throw new ProbeOpenError('start', errorText(e));
+  }
+  let t: Trainer;
+  try {
+    t = await Trainer.create(config, corpus);
+  } catch (e) {
+    throw new ProbeOpenError('build', errorText(e));
+  }
+  const guard = async (f: () => Promise<unknown>) => {
+    try {
+      await f();
+    } catch (e) {
+      throw e instanceof TrainingDivergedError ? new ProbeDivergedError(e.message) : e;
+    }
+  };
+  return {
+    step: () => guard(() => t.trainStep()),
+    sync: () => guard(() => t.flush()),
+    dispose: () => t.dispose(),
+  };
+}
+
+function report(m: Measurement): CandidateReport {
+  return {
+    name: m.name,
+    ...(m.tokensPerSec && !m.failed ? { tokensPerSec: Math.round(m.tokensPerSec) } : {}),
+    ...(m.note ? { note: m.note } : {}),
+  };
+}
+
+/** Skips software adapters, measures the rest on the real model and switches to the fastest. */
+async function measure(
+  config: RunConfigInput,
+  corpus: CorpusLoader,
+  onMeasuring: (message: string) => void,
+  failed?: BackendName,
+): Promise<BackendInfo> {
+  const t0 = performance.now();
+  const parsed = parseRunConfig(config);
+  const reports = new Map<BackendName, CandidateReport>();
+  const adapters = new Map<BackendName, string>();
+  const names: BackendName[] = [];
+  for (const name of ['webgpu', 'webgl', 'wasm'] as const) {
+    if (name === failed) {
+      reports.set(name, { name, note: 'failed to start (see above)' });
+      continue;
+    }
+    const look = await inspect(name);
+    if (look.description) adapters.set(name, look.description);
+    if (look.skip) reports.set(name, { name, note: `skipped: ${look.skip}` });
+    else names.push(name);
+  }
+  const run = (list: BackendName[]) =>
+    measureCandidates(list, {
+      ...DEFAULT_MEASURE,
+      tokensPerStep: parsed.batchSize * parsed.model.context,
+      now: () => performance.now(),
+      open: (name) => openProbe(name, config, corpus),
+      onCandidate: (name, i, n) =>
+        onMeasuring(`measuring ${name}${n > 1 ? ` (${i + 1} of ${n})` : ''}`),
+    });
+  const results = await run(names);
+  const wasm = results.find((m) => m.name === 'wasm');
+  if (failed === 'cpu') reports.set('cpu', { name: 'cpu', note: 'failed to start (see above)' });
+  else if (!wasm || wasm.failed) results.push(...(await run(['cpu'])));
+  else reports.set('cpu', { name: 'cpu', note: 'not measured: wasm works and is faster' });
+  for (const m of results) reports.set(m.name, report(m));
+
+  const pick = pickFastest(results);
+  if (!pick.ok) throw pick.configProblem ? new SetupError(pick.message) : new Error(pick.message);
+  if (pick.note) reports.set(pick.name, { ...reports.get(pick.name)!, note: pick.note });
+  await switchTo(pick.name);
+  for (const m of results) if (m.name !== pick.name) releaseBackend(m.name);
+  return {
+    name: pick.name,
+    choice: 'measured',
+    candidates: BACKEND_CHAIN.flatMap((n) => reports.get(n) ?? []),
+    ...(await describe(pick.name, adapters.get(pick.name))),
+    measureMs: Math.round(performance.now() - t0),
+    measuredAt: new Date().toISOString(),
+  };
+}
+
+/**
+ * The backend for this worker (see the file comment). Throws SetupError when the model cannot
+ * be built anywhere, and an Error naming every candidate and why when none can train.
+ */
+export async function chooseBackend(
+  req: BackendRequest,
+  config: RunConfigInput,
+  corpus: CorpusLoader,
+  onMeasuring: (message: string) => void,
+): Promise<BackendInfo> {
+  const wanted = req.forced ?? req.remembered?.name;
+  let fallbackReason: string | undefined;
+  if (wanted) {
+    try {
+      const described = await startOnly(wanted);
+      if (req.forced) return { name: wanted, choice: 'forced', candidates: [], ...described };
+      return {
+        name: wanted,
+        choice: 'remembered',
+        candidates: req.remembered!.candidates,
+        measuredAt: req.remembered!.measuredAt,
+        ...described,
+      };
+    } catch (e) {
+      const how = req.forced ? 'requested' : 'remembered';
+      fallbackReason = `${wanted} (${how}) failed to start: ${errorText(e)}`;
+    }
+  }
+  const info = await measure(config, corpus, onMeasuring, wanted);
+  return fallbackReason ? { ...info, fallbackReason } : info;
+}
