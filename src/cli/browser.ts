@@ -1,7 +1,8 @@
 /**
  * Drives the real page in Debian's Chromium for the E2E tests and the browser benchmark.
  * WebGPU runs headless on a CPU-only machine through SwiftShader (DESIGN.md §4); a page served
- * from http://localhost is a secure context, so navigator.gpu exists.
+ * from http://localhost is a secure context, so navigator.gpu exists. The preview server sends
+ * the cross-origin isolation headers of vite.config.ts (threaded wasm).
  */
 import { existsSync } from 'node:fs';
 import { chromium, type Browser, type Page } from 'playwright-core';
@@ -67,4 +68,67 @@ export async function numberIn(page: Page, testId: string): Promise<number> {
   const text = (await page.getByTestId(testId).textContent()) ?? '';
   const m = text.replace(/[,\s]/g, '').match(/-?\d+(\.\d+)?/);
   return m ? Number(m[0]) : NaN;
+}
+
+/**
+ * Times of the first feedback after pressing Train, in ms since the page started loading
+ * (performance.now() in the page): the backend badge got its backend, Train was pressed, the
+ * step counter first showed ≥ 1, the first task card first showed a training loss.
+ */
+export interface FirstFeedback {
+  badge: number;
+  train: number;
+  step: number;
+  loss: number;
+}
+
+/**
+ * Records FirstFeedback in window.__feedback from page load on: a DOM observer notes each
+ * moment as the page commits it, and disconnects once all are seen.
+ */
+export async function recordFirstFeedback(page: Page): Promise<void> {
+  // No named functions inside: tsx wraps those in a helper the page does not have.
+  await page.addInitScript(() => {
+    const m: Partial<FirstFeedback> = {};
+    (window as unknown as { __feedback: Partial<FirstFeedback> }).__feedback = m;
+    const observer = new MutationObserver(() => {
+      const now = performance.now();
+      const q = document.querySelector.bind(document);
+      if (m.badge === undefined && q('[data-testid="backend-badge"]')?.getAttribute('data-backend'))
+        m.badge = now;
+      if (m.train === undefined) return;
+      const step = Number(
+        (q('[data-testid="step-counter"]')?.textContent ?? '').replace(/\D/g, ''),
+      );
+      if (m.step === undefined && step >= 1) m.step = now;
+      if (
+        m.loss === undefined &&
+        /\d/.test(q('[data-testid="task-train-loss-0"]')?.textContent ?? '')
+      )
+        m.loss = now;
+      if (m.step !== undefined && m.loss !== undefined) observer.disconnect();
+    });
+    observer.observe(document, {
+      subtree: true,
+      childList: true,
+      characterData: true,
+      attributes: true,
+    });
+    document.addEventListener(
+      'click',
+      (e) => {
+        const button = (e.target as Element | null)?.closest?.('[data-testid="train-button"]');
+        if (button && m.train === undefined) m.train = performance.now();
+      },
+      true,
+    );
+  });
+}
+
+/** The backend badge's tooltip as a user sees it on hover (choice, candidates, adapter). */
+export async function backendTooltip(page: Page): Promise<string> {
+  await page.getByTestId('backend-badge').hover();
+  const tip = page.getByTestId('backend-tooltip');
+  await tip.waitFor({ state: 'visible', timeout: 5_000 });
+  return tip.innerText();
 }

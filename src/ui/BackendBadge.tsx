@@ -88,6 +88,8 @@ export function BackendBadge() {
       <span
         className={`badge backend ${cls}`}
         data-testid="backend-badge"
+        data-backend={backend?.name ?? ''}
+        data-choice={backend?.choice ?? ''}
         tabIndex={0}
         aria-describedby="backend-tooltip"
       >

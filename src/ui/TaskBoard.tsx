@@ -80,7 +80,7 @@ const TaskCard = memo(function TaskCard({
         </div>
         <div>
           <dt>train</dt>
-          <dd>{fmt(latest.train)}</dd>
+          <dd data-testid={`task-train-loss-${index}`}>{fmt(latest.train)}</dd>
         </div>
         <div>
           <dt>val</dt>

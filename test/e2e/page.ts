@@ -1,6 +1,6 @@
 /** Shared E2E setup: one preview server and one Chromium for a test file, and page helpers. */
 import { mkdirSync } from 'node:fs';
-import type { Browser, ConsoleMessage, Page } from 'playwright-core';
+import type { Browser, BrowserContext, ConsoleMessage, Page } from 'playwright-core';
 import { launchChromium, numberIn, startPreviewServer } from '../../src/cli/browser';
 
 /** A tiny model (SwiftShader is slow) on the multilingual preset's three languages. */
@@ -33,8 +33,18 @@ export interface OpenedPage {
   errors: string[];
 }
 
-export async function openPage(s: Session, path: string): Promise<OpenedPage> {
-  const page = await s.browser.newPage({ viewport: { width: 1366, height: 768 } });
+/**
+ * Opens `path` in a new page: in its own browser context (fresh localStorage: the backend is
+ * measured again) unless `context` is given (a second load in the same browser).
+ */
+export async function openPage(
+  s: Session,
+  path: string,
+  context?: BrowserContext,
+): Promise<OpenedPage> {
+  const page = context
+    ? await context.newPage()
+    : await s.browser.newPage({ viewport: { width: 1366, height: 768 } });
   const errors: string[] = [];
   page.on('console', (m: ConsoleMessage) => {
     if (m.type() === 'error') errors.push(m.text());
@@ -44,9 +54,15 @@ export async function openPage(s: Session, path: string): Promise<OpenedPage> {
   return { page, errors };
 }
 
-export async function waitForBackend(page: Page, name: string): Promise<void> {
-  await page.getByTestId('backend-badge').filter({ hasText: name }).waitFor({ timeout: 90_000 });
+/** Waits until the worker has chosen a backend (`name`, or any); returns its name. */
+export async function waitForBackend(page: Page, name?: string): Promise<string> {
+  const sel = `[data-testid="backend-badge"]${name ? `[data-backend="${name}"]` : ':not([data-backend=""])'}`;
+  await page.locator(sel).waitFor({ timeout: 90_000 });
+  return (await page.getByTestId('backend-badge').getAttribute('data-backend')) ?? '';
 }
+
+/** The backend tooltip's text as a user sees it (hovering the badge). */
+export { backendTooltip } from '../../src/cli/browser';
 
 /** Waits until the step counter reaches `n`. */
 export async function waitForStep(page: Page, n: number, timeout = 180_000): Promise<number> {

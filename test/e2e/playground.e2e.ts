@@ -1,10 +1,13 @@
 /**
- * The real page in real Chromium with the WebGPU backend (SwiftShader), driven like a user.
- * A tiny model comes in through the URL hash. Screenshots go to test-results/.
+ * The real page in real Chromium, driven like a user. Tests about WebGPU force it
+ * (?backend=webgpu: SwiftShader here); the others take the page's own choice (wasm here, as the
+ * software adapters are skipped). A tiny model comes in through the URL hash. Screenshots go
+ * to test-results/.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { longTasks, numberIn, recordLongTasks } from '../../src/cli/browser';
 import {
+  backendTooltip,
   cardWeights,
   conflictValues,
   openPage,
@@ -27,9 +30,11 @@ const isOnSimplex = (w: number[]) =>
 
 describe('PiKE Playground in Chromium', () => {
   it('loads without console errors on the webgpu backend, and trains: counter, charts, matrix', async () => {
-    const { page, errors } = await openPage(s, `/#${TINY}`);
+    const { page, errors } = await openPage(s, `/?backend=webgpu#${TINY}`);
     await waitForBackend(page, 'webgpu');
-    expect(await page.getByTestId('backend-badge').getAttribute('title')).toMatch(/swiftshader/i);
+    const tip = await backendTooltip(page);
+    expect(tip).toMatch(/adapter: .*swiftshader/i);
+    expect(tip).toMatch(/forced by \?backend=webgpu/);
     expect(
       await page.getByTestId('task-board').locator('[data-testid^="task-card-"]').count(),
     ).toBe(3);
@@ -60,7 +65,7 @@ describe('PiKE Playground in Chromium', () => {
 
   it('switching the mixer to pike while training moves the weights without stopping', async () => {
     const { page, errors } = await openPage(s, `/#${TINY}`);
-    await waitForBackend(page, 'webgpu');
+    await waitForBackend(page);
     await page.getByTestId('train-button').click();
     await waitForStep(page, 3);
     await page.getByTestId('mixer-select').selectOption('pike');
@@ -79,8 +84,8 @@ describe('PiKE Playground in Chromium', () => {
     await page.close();
   });
 
-  it('changes a task knob while training, adds a task and removes it (matrix 16 then 9 cells)', async () => {
-    const { page, errors } = await openPage(s, `/#${TINY}`);
+  it('changes a task knob while training, adds a task and removes it on webgpu (matrix 16 then 9 cells)', async () => {
+    const { page, errors } = await openPage(s, `/?backend=webgpu#${TINY}`);
     await waitForBackend(page, 'webgpu');
     await page.getByTestId('train-button').click();
     await waitForStep(page, 3);
@@ -112,14 +117,14 @@ describe('PiKE Playground in Chromium', () => {
 
   it('the URL opened in a fresh page reproduces the setup', async () => {
     const a = await openPage(s, `/#${TINY}`);
-    await waitForBackend(a.page, 'webgpu');
+    await waitForBackend(a.page);
     await a.page.getByTestId('preset-select').selectOption('conflict');
     await a.page.getByTestId('mixer-select').selectOption('balanced-pike');
     await expect.poll(() => new URL(a.page.url()).hash).toMatch(/mixer=balanced-pike/);
     const link = a.page.url();
     const labels = await a.page.locator('[data-testid^="task-card-"]').allTextContents();
     const b = await openPage(s, link.replace(s.url, ''));
-    await waitForBackend(b.page, 'webgpu');
+    await waitForBackend(b.page);
     expect(await b.page.getByTestId('mixer-select').inputValue()).toBe('balanced-pike');
     expect(await b.page.locator('[data-testid^="task-card-"]').count()).toBe(labels.length);
     expect(new URL(b.page.url()).hash).toBe(new URL(link).hash);
@@ -132,7 +137,7 @@ describe('PiKE Playground in Chromium', () => {
     const { page } = await openPage(s, '/#width=banana&tasks=%%%&zzz=1');
     await expect.poll(() => page.getByTestId('error-banner').isVisible()).toBe(true);
     expect(await page.getByTestId('error-banner').textContent()).toMatch(/width|hash|link/i);
-    await waitForBackend(page, 'webgpu');
+    await waitForBackend(page);
     await page.getByTestId('step-button').click();
     await waitForStep(page, 1, 240_000);
     await page.close();
@@ -141,7 +146,7 @@ describe('PiKE Playground in Chromium', () => {
   it('diverging training stops with a message naming the step and task; Reset goes on', async () => {
     const tiny = TINY.replace('mixer=mix', 'mixer=mix&opt=sgd&lr=10&clip=0');
     const { page } = await openPage(s, `/#${tiny}`);
-    await waitForBackend(page, 'webgpu');
+    await waitForBackend(page);
     await page.getByTestId('train-button').click();
     const banner = page.getByTestId('error-banner');
     await banner.waitFor({ timeout: 180_000 });
@@ -168,7 +173,7 @@ describe('PiKE Playground in Chromium', () => {
     const page = await s.browser.newPage({ viewport: { width: 1366, height: 768 } });
     await recordLongTasks(page);
     await page.goto(`${s.url}/#${TINY}`);
-    await waitForBackend(page, 'webgpu');
+    await waitForBackend(page);
     await page.getByTestId('train-button').click();
     await waitForStep(page, 2);
     const before = (await longTasks(page)).length;
