@@ -147,7 +147,9 @@ export function createRunActions(ctx: StoreContext): RunActions {
     switch (e.type) {
       case 'ready':
         return onReady(e);
-      case 'metrics':
+      case 'metrics': {
+        // A model's first losses show at once; later ones at most every FLUSH_MS.
+        const first = m.train.length === 0;
         if (ingestMetrics(m, e.batch)) {
           const n = e.batch.steps.length;
           if (n) pendingStep = e.batch.steps[n - 1];
@@ -156,9 +158,11 @@ export function createRunActions(ctx: StoreContext): RunActions {
             const prev = pendingTps ?? get().tokensPerSec;
             pendingTps = prev > 0 ? TPS_SMOOTHING * prev + (1 - TPS_SMOOTHING) * tps : tps;
           }
-          scheduleFlush();
+          if (first) flushMetrics();
+          else scheduleFlush();
         }
         return;
+      }
       case 'eval':
         if (ingestEval(m, e.result)) scheduleFlush();
         return;

@@ -108,18 +108,19 @@ describe('app store', () => {
     expect(sent[0]).toEqual({ type: 'configure', config: s.config });
   });
 
-  it('ingests metrics, eval and stats, publishing at most once per flush', () => {
+  it('ingests metrics, eval and stats: the first losses at once, then at most once per flush', () => {
     const { store, ready, emit, runTimers } = setup();
     ready();
     const v0 = store.getState().metricsVersion;
     emit({ type: 'metrics', batch: batch([1, 2, 3], 3) });
+    expect(store.getState()).toMatchObject({ metricsVersion: v0 + 1, step: 3 });
     emit({ type: 'metrics', batch: batch([4, 5], 3) });
     emit({ type: 'eval', result: evalAt(5, 3) });
     emit({ type: 'stats', stats: statsAt(5, 3) });
-    expect(store.getState().metricsVersion).toBe(v0);
+    expect(store.getState().metricsVersion).toBe(v0 + 1);
     runTimers();
     const s = store.getState();
-    expect(s.metricsVersion).toBe(v0 + 1);
+    expect(s.metricsVersion).toBe(v0 + 2);
     expect(s.step).toBe(5);
     expect(s.tokensPerSec).toBeGreaterThan(0);
     expect(s.metrics.train.x).toEqual([1, 2, 3, 4, 5]);
