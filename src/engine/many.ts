@@ -1,11 +1,12 @@
 /**
- * addN / concat / stack over many tensors, in groups of at most MAX_INPUTS.
+ * concat / stack over many tensors, in groups of at most MAX_INPUTS.
  *
- * Why: tfjs-backend-webgpu 4.22 binds one storage buffer per kernel input, and with 8 or more
- * inputs (the WebGPU default limit maxStorageBuffersPerShaderStage is 8) addN and concat
- * silently return wrong numbers — measured in Chromium on SwiftShader: addN of 8 scalars 1..8
- * gave 28, concat of 8 vectors garbled them. Every variable-length reduction in the engine
- * (gradient norms, flattened gradients, per-step losses) goes through these helpers.
+ * Why: tfjs-backend-webgpu 4.22 binds one storage buffer per kernel input, and the WebGPU
+ * default limit maxStorageBuffersPerShaderStage is 8. Its AddN breaks past 7 inputs (fixed at
+ * the kernel: model/webgpu-kernels.ts). Its Concat splits its inputs by that limit itself, and did
+ * so correctly in Node through Dawn; concat of 8 vectors was seen garbled once in Chromium on
+ * SwiftShader, so the engine's variable-length concatenations (flattened gradients, per-step
+ * losses) keep to small groups here: a few extra dispatches, no risk.
  */
 import * as tf from '@tensorflow/tfjs-core';
 
@@ -23,11 +24,6 @@ function grouped<T extends tf.Tensor>(xs: T[], op: (group: T[]) => T): T {
     level = next;
   }
   return level[0];
-}
-
-/** Σ xs (same shapes), as a tree of addN calls of at most MAX_INPUTS inputs. */
-export function addMany<T extends tf.Tensor>(xs: T[]): T {
-  return grouped(xs, (g) => tf.addN(g) as T);
 }
 
 /** Concatenation along `axis`, as nested concats of at most MAX_INPUTS inputs (order kept). */

@@ -87,35 +87,32 @@ for (const backend of ['cpu', 'wasm']) {
           [a, b],
         );
       }
-      await compare(
-        'matMul wide',
-        (x, y) => matMul(x as tf.Tensor2D, y as tf.Tensor2D),
-        [rand([40, 3], 3), rand([3, 50], 4)],
-      );
+      await compare('matMul wide', (x, y) => matMul(x as tf.Tensor2D, y as tf.Tensor2D), [
+        rand([40, 3], 3),
+        rand([3, 50], 4),
+      ]);
     });
 
     it('linear, embedding, GELU, LayerNorm and cross-entropy: values and gradients', async () => {
       await useBackend(backend);
-      await compare(
-        'linear',
-        (x, w, b) => linear(x as tf.Tensor2D, w, b),
-        [rand([12, 6], 1), rand([6, 9], 2), rand([9], 3)],
-      );
+      await compare('linear', (x, w, b) => linear(x as tf.Tensor2D, w, b), [
+        rand([12, 6], 1),
+        rand([6, 9], 2),
+        rand([9], 3),
+      ]);
       const ids = tf.tensor1d([0, 3, 3, 9, 1, 0], 'int32');
       await compare('embed', (w) => embed(w as tf.Tensor2D, ids), [rand([10, 4], 4)]);
       ids.dispose();
       await compare('gelu', (x) => gelu(x), [rand([6, 8], 5, 3)]);
-      await compare(
-        'layerNorm',
-        (x, g, b) => layerNorm(x, g, b),
-        [rand([2, 3, 8], 6, 2), rand([8], 7), rand([8], 8)],
-      );
+      await compare('layerNorm', (x, g, b) => layerNorm(x, g, b), [
+        rand([2, 3, 8], 6, 2),
+        rand([8], 7),
+        rand([8], 8),
+      ]);
       const targets = tf.tensor1d([2, 0, 6, 6, 1], 'int32');
-      await compare(
-        'softmaxCrossEntropy',
-        (z) => softmaxCrossEntropy(z as tf.Tensor2D, targets),
-        [rand([5, 7], 9, 4)],
-      );
+      await compare('softmaxCrossEntropy', (z) => softmaxCrossEntropy(z as tf.Tensor2D, targets), [
+        rand([5, 7], 9, 4),
+      ]);
       targets.dispose();
     });
 

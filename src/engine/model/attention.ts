@@ -5,9 +5,10 @@ import type { BlockParams } from './params';
 
 /**
  * Additive causal mask [T, T]: 0 on and below the diagonal, −1e9 above, so position t attends
- * only to positions ≤ t. Built per call inside the caller's tidy (a T² constant: cheap).
+ * only to positions ≤ t. Built once per forward pass (gpt.ts) inside the caller's tidy and shared
+ * by every block: bandPart is a dozen kernels, each a dispatch on webgpu.
  */
-function causalMask(T: number): tf.Tensor2D {
+export function causalMask(T: number): tf.Tensor2D {
   const lower = tf.linalg.bandPart(tf.ones([T, T]), -1, 0);
   return tf.mul(tf.sub(1, lower), -1e9) as tf.Tensor2D;
 }
@@ -23,6 +24,7 @@ export function attention(
   heads: number,
   dropoutRate: number,
   seed: number | undefined,
+  mask: tf.Tensor2D,
 ): tf.Tensor3D {
   const [B, T, C] = x.shape;
   const D = C / heads;
@@ -30,7 +32,7 @@ export function attention(
   const [q, k, v] = tf.split(qkv, 3, 1).map(
     (t) => tf.transpose(tf.reshape(t, [B, T, heads, D]), [0, 2, 1, 3]) as tf.Tensor4D, // [B, H, T, D]
   );
-  const scores = tf.add(tf.mul(tf.matMul(q, k, false, true), 1 / Math.sqrt(D)), causalMask(T));
+  const scores = tf.add(tf.mul(tf.matMul(q, k, false, true), 1 / Math.sqrt(D)), mask);
   const att = dropout(tf.softmax(scores), dropoutRate, seed); // [B, H, T, T]
   const y = tf.transpose(tf.matMul(att as tf.Tensor4D, v), [0, 2, 1, 3]); // [B, T, H, D]
   const out = linear(tf.reshape(y, [B * T, C]), p.wo, p.bo);

@@ -4,6 +4,7 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { mixSeeds } from '../rng';
+import { causalMask } from './attention';
 import { block } from './block';
 import type { GptConfig } from './config';
 import { embed, matMul } from './kernels';
@@ -32,9 +33,10 @@ export function forward(
   const tok = embed(params.wte as tf.Tensor2D, tf.reshape(inputs, [B * T]) as tf.Tensor1D); // [B·T, C]
   const pos = tf.slice(params.wpe, [0, 0], [T, C]); // [T, C]
   let x = tf.add(tf.reshape(tok, [B, T, C]), pos) as tf.Tensor3D; // [B, T, C]
+  const mask = causalMask(T); // [T, T], shared by the blocks
   params.blocks.forEach((p, i) => {
     const seed = opts.dropoutSeed === undefined ? undefined : mixSeeds(opts.dropoutSeed, i * 3);
-    x = block(x, p, config.heads, config.dropout, seed);
+    x = block(x, p, config.heads, config.dropout, seed, mask);
   });
   const h = layerNorm(x, params.lnfg, params.lnfb); // [B, T, C]
   return matMul(tf.reshape(h, [B * T, C]) as tf.Tensor2D, params.wte as tf.Tensor2D, false, true); // [B·T, V]

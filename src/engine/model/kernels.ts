@@ -12,8 +12,9 @@
  *   are never transposed (a 2-D wasm transpose of [1024, 256] costs 1.7 ms, of [1024, 64] 0.3 ms).
  * - Summing over the leading axis on wasm transposes first (1.9 ms at [1024, 256]); a ones-row
  *   matmul gives the same column sums in 0.1 ms. Used for bias and LayerNorm-gain gradients.
- * - wasm's Identity, Slice and SplitV copy far more than they must; wasm-kernels.ts replaces them
- *   (installed by `prepare()` on first use on wasm).
+ * - wasm's Identity, Slice and SplitV copy far more than they must; wasm-kernels.ts replaces them.
+ *   webgpu's AddN breaks past 7 inputs; webgpu-kernels.ts replaces it. Both are installed by
+ *   `prepare()` on first use on their backend.
  * - GELU: wasm's tanh is scalar libm (5.8 ms at [1024, 256]); XNNPACK's sigmoid takes 0.35 ms, and
  *   0.5·x·(1 + tanh(u)) = x·σ(2u) exactly. With a hand-written gradient it is 3 kernels forward.
  * - LayerNorm and cross-entropy have hand-written gradients: a handful of kernels instead of the
@@ -28,6 +29,7 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { installWasmKernels, restoreWasmKernels } from './wasm-kernels';
+import { installWebGpuKernels, restoreWebGpuKernels } from './webgpu-kernels';
 
 export type KernelMode = 'auto' | 'reference';
 let mode: KernelMode = 'auto';
@@ -35,7 +37,10 @@ let mode: KernelMode = 'auto';
 /** 'reference': the plain tfjs formulation everywhere (tests, before/after profiles). */
 export function setKernelMode(m: KernelMode): void {
   mode = m;
-  if (m === 'reference') restoreWasmKernels();
+  if (m === 'reference') {
+    restoreWasmKernels();
+    restoreWebGpuKernels();
+  }
 }
 
 export function kernelMode(): KernelMode {
@@ -44,9 +49,16 @@ export function kernelMode(): KernelMode {
 
 const isWasm = () => tf.getBackend() === 'wasm';
 
-/** Installs the wasm kernel replacements (wasm-kernels.ts) on first use on wasm. */
-function prepare(): void {
-  if (mode === 'auto' && isWasm()) installWasmKernels();
+/**
+ * Installs the kernel replacements of the active backend (wasm-kernels.ts on wasm,
+ * webgpu-kernels.ts on webgpu). The kernels below call it on first use; a host may call it
+ * right after choosing a backend so that plain tf ops (tf.addN) are fixed too.
+ */
+export function prepare(): void {
+  if (mode !== 'auto') return;
+  const backend = tf.getBackend();
+  if (backend === 'wasm') installWasmKernels();
+  else if (backend === 'webgpu') installWebGpuKernels();
 }
 
 // ---- helpers ---------------------------------------------------------------------------------
