@@ -2,7 +2,7 @@
  * Actions that start a fresh worker: Restart (same backend), Restart on the fallback backend,
  * and re-measure (forget the remembered backend and measure every candidate again).
  */
-import type { BackendName, RememberedBackend } from '../worker/protocol';
+import type { BackendRequest } from '../worker/protocol';
 import { fallbackBackend } from './backend-choice';
 import type { Actions, StoreContext } from './state';
 
@@ -14,17 +14,14 @@ export type RestartHow = 'same' | 'fallback' | 'measure';
  * it was forced before, else passed as remembered (no measuring, and the badge keeps the
  * figures); nothing when measuring again.
  */
-function restartRequest(
-  ctx: StoreContext,
-  how: RestartHow,
-): { forced?: BackendName; remembered?: RememberedBackend } {
+function restartRequest(ctx: StoreContext, how: RestartHow): BackendRequest {
   const s = ctx.get();
   const current = s.backend;
-  if (how === 'measure') return {};
-  if (how === 'fallback') return { forced: fallbackBackend(current?.name ?? s.requestedBackend) };
-  if (s.requestedBackend) return { forced: s.requestedBackend };
+  if (how === 'measure') return ctx.includeSoftware ? { includeSoftware: true } : {};
+  if (how === 'fallback') return { backend: fallbackBackend(current?.name ?? s.requestedBackend) };
+  if (s.requestedBackend) return { backend: s.requestedBackend };
   if (!current) return { remembered: ctx.backendMemory.load() ?? undefined };
-  if (current.choice === 'forced') return { forced: current.name };
+  if (current.choice === 'forced') return { backend: current.name };
   return {
     remembered: {
       name: current.name,
@@ -37,7 +34,7 @@ function restartRequest(
 /** Ends the worker and starts a fresh one with the current setup; `clear` drops the history. */
 export function restartWorker(ctx: StoreContext, how: RestartHow, clear: boolean): void {
   const s = ctx.get();
-  const { forced, remembered } = restartRequest(ctx, how);
+  const request = restartRequest(ctx, how);
   ctx.pending = [{ kind: clear ? 'reset' : 'restart' }];
   ctx.beforeLive = null;
   ctx.set({
@@ -49,7 +46,7 @@ export function restartWorker(ctx: StoreContext, how: RestartHow, clear: boolean
     resetNote: null,
   });
   ctx.client?.restart();
-  ctx.client?.configure(s.config, forced, remembered);
+  ctx.client?.configure(s.config, request);
 }
 
 export function createBackendActions(

@@ -24,12 +24,22 @@ export function fallbackBackend(current: BackendName | undefined): BackendName |
   return 'wasm';
 }
 
-/** Reads ?backend=NAME; an invalid name is reported and ignored. */
-export function parseBackendParam(search: string): { backend?: BackendName; error?: string } {
-  const raw = new URLSearchParams(search).get('backend');
-  if (raw === null || raw === '') return {};
+/**
+ * Reads ?backend=NAME (an invalid name is reported and ignored) and ?measure=all (measure the
+ * software adapters too rather than skipping them: to compare them, never remembered).
+ */
+export function parseBackendParam(search: string): {
+  backend?: BackendName;
+  includeSoftware?: boolean;
+  error?: string;
+} {
+  const params = new URLSearchParams(search);
+  const includeSoftware = params.get('measure') === 'all' ? { includeSoftware: true } : {};
+  const raw = params.get('backend');
+  if (raw === null || raw === '') return includeSoftware;
   if ((BACKEND_CHAIN as readonly string[]).includes(raw)) return { backend: raw as BackendName };
   return {
+    ...includeSoftware,
     error: `?backend=${raw} is not a backend (use ${BACKEND_CHAIN.join(', ')}); choosing one automatically.`,
   };
 }
@@ -45,7 +55,7 @@ export interface StorageLike {
 export interface BackendMemory {
   /** The stored choice if it was measured in this same browser, else null. */
   load(): RememberedBackend | null;
-  /** Stores a choice the worker measured now (anything else is ignored). */
+  /** Stores a choice the worker measured now (anything else, or ?measure=all, is ignored). */
   save(info: BackendInfo): void;
   clear(): void;
 }
@@ -95,7 +105,7 @@ export function createBackendMemory(
       }
     },
     save(info) {
-      if (info.choice !== 'measured') return;
+      if (info.choice !== 'measured' || info.includedSoftware) return;
       const record: z.infer<typeof recordSchema> = {
         fingerprint,
         name: info.name,

@@ -45,14 +45,17 @@ export function validOrError(ctx: StoreContext, input: unknown): Validated {
 export function sendReset(ctx: StoreContext, config: RunConfig, why: string | null): void {
   ctx.pending.push({ kind: 'reset' });
   ctx.set({ building: true, resetNote: why });
-  // The first configure picks the backend: forced by ?backend, else the remembered choice.
+  // The first configure picks the backend: forced by ?backend, else the remembered choice
+  // (neither with ?measure=all), else the worker measures.
   if (ctx.confirmed !== null) return ctx.client?.configure(config);
-  const forced = ctx.get().requestedBackend;
-  ctx.client?.configure(
-    config,
-    forced,
-    forced ? undefined : (ctx.backendMemory.load() ?? undefined),
-  );
+  const backend = ctx.get().requestedBackend;
+  const { includeSoftware } = ctx;
+  const remembered = backend || includeSoftware ? null : ctx.backendMemory.load();
+  ctx.client?.configure(config, {
+    ...(backend ? { backend } : {}),
+    ...(remembered ? { remembered } : {}),
+    ...(includeSoftware ? { includeSoftware } : {}),
+  });
 }
 
 /** Mixer weights resized to K tasks as the worker resizes them (new task: the mean). */

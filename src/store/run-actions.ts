@@ -227,6 +227,7 @@ export function createRunActions(ctx: StoreContext): RunActions {
       }
       const b = parseBackendParam(search);
       if (b.error) problems.push(b.error);
+      ctx.includeSoftware = b.includeSoftware ?? false;
       const c = get().config;
       set({
         requestedBackend: b.backend,

@@ -10,9 +10,9 @@ import type { MixerName, TaskKnobs } from '../engine/types';
 import type {
   BackendInfo,
   BackendName,
+  BackendRequest,
   Command,
   ErrorKind,
-  RememberedBackend,
   TaskInfo,
   WorkerEvent,
 } from '../worker/protocol';
@@ -22,7 +22,7 @@ import type { MetricsBuffers } from './metrics';
 /** What the store needs of TrainingClient (tests pass a fake). */
 export interface ClientLike {
   send(cmd: Command): void;
-  configure(config: RunConfigInput, backend?: BackendName, remembered?: RememberedBackend): void;
+  configure(config: RunConfigInput, request?: BackendRequest): void;
   start(): void;
   pause(): void;
   step(n?: number): void;
@@ -169,4 +169,6 @@ export interface StoreContext {
   debounced: Map<string, { fn: () => void; scheduled: boolean }>;
   setTimer: (fn: () => void, ms: number) => void;
   backendMemory: BackendMemory;
+  /** ?measure=all: measure software adapters too (a diagnostic; never remembered). */
+  includeSoftware: boolean;
 }

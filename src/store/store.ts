@@ -40,6 +40,7 @@ export function createAppStore(deps: StoreDeps = {}): AppStore {
       debounced: new Map(),
       setTimer: deps.setTimer ?? ((fn, ms) => void setTimeout(fn, ms)),
       backendMemory: deps.backendMemory ?? browserBackendMemory(),
+      includeSoftware: false,
     };
     const config = defaultConfig();
     return {

@@ -53,6 +53,9 @@ function Tooltip({ b, requested }: { b: BackendInfo; requested: string | undefin
         tfjs backend: <strong>{b.name}</strong>
       </div>
       <div>{choiceText(b, requested)}</div>
+      {b.includedSoftware && (
+        <div>?measure=all: software adapters measured too (this choice is not remembered)</div>
+      )}
       {b.adapter && <div>adapter: {b.adapter}</div>}
       {b.name === 'wasm' && <div>wasm: {wasmText(b, isolated, cores)}</div>}
       {b.fallbackReason && <div className="tooltip-warn">fallback: {b.fallbackReason}</div>}

@@ -25,14 +25,9 @@ import {
   BACKEND_CHAIN,
   type BackendInfo,
   type BackendName,
+  type BackendRequest,
   type CandidateReport,
-  type RememberedBackend,
 } from './protocol';
-
-export interface BackendRequest {
-  forced?: BackendName;
-  remembered?: RememberedBackend;
-}
 
 /** Every backend failed to build the same model: the setup is wrong, not the browser. */
 export class SetupError extends Error {}
@@ -107,6 +102,7 @@ async function measure(
   corpus: CorpusLoader,
   onMeasuring: (message: string) => void,
   failed?: BackendName,
+  includeSoftware = false,
 ): Promise<BackendInfo> {
   const t0 = performance.now();
   const parsed = parseRunConfig(config);
@@ -120,8 +116,9 @@ async function measure(
     }
     const look = await inspect(name);
     if (look.description) adapters.set(name, look.description);
-    if (look.skip) reports.set(name, { name, note: `skipped: ${look.skip}` });
-    else names.push(name);
+    if (look.skip && !(look.software && includeSoftware)) {
+      reports.set(name, { name, note: `skipped: ${look.skip}` });
+    } else names.push(name);
   }
   const run = (list: BackendName[]) =>
     measureCandidates(list, {
@@ -151,6 +148,7 @@ async function measure(
     ...(await describe(pick.name, adapters.get(pick.name))),
     measureMs: Math.round(performance.now() - t0),
     measuredAt: new Date().toISOString(),
+    ...(includeSoftware ? { includedSoftware: true } : {}),
   };
 }
 
@@ -164,12 +162,12 @@ export async function chooseBackend(
   corpus: CorpusLoader,
   onMeasuring: (message: string) => void,
 ): Promise<BackendInfo> {
-  const wanted = req.forced ?? req.remembered?.name;
+  const wanted = req.backend ?? req.remembered?.name;
   let fallbackReason: string | undefined;
   if (wanted) {
     try {
       const described = await startOnly(wanted);
-      if (req.forced) return { name: wanted, choice: 'forced', candidates: [], ...described };
+      if (req.backend) return { name: wanted, choice: 'forced', candidates: [], ...described };
       return {
         name: wanted,
         choice: 'remembered',
@@ -178,10 +176,10 @@ export async function chooseBackend(
         ...described,
       };
     } catch (e) {
-      const how = req.forced ? 'requested' : 'remembered';
+      const how = req.backend ? 'requested' : 'remembered';
       fallbackReason = `${wanted} (${how}) failed to start: ${errorText(e)}`;
     }
   }
-  const info = await measure(config, corpus, onMeasuring, wanted);
+  const info = await measure(config, corpus, onMeasuring, wanted, req.includeSoftware);
   return fallbackReason ? { ...info, fallbackReason } : info;
 }

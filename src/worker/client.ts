@@ -3,7 +3,7 @@
  * one listener, and exposes typed methods. A crash of the worker is reported as an `error` event;
  * `restart()` starts a fresh worker (the caller then sends `configure` again).
  */
-import type { BackendName, Command, RememberedBackend, WorkerEvent } from './protocol';
+import type { BackendRequest, Command, WorkerEvent } from './protocol';
 
 export interface TrainingClientOptions {
   onEvent: (event: WorkerEvent) => void;
@@ -47,14 +47,15 @@ export class TrainingClient {
   /** Builds the model; the first call picks the backend (forced, else remembered, else measured). */
   configure(
     config: Extract<Command, { type: 'configure' }>['config'],
-    backend?: BackendName,
-    remembered?: RememberedBackend,
+    request: BackendRequest = {},
   ) {
+    const { backend, remembered, includeSoftware } = request;
     this.send({
       type: 'configure',
       config,
       ...(backend ? { backend } : {}),
       ...(remembered ? { remembered } : {}),
+      ...(includeSoftware ? { includeSoftware } : {}),
     });
   }
   start() {

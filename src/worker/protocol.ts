@@ -19,12 +19,7 @@ export type Command =
    * restart on a fallback); else `remembered` (the page's stored choice) is used without
    * measuring; else the worker measures every candidate on this config's model.
    */
-  | {
-      type: 'configure';
-      config: RunConfigInput;
-      backend?: BackendName;
-      remembered?: RememberedBackend;
-    }
+  | ({ type: 'configure'; config: RunConfigInput } & BackendRequest)
   | { type: 'start' }
   | { type: 'pause' }
   /** Take n steps, then pause. */
@@ -61,6 +56,16 @@ export interface CandidateReport {
   note?: string;
 }
 
+/** How the worker's first `configure` chooses the backend; nothing given: it measures. */
+export interface BackendRequest {
+  /** Use this backend, no measuring: ?backend=NAME, or a restart on the fallback. */
+  backend?: BackendName;
+  /** The page's stored choice for this browser: used without measuring. */
+  remembered?: RememberedBackend;
+  /** Measure software adapters (SwiftShader…) too instead of skipping them: ?measure=all. */
+  includeSoftware?: boolean;
+}
+
 /** A choice measured earlier in this browser (the page keeps it in localStorage). */
 export interface RememberedBackend {
   name: BackendName;
@@ -89,6 +94,8 @@ export interface BackendInfo {
   measureMs?: number;
   /** ISO date of the measurement (now or when remembered). */
   measuredAt?: string;
+  /** Software adapters were measured rather than skipped (?measure=all). */
+  includedSoftware?: boolean;
 }
 
 export type ErrorKind = 'diverged' | 'device-lost' | 'config' | 'crash';

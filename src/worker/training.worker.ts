@@ -8,9 +8,16 @@ import { parseRunConfig, type RunConfigInput } from '../engine/config/run-config
 import { createFetchCorpusLoader } from '../engine/tasks/corpus';
 import { Trainer, TrainingDivergedError, type TrainerEvent } from '../engine/trainer';
 import { deviceLost } from './backend';
-import { chooseBackend, SetupError, type BackendRequest } from './choose-backend';
+import { chooseBackend, SetupError } from './choose-backend';
 import { MetricsThrottle } from './metrics-throttle';
-import type { BackendInfo, Command, ErrorKind, TaskInfo, WorkerEvent } from './protocol';
+import type {
+  BackendInfo,
+  BackendRequest,
+  Command,
+  ErrorKind,
+  TaskInfo,
+  WorkerEvent,
+} from './protocol';
 
 const scope = self as unknown as DedicatedWorkerGlobalScope;
 const post = (e: WorkerEvent) => scope.postMessage(e);
@@ -181,7 +188,7 @@ function live(change: (t: Trainer) => void): void {
 function handle(cmd: Command): void {
   switch (cmd.type) {
     case 'configure':
-      return enqueue(() => build(cmd.config, { forced: cmd.backend, remembered: cmd.remembered }));
+      return enqueue(() => build(cmd.config, cmd));
     case 'reset':
       return enqueue(() => (config ? build(config) : undefined));
     case 'setSeed':

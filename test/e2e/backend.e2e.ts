@@ -1,7 +1,8 @@
 /**
  * The backend choice in real Chromium (no GPU: WebGPU and WebGL are SwiftShader here): the page
  * skips the software adapters, measures what is left, remembers the choice per browser, and
- * measures again on request; the step counter follows every step; wasm runs the threaded
+ * measures again on request; ?measure=all times the software adapters too (switching tfjs
+ * backends inside one worker); the step counter follows every step; wasm runs the threaded
  * binary on the cross-origin-isolated preview server.
  */
 import type { Page } from 'playwright-core';
@@ -61,6 +62,26 @@ describe('choosing the backend', () => {
     }
     await page.getByTestId('train-button').click();
     await waitForStep(page, 3);
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  it('?measure=all measures the software adapters too and picks the fastest by its figures', async () => {
+    const { page, errors } = await openPage(s, `/?measure=all#${TINY}`);
+    const name = await waitForBackend(page);
+    const tip = await backendTooltip(page);
+    const figures = Object.fromEntries(
+      [...tip.matchAll(/^(webgpu|webgl|wasm)\s+([\d,]+) tok\/s/gm)].map((m) => [
+        m[1],
+        Number(m[2].replace(/,/g, '')),
+      ]),
+    );
+    expect(Object.keys(figures).sort(), tip).toEqual(['wasm', 'webgl', 'webgpu']);
+    expect(figures[name]).toBe(Math.max(...Object.values(figures)));
+    expect(tip).toMatch(/measured now: the fastest of 3 backends/);
+    expect(await page.evaluate(() => localStorage.length)).toBe(0); // a diagnostic: not remembered
+    await page.getByTestId('step-button').click();
+    await waitForStep(page, 1);
     expect(errors).toEqual([]);
     await page.close();
   });

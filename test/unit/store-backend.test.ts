@@ -10,12 +10,7 @@ import {
 import type { ClientLike } from '../../src/store/state';
 import { createAppStore } from '../../src/store/store';
 import { localTaskInfo } from '../../src/store/validate';
-import type {
-  BackendInfo,
-  BackendName,
-  Command,
-  RememberedBackend,
-} from '../../src/worker/protocol';
+import type { BackendInfo, BackendRequest, Command } from '../../src/worker/protocol';
 
 type Sent = Command | { type: 'restart' };
 
@@ -47,13 +42,8 @@ function setup(search = '', storage = mapStorage(), fingerprint = FP) {
   const timers: (() => void)[] = [];
   const client: ClientLike = {
     send: (c) => sent.push(c),
-    configure: (config: RunConfigInput, backend?: BackendName, remembered?: RememberedBackend) =>
-      sent.push({
-        type: 'configure',
-        config,
-        ...(backend ? { backend } : {}),
-        ...(remembered ? { remembered } : {}),
-      }),
+    configure: (config: RunConfigInput, request: BackendRequest = {}) =>
+      sent.push({ type: 'configure', config, ...request }),
     start: () => sent.push({ type: 'start' }),
     pause: () => sent.push({ type: 'pause' }),
     step: (n = 1) => sent.push({ type: 'step', n }),
@@ -152,6 +142,20 @@ describe('the remembered backend', () => {
     s.sent.length = 0;
     s.a().restart(true);
     expect(s.sent[1]).toMatchObject({ backend: 'cpu' });
+  });
+
+  it('?measure=all asks the worker to measure software adapters too, and is never remembered', () => {
+    const first = setup();
+    first.ready(measured);
+    const s = setup('?measure=all', first.storage);
+    expect(s.sent[0]).toMatchObject({ includeSoftware: true });
+    expect(s.sent[0]).not.toHaveProperty('remembered');
+    s.storage.map.clear();
+    s.ready({ ...measured, includedSoftware: true });
+    expect(s.storage.map.size).toBe(0);
+    s.sent.length = 0;
+    s.a().remeasureBackend();
+    expect(s.sent[1]).toMatchObject({ type: 'configure', includeSoftware: true });
   });
 
   it('shows what the worker is measuring until it is ready', () => {

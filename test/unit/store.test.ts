@@ -4,7 +4,7 @@ import type { EvalResult, MetricsBatch } from '../../src/engine/trainer-types';
 import type { GradStats } from '../../src/engine/types';
 import { MAX_SAVED_RUNS, type ClientLike } from '../../src/store/state';
 import { createAppStore } from '../../src/store/store';
-import type { BackendName, Command, TaskInfo, WorkerEvent } from '../../src/worker/protocol';
+import type { BackendRequest, Command, TaskInfo, WorkerEvent } from '../../src/worker/protocol';
 import { localTaskInfo } from '../../src/store/validate';
 import { buildRunFile } from '../../src/store/run-file';
 
@@ -16,8 +16,8 @@ function setup(hash = '', search = '') {
   const timers: (() => void)[] = [];
   const client: ClientLike = {
     send: (c) => sent.push(c),
-    configure: (config: RunConfigInput, backend?: BackendName) =>
-      sent.push({ type: 'configure', config, ...(backend ? { backend } : {}) }),
+    configure: (config: RunConfigInput, request: BackendRequest = {}) =>
+      sent.push({ type: 'configure', config, ...request }),
     start: () => sent.push({ type: 'start' }),
     pause: () => sent.push({ type: 'pause' }),
     step: (n = 1) => sent.push({ type: 'step', n }),
