@@ -40,19 +40,20 @@ describe('PiKE Playground in Chromium', () => {
     ).toBe(3);
     await page.getByTestId('train-button').click();
     await waitForStep(page, 21);
-    await screenshot(page, 'e2e-training');
     // Weights (stacked areas) and losses (lines) have drawn paths with real geometry: at least
-    // one per task (the class names are recharts' and ours; the geometry is what matters).
+    // one per task (the class names are recharts' and ours; the geometry is what matters). The
+    // counter moves every step; the charts follow with the next readback, so poll.
     const drawn = (id: string) =>
       page
         .getByTestId(id)
         .locator('svg path')
         .evaluateAll((ps) => ps.filter((p) => (p.getAttribute('d') ?? '').length > 40).length);
-    expect(await drawn('weights-chart')).toBeGreaterThanOrEqual(3);
-    expect(await drawn('loss-chart')).toBeGreaterThanOrEqual(3);
+    await expect.poll(() => drawn('weights-chart'), { timeout: 60_000 }).toBeGreaterThanOrEqual(3);
+    await expect.poll(() => drawn('loss-chart'), { timeout: 60_000 }).toBeGreaterThanOrEqual(3);
+    await screenshot(page, 'e2e-training');
     // K² cells with finite cosines in [−1, 1]; the diagonal is 1.
+    await expect.poll(async () => (await conflictValues(page)).length).toBe(9);
     const cells = await conflictValues(page);
-    expect(cells).toHaveLength(9);
     expect(cells.every((c) => Number.isFinite(c) && c >= -1 && c <= 1)).toBe(true);
     expect(
       Number(await page.getByTestId('conflict-cell-1-1').getAttribute('data-value')),
@@ -68,16 +69,19 @@ describe('PiKE Playground in Chromium', () => {
     await waitForBackend(page);
     await page.getByTestId('train-button').click();
     await waitForStep(page, 3);
+    // The cards follow the counter with the next metrics message: uniform under mix.
+    await expect.poll(() => cardWeights(page, 3)).toEqual([33.3, 33.3, 33.3]);
     await page.getByTestId('mixer-select').selectOption('pike');
     const t0 = page.getByTestId('mixer-knob-T0');
     await t0.fill('3');
     await t0.press('Enter');
     const switchedAt = await numberIn(page, 'step-counter');
-    expect(await cardWeights(page, 3)).toEqual([33.3, 33.3, 33.3]);
     await waitForStep(page, switchedAt + 12);
-    const w = await cardWeights(page, 3);
-    expect(isOnSimplex(w), `weights ${w.join(', ')}`).toBe(true);
-    expect(Math.max(...w.map((x) => Math.abs(x - 33.3)))).toBeGreaterThan(1);
+    const moved = async () => {
+      const w = await cardWeights(page, 3);
+      return isOnSimplex(w) && Math.max(...w.map((x) => Math.abs(x - 33.3))) > 1;
+    };
+    await expect.poll(moved, { timeout: 60_000 }).toBe(true);
     await expect.poll(() => page.getByTestId('train-button').textContent()).toMatch(/pause/i);
     expect(new URL(page.url()).hash).toMatch(/mixer=pike/);
     expect(errors).toEqual([]);
