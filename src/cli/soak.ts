@@ -12,7 +12,11 @@ export async function runSoak(steps: number, log: (s: string) => void): Promise<
   // and evaluation, task-knob changes would not be: the step loop is what runs for hours.
   const trainer = await Trainer.create(
     {
-      tasks: [{ spec: 'copy' }, { spec: 'reverse' }, { spec: 'udhr:en' }],
+      tasks: [
+        { spec: 'copy', knobs: { difficulty: { length: 4 } } },
+        { spec: 'reverse', knobs: { difficulty: { length: 4 } } },
+        { spec: 'udhr:en' },
+      ],
       mixer: { name: 'pike', knobs: { T0: 50 } },
       model: { layers: 1, heads: 2, width: 16, context: 16, dropout: 0 },
       batchSize: 8,
