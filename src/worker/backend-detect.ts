@@ -77,15 +77,33 @@ interface GpuLike {
   requestAdapter(options?: { powerPreference?: string }): Promise<GpuAdapterLike | null>;
 }
 
-/** Requests a WebGPU adapter (as tfjs will: high performance) and classifies it. */
-export async function inspectWebGpu(): Promise<Inspection> {
+/** How long a WebGPU adapter request may take before webgpu is skipped (ms). */
+export const ADAPTER_TIMEOUT_MS = 5000;
+
+/**
+ * Requests a WebGPU adapter (as tfjs will: high performance) and classifies it. A request that
+ * does not answer within ADAPTER_TIMEOUT_MS (a busy or stuck GPU process) skips webgpu rather
+ * than leaving the page at "starting…".
+ */
+export async function inspectWebGpu(timeoutMs = ADAPTER_TIMEOUT_MS): Promise<Inspection> {
   const gpu = (globalThis.navigator as Navigator & { gpu?: GpuLike }).gpu;
   if (!gpu) return { skip: 'this browser has no WebGPU (navigator.gpu is missing)' };
-  let adapter: GpuAdapterLike | null;
+  let adapter: GpuAdapterLike | null | 'timeout';
+  let timer: ReturnType<typeof setTimeout> | undefined;
   try {
-    adapter = await gpu.requestAdapter({ powerPreference: 'high-performance' });
+    adapter = await Promise.race([
+      gpu.requestAdapter({ powerPreference: 'high-performance' }),
+      new Promise<'timeout'>(
+        (resolve) => (timer = setTimeout(() => resolve('timeout'), timeoutMs)),
+      ),
+    ]);
   } catch (e) {
     return { skip: `requesting a WebGPU adapter failed: ${(e as Error).message}` };
+  } finally {
+    clearTimeout(timer);
+  }
+  if (adapter === 'timeout') {
+    return { skip: `the WebGPU adapter request did not answer within ${timeoutMs / 1000} s` };
   }
   if (!adapter) return { skip: 'no WebGPU adapter is available' };
   const info = adapter.info ?? (await adapter.requestAdapterInfo?.().catch(() => ({}))) ?? {};

@@ -1,5 +1,9 @@
-import { describe, expect, it } from 'vitest';
-import { softwareWebGlReason, softwareWebGpuReason } from '../../src/worker/backend-detect';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import {
+  inspectWebGpu,
+  softwareWebGlReason,
+  softwareWebGpuReason,
+} from '../../src/worker/backend-detect';
 import {
   measureCandidates,
   pickFastest,
@@ -167,5 +171,30 @@ describe('software adapters', () => {
       softwareWebGlReason('ANGLE (NVIDIA, NVIDIA GeForce RTX 3080 Direct3D11)'),
     ).toBeUndefined();
     expect(softwareWebGlReason('Mesa Intel(R) UHD Graphics 620 (KBL GT2)')).toBeUndefined();
+  });
+});
+
+describe('looking at the WebGPU adapter', () => {
+  afterEach(() => vi.unstubAllGlobals());
+  const withAdapter = (requestAdapter: () => Promise<unknown>) =>
+    vi.stubGlobal('navigator', { gpu: { requestAdapter } });
+
+  it('skips webgpu with a reason when there is none, none answers, or it is SwiftShader', async () => {
+    vi.stubGlobal('navigator', {});
+    expect((await inspectWebGpu()).skip).toMatch(/navigator.gpu is missing/);
+    withAdapter(async () => null);
+    expect((await inspectWebGpu()).skip).toBe('no WebGPU adapter is available');
+    withAdapter(() => new Promise(() => {})); // a stuck GPU process
+    expect((await inspectWebGpu(20)).skip).toMatch(/did not answer within 0.02 s/);
+    withAdapter(async () => ({ info: { vendor: 'google', architecture: 'swiftshader' } }));
+    expect(await inspectWebGpu()).toMatchObject({
+      software: true,
+      description: 'google swiftshader',
+    });
+  });
+
+  it('keeps a hardware adapter as a candidate, with its description', async () => {
+    withAdapter(async () => ({ info: { vendor: 'nvidia', architecture: 'hopper' } }));
+    expect(await inspectWebGpu()).toEqual({ description: 'nvidia hopper' });
   });
 });
