@@ -5,8 +5,24 @@
  * forgets the remembered choice and measures again. The tooltip is an element rather than a
  * `title` so that it can hold a table, shows at once, and reaches keyboard users.
  */
+import { useRef, useState, type CSSProperties } from 'react';
 import type { BackendInfo } from '../worker/protocol';
 import { useActions, useApp } from './store-context';
+
+/** Widest the tooltip gets (px); narrower windows get their width less a margin. */
+const TOOLTIP_MAX = 520;
+
+/**
+ * Where the tooltip goes (it is position: fixed): under the badge, right-aligned with it, or
+ * from the left margin when that would cross the window's left edge (narrow, wrapped header).
+ */
+export function tooltipPlace(badge: DOMRect, viewportWidth: number): CSSProperties {
+  const width = Math.min(TOOLTIP_MAX, viewportWidth - 16);
+  const top = badge.bottom + 6;
+  return badge.right - width >= 8
+    ? { top, right: viewportWidth - badge.right, maxWidth: width }
+    : { top, left: 8, maxWidth: width };
+}
 
 const tps = (v: number) => `${Math.round(v).toLocaleString('en-US')} tok/s`;
 
@@ -44,11 +60,25 @@ export function wasmText(b: BackendInfo, isolated: boolean, cores: number | unde
     : `${binary}, ${threads}: the page is not cross-origin isolated (COOP/COEP headers), so no threads`;
 }
 
-function Tooltip({ b, requested }: { b: BackendInfo; requested: string | undefined }) {
+function Tooltip({
+  b,
+  requested,
+  style,
+}: {
+  b: BackendInfo;
+  requested: string | undefined;
+  style: CSSProperties;
+}) {
   const isolated = Boolean(globalThis.crossOriginIsolated);
   const cores = globalThis.navigator?.hardwareConcurrency;
   return (
-    <div className="tooltip" role="tooltip" id="backend-tooltip" data-testid="backend-tooltip">
+    <div
+      className="tooltip"
+      role="tooltip"
+      id="backend-tooltip"
+      data-testid="backend-tooltip"
+      style={style}
+    >
       <div className="tooltip-title">
         tfjs backend: <strong>{b.name}</strong>
       </div>
@@ -85,6 +115,12 @@ export function BackendBadge() {
   const measuring = useApp((s) => s.measuring);
   const requested = useApp((s) => s.requestedBackend);
   const a = useActions();
+  const badge = useRef<HTMLSpanElement>(null);
+  const [place, setPlace] = useState<CSSProperties>({});
+  const placeTooltip = () => {
+    const r = badge.current?.getBoundingClientRect();
+    if (r) setPlace(tooltipPlace(r, document.documentElement.clientWidth));
+  };
   const cls = !backend ? 'pending' : backend.fallbackReason ? 'fallback' : 'ok';
   return (
     <div className="backend-wrap">
@@ -95,6 +131,9 @@ export function BackendBadge() {
         data-choice={backend?.choice ?? ''}
         tabIndex={0}
         aria-describedby="backend-tooltip"
+        ref={badge}
+        onMouseEnter={placeTooltip}
+        onFocus={placeTooltip}
       >
         {backend ? backend.name : (measuring ?? 'starting…')}
         {building && status !== 'error' && backend && (
@@ -117,9 +156,15 @@ export function BackendBadge() {
         ↻
       </button>
       {backend ? (
-        <Tooltip b={backend} requested={requested} />
+        <Tooltip b={backend} requested={requested} style={place} />
       ) : (
-        <div className="tooltip" role="tooltip" id="backend-tooltip" data-testid="backend-tooltip">
+        <div
+          className="tooltip"
+          role="tooltip"
+          id="backend-tooltip"
+          data-testid="backend-tooltip"
+          style={place}
+        >
           {measuring
             ? `${measuring}: timing a few training steps of this model on each backend`
             : 'starting the training worker…'}
