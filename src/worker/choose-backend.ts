@@ -40,10 +40,13 @@ function inspect(name: BackendName): Promise<Inspection> | Inspection {
   return {};
 }
 
-/** Starts `name` regardless of software adapters; returns what the badge shows about it. */
-async function startOnly(name: BackendName): Promise<Described> {
+/**
+ * Starts `name` without measuring; returns what the badge shows about it. A forced backend may
+ * be a software one; a remembered one may not (the GPU may have been blocklisted since).
+ */
+async function startOnly(name: BackendName, allowSoftware: boolean): Promise<Described> {
   const look = await inspect(name);
-  if (look.skip && !look.software) throw new Error(look.skip);
+  if (look.skip && !(look.software && allowSoftware)) throw new Error(look.skip);
   await switchTo(name);
   return describe(name, look.description);
 }
@@ -166,7 +169,7 @@ export async function chooseBackend(
   let fallbackReason: string | undefined;
   if (wanted) {
     try {
-      const described = await startOnly(wanted);
+      const described = await startOnly(wanted, Boolean(req.backend));
       if (req.backend) return { name: wanted, choice: 'forced', candidates: [], ...described };
       return {
         name: wanted,
