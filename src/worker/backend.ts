@@ -13,6 +13,7 @@ import { getThreadsCount, setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import wasmPlain from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm?url';
 import wasmSimd from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-simd.wasm?url';
 import wasmThreaded from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-threaded-simd.wasm?url';
+import { softwareWebGpuReason, type AdapterInfoLike } from './backend-detect';
 import type { BackendName, WasmBinary } from './protocol';
 
 setWasmPaths({
@@ -65,6 +66,14 @@ export function releaseBackend(name: BackendName): void {
 /** The parts of tfjs's WebGPU backend object we read (it is not exported with types). */
 interface WebGpuBackendLike {
   device?: { lost?: Promise<{ reason?: string; message?: string }> };
+  adapterInfo?: AdapterInfoLike;
+}
+
+/** True when tfjs runs on webgpu through a hardware adapter (not SwiftShader or a fallback). */
+export function onHardwareWebGpu(): boolean {
+  if (tf.getBackend() !== 'webgpu') return false;
+  const info = (tf.backend() as unknown as WebGpuBackendLike).adapterInfo ?? {};
+  return softwareWebGpuReason(info) === undefined;
 }
 
 /** Resolves when the WebGPU device is lost (never, on other backends). */
