@@ -20,8 +20,9 @@
  * - LayerNorm and cross-entropy have hand-written gradients: a handful of kernels instead of the
  *   dozens autodiff records through tf.moments or logSoftmax·oneHot, which matters most on webgpu
  *   where every kernel is a dispatch. Cross-entropy computes exp once and saves the softmax.
- * - `gather`'s gradient (UnsortedSegmentSum) exists on webgpu, webgl and cpu but not on wasm:
- *   there the embedding is oneHot · W (an XNNPACK matmul).
+ * - Embeddings: `gather` on the GPU backends (webgpu, webgl). Its gradient (UnsortedSegmentSum)
+ *   does not exist on wasm, and on cpu it took 2.8 s for one [1024, 64] gradient (2x the whole
+ *   rest of the step), so there the embedding is oneHot · W (an XNNPACK matmul on wasm).
  *
  * `setKernelMode('reference')` restores the plain tfjs formulation of every op on every backend
  * (and wasm's own Identity); the tests compare the two, and `bench --profile --kernels reference`
@@ -174,13 +175,18 @@ export function linear(x: tf.Tensor2D, w: tf.Tensor, bias: tf.Tensor): tf.Tensor
   );
 }
 
+/** Backends whose gather gradient (UnsortedSegmentSum) is fast: the GPU ones. */
+const GATHER_BACKENDS = new Set(['webgpu', 'webgl']);
+
 /**
  * Token embedding: rows of `table` [V, C] picked by `ids` int32 [N] → [N, C].
- * gather where the backend has its gradient; on wasm oneHot(ids)·table (gradient oneHotᵀ·dy).
+ * gather on the GPU backends; elsewhere oneHot(ids)·table (gradient oneHotᵀ·dy).
  */
 export function embed(table: tf.Tensor2D, ids: tf.Tensor1D): tf.Tensor2D {
   prepare();
-  if (mode === 'auto' && !isWasm()) return tf.gather(table, ids) as tf.Tensor2D;
+  if (mode === 'auto' && GATHER_BACKENDS.has(tf.getBackend())) {
+    return tf.gather(table, ids) as tf.Tensor2D;
+  }
   const oneHot = tf.cast(tf.oneHot(ids, table.shape[0]), 'float32') as tf.Tensor2D; // [N, V]
   return matMul(oneHot, table);
 }
