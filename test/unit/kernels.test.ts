@@ -14,6 +14,7 @@ import {
   matMul,
   setKernelMode,
   softmaxCrossEntropy,
+  splitHeads,
 } from '../../src/engine/model/kernels';
 import { createFsCorpusLoader } from '../../src/engine/tasks/corpus-node';
 import { Trainer, type MetricsBatch } from '../../src/engine/trainer';
@@ -114,6 +115,12 @@ for (const backend of ['cpu', 'wasm']) {
         rand([5, 7], 9, 4),
       ]);
       targets.dispose();
+      // B = 2, T = 3, 2 heads of D = 2: qkv [6, 12] → q, k, v [2, 2, 3, 2]
+      await compare(
+        'splitHeads',
+        (x) => tf.concat(splitHeads(x as tf.Tensor2D, 2, 3, 2).map((t) => tf.reshape(t, [-1]))),
+        [rand([6, 12], 10)],
+      );
     });
 
     it('leaves no tensor behind', async () => {

@@ -1,5 +1,6 @@
 /** Causal multi-head self-attention (nanoGPT's CausalSelfAttention) as a plain function. */
 import * as tf from '@tensorflow/tfjs-core';
+import { splitHeads } from './kernels';
 import { dropout, linear } from './layers';
 import type { BlockParams } from './params';
 
@@ -29,11 +30,7 @@ export function attention(
   const [B, T, C] = x.shape;
   const D = C / heads;
   const qkv = linear(tf.reshape(x, [B * T, C]), p.wqkv, p.bqkv); // [B·T, 3C]
-  // One transpose to [3, B, H, T, D], then contiguous slices along the first axis: a strided
-  // split of [B·T, 3C] is slow on cpu (106 ms at [1024, 192]) and costs 6 kernels, this 4.
-  const [q, k, v] = tf.unstack(
-    tf.transpose(tf.reshape(qkv, [B, T, 3, heads, D]), [2, 0, 3, 1, 4]),
-  ) as tf.Tensor4D[]; // each [B, H, T, D]
+  const [q, k, v] = splitHeads(qkv, B, T, heads); // each [B, H, T, D]
   const scores = tf.add(tf.mul(tf.matMul(q, k, false, true), 1 / Math.sqrt(D)), mask);
   const att = dropout(tf.softmax(scores), dropoutRate, seed); // [B, H, T, T]
   const y = tf.transpose(tf.matMul(att as tf.Tensor4D, v), [0, 2, 1, 3]); // [B, T, H, D]
