@@ -1,5 +1,4 @@
 import { describe, expect, it } from 'vitest';
-import type { RunConfigInput } from '../../src/engine/config/run-config';
 import type { MetricsBatch } from '../../src/engine/trainer-types';
 import {
   BACKEND_STORAGE_KEY,
@@ -7,12 +6,10 @@ import {
   createBackendMemory,
   type StorageLike,
 } from '../../src/store/backend-choice';
-import type { ClientLike } from '../../src/store/state';
 import { createAppStore } from '../../src/store/store';
+import { fakeClient } from './helpers/fake-client';
 import { localTaskInfo } from '../../src/store/validate';
-import type { BackendInfo, BackendRequest, Command } from '../../src/worker/protocol';
-
-type Sent = Command | { type: 'restart' };
+import type { BackendInfo } from '../../src/worker/protocol';
 
 function mapStorage(): StorageLike & { map: Map<string, string> } {
   const map = new Map<string, string>();
@@ -38,19 +35,8 @@ const measured: BackendInfo = {
 };
 
 function setup(search = '', storage = mapStorage(), fingerprint = FP) {
-  const sent: Sent[] = [];
+  const { client, sent } = fakeClient();
   const timers: (() => void)[] = [];
-  const client: ClientLike = {
-    send: (c) => sent.push(c),
-    configure: (config: RunConfigInput, request: BackendRequest = {}) =>
-      sent.push({ type: 'configure', config, ...request }),
-    start: () => sent.push({ type: 'start' }),
-    pause: () => sent.push({ type: 'pause' }),
-    step: (n = 1) => sent.push({ type: 'step', n }),
-    reset: () => sent.push({ type: 'reset' }),
-    restart: () => sent.push({ type: 'restart' }),
-    terminate: () => {},
-  };
   const store = createAppStore({
     createClient: () => client,
     setTimer: (fn) => void timers.push(fn),

@@ -1,30 +1,17 @@
 import { describe, expect, it } from 'vitest';
-import type { RunConfigInput } from '../../src/engine/config/run-config';
 import type { EvalResult, MetricsBatch } from '../../src/engine/trainer-types';
 import type { GradStats } from '../../src/engine/types';
-import { MAX_SAVED_RUNS, type ClientLike } from '../../src/store/state';
+import { MAX_SAVED_RUNS } from '../../src/store/state';
 import { createAppStore } from '../../src/store/store';
-import type { BackendRequest, Command, TaskInfo, WorkerEvent } from '../../src/worker/protocol';
+import { fakeClient } from './helpers/fake-client';
+import type { TaskInfo, WorkerEvent } from '../../src/worker/protocol';
 import { localTaskInfo } from '../../src/store/validate';
 import { buildRunFile } from '../../src/store/run-file';
 
-type Sent = Command | { type: 'restart' };
-
 /** A store wired to a fake worker client, with timers run by hand. */
 function setup(hash = '', search = '') {
-  const sent: Sent[] = [];
+  const { client, sent } = fakeClient();
   const timers: (() => void)[] = [];
-  const client: ClientLike = {
-    send: (c) => sent.push(c),
-    configure: (config: RunConfigInput, request: BackendRequest = {}) =>
-      sent.push({ type: 'configure', config, ...request }),
-    start: () => sent.push({ type: 'start' }),
-    pause: () => sent.push({ type: 'pause' }),
-    step: (n = 1) => sent.push({ type: 'step', n }),
-    reset: () => sent.push({ type: 'reset' }),
-    restart: () => sent.push({ type: 'restart' }),
-    terminate: () => {},
-  };
   const store = createAppStore({
     createClient: () => client,
     setTimer: (fn) => void timers.push(fn),
