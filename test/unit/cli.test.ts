@@ -1,7 +1,7 @@
 import { mkdtemp, readFile } from 'node:fs/promises';
 import { availableParallelism, tmpdir } from 'node:os';
 import path from 'node:path';
-import { afterEach, describe, expect, it, vi } from 'vitest';
+import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { parseExperimentArgs } from '../../src/cli/args';
 import { main } from '../../src/cli/experiment';
 import { jobCount, jobExecArgv, runGrid } from '../../src/cli/jobs';
@@ -104,39 +104,37 @@ describe('experiment CLI arguments', () => {
 });
 
 describe('experiment CLI run', () => {
-  it('a tiny run writes results.json that validates against its schema, and curves.csv', async () => {
+  // One tiny grid (2 mixers x 2 seeds), trained once in this process (--jobs 1) for every test.
+  const tiny = ['--tasks', 'copy,reverse', '--mixers', 'mix,pike', '--steps', '4', '--seeds', '2'];
+  tiny.push('--eval-every', '2', '--batch', '8', '--knobs', 'T0=2');
+  let serialOut = '';
+  const results = async (out: string) =>
+    resultsSchema.parse(JSON.parse(await readFile(path.join(out, 'results.json'), 'utf8')));
+  /** results.json without its timing fields, the one thing that may differ between runs. */
+  const untimed = async (out: string) => {
+    const r = await results(out);
+    for (const run of r.runs) Object.assign(run, { msPerStep: 0, tokensPerSec: 0 });
+    return r;
+  };
+
+  beforeAll(async () => {
     quiet();
-    const out = await mkdtemp(path.join(tmpdir(), 'pike-exp-'));
-    const argv = [
-      '--tasks',
-      'copy,reverse',
-      '--mixers',
-      'mix,pike',
-      '--steps',
-      '4',
-      '--seeds',
-      '2',
-    ];
-    expect(
-      await main([...argv, '--eval-every', '2', '--batch', '8', '--knobs', 'T0=2', '--out', out]),
-    ).toBe(0);
-    const results = resultsSchema.parse(
-      JSON.parse(await readFile(path.join(out, 'results.json'), 'utf8')),
-    );
-    expect(results.runs.map((r) => `${r.mixer}/${r.seed}`)).toEqual([
-      'mix/0',
-      'pike/0',
-      'mix/1',
-      'pike/1',
-    ]);
-    for (const r of results.runs) {
+    serialOut = await mkdtemp(path.join(tmpdir(), 'pike-exp-j1-'));
+    expect(await main([...tiny, '--jobs', '1', '--out', serialOut])).toBe(0);
+    vi.restoreAllMocks();
+  });
+
+  it('a tiny run writes results.json that validates against its schema, and curves.csv', async () => {
+    const { runs } = await results(serialOut);
+    expect(runs.map((r) => `${r.mixer}/${r.seed}`)).toEqual(['mix/0', 'pike/0', 'mix/1', 'pike/1']);
+    for (const r of runs) {
       expect(r.curve.map((p) => p.step)).toEqual([2, 4]);
       expect(Object.keys(r.final.valLoss)).toEqual(['copy', 'reverse']);
       expect(r.curve[0].weights.reduce((a, b) => a + b)).toBeCloseTo(1, 6);
     }
     // Mix reaches its own final loss at its last step, by definition.
-    expect(results.runs[0].stepsToMixFinal).toBe(4);
-    const csv = (await readFile(path.join(out, 'curves.csv'), 'utf8')).trim().split('\n');
+    expect(runs[0].stepsToMixFinal).toBe(4);
+    const csv = (await readFile(path.join(serialOut, 'curves.csv'), 'utf8')).trim().split('\n');
     expect(csv[0]).toBe(
       'mixer,seed,step,avgValLoss,worstValLoss,valLoss:copy,valLoss:reverse,weight:copy,weight:reverse',
     );
@@ -146,31 +144,11 @@ describe('experiment CLI run', () => {
   it('--jobs 2 writes the same results.json (timing aside) and curves.csv as --jobs 1', async () => {
     const lines = vi.spyOn(console, 'log').mockImplementation(() => {});
     vi.spyOn(console, 'error').mockImplementation(() => {});
-    const tiny = [
-      '--tasks',
-      'copy,reverse',
-      '--mixers',
-      'mix,pike',
-      '--steps',
-      '2',
-      '--seeds',
-      '2',
-    ];
-    tiny.push('--eval-every', '2', '--batch', '4', '--knobs', 'T0=1');
-    const read = async (jobs: string) => {
-      const out = await mkdtemp(path.join(tmpdir(), `pike-exp-j${jobs}-`));
-      expect(await main([...tiny, '--jobs', jobs, '--out', out])).toBe(0);
-      const results = resultsSchema.parse(
-        JSON.parse(await readFile(path.join(out, 'results.json'), 'utf8')),
-      );
-      // Timing is the one thing that may differ between the two.
-      for (const r of results.runs) Object.assign(r, { msPerStep: 0, tokensPerSec: 0 });
-      return { results, csv: await readFile(path.join(out, 'curves.csv'), 'utf8') };
-    };
-    const serial = await read('1');
-    const forked = await read('2');
-    expect(forked.results).toEqual(serial.results);
-    expect(forked.csv).toBe(serial.csv);
+    const out = await mkdtemp(path.join(tmpdir(), 'pike-exp-j2-'));
+    expect(await main([...tiny, '--jobs', '2', '--out', out])).toBe(0);
+    expect(await untimed(out)).toEqual(await untimed(serialOut));
+    const csv = (dir: string) => readFile(path.join(dir, 'curves.csv'), 'utf8');
+    expect(await csv(out)).toBe(await csv(serialOut));
     const printed = lines.mock.calls.flat().join('\n');
     expect(printed).toMatch(/4 runs in 2 jobs/);
     expect(printed).toMatch(/^\[job 1\] {3}mix seed 0 step 2:/m);
