@@ -1,14 +1,13 @@
 /**
  * The training loop: mixer weights → batch counts → per-task samples → one optimizer step, with
- * per-task losses computed on the device in the same step and read back every `metricsEvery`
- * steps or at least once a second (`MAX_UNREAD_MS`), whichever comes first, and after the first
- * step (never every step on a fast backend: each read forces a GPU sync; on a slow one the
- * page still draws losses within a second). Gradient statistics run every T₀ steps
- * for mixers that need them and every `statsEvery` steps for the display; evaluation on each
- * task's held-out set every `evalEvery` steps.
+ * per-task losses computed on the device in the same step and read back in batches
+ * (step-losses.ts: every `metricsEvery` steps, after the first step, and at least once a
+ * second). Gradient statistics run every T₀ steps for mixers that need them and every
+ * `statsEvery` steps for the display; evaluation on each task's held-out set every `evalEvery`
+ * steps.
  *
- * Ownership: the Trainer owns the parameters, the optimizer state and the pending per-step loss
- * tensors; `dispose()` frees them all. Everything else lives inside tf.tidy.
+ * Ownership: the Trainer owns the parameters, the optimizer state and the unread per-step loss
+ * tensors (through StepLosses); `dispose()` frees them all. Everything else lives inside tf.tidy.
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { assembleBatch, sampleParts } from './batch';
@@ -26,7 +25,8 @@ import type { CorpusLoader } from './tasks/corpus';
 import { createTask } from './tasks/catalogue';
 import { MAX_TASKS } from './tokenizer';
 import type { GradStats, Mixer, MixerName, Rng, Task, TaskBatch } from './types';
-import { concatMany, stackMany } from './many';
+import { stackMany } from './many';
+import { StepLosses, taskSums } from './step-losses';
 import {
   enabledWeights,
   TrainingDivergedError,
@@ -36,18 +36,7 @@ import {
 } from './trainer-types';
 
 export * from './trainer-types';
-
-/** Unread per-step losses are read back after at most this long, whatever `metricsEvery` says. */
-export const MAX_UNREAD_MS = 1000;
-
-interface PendingStep {
-  step: number;
-  perTask: tf.Tensor; // [1, K] per-task loss sums, on device
-  gradNorm: tf.Scalar;
-  weights: Float64Array;
-  counts: Int32Array;
-  lr: number;
-}
+export { MAX_UNREAD_MS } from './step-losses';
 
 /** Phases of a training step that `Trainer.onPhase` reports (bench --profile). */
 export type StepPhase = 'batch' | 'forward+backward' | 'optimizer' | 'readback';
@@ -67,11 +56,7 @@ export class Trainer {
   private optimizer: Optimizer;
   private readonly trainRng: Rng;
   private readonly statsRng: Rng;
-  private pending: PendingStep[] = [];
-  private lastFlush = performance.now();
-  /** Readbacks so far (the first step is always read back: first losses drawn at once). */
-  private flushes = 0;
-  private pendingSince = performance.now();
+  private readonly unread = new StepLosses();
   private smoothedLoss: Float64Array = new Float64Array(0);
   private diverged: TrainingDivergedError | null = null;
   /** Completed optimizer steps. */
@@ -152,8 +137,7 @@ export class Trainer {
     const { batchSize: b } = this.config;
     const T = this.config.model.context;
     let mark = performance.now();
-    // ms/step counts from the start of the first unread step: not the idle time before it.
-    if (this.pending.length === 0) this.pendingSince = mark;
+    this.unread.startStep(mark);
     const lap = (phase: StepPhase) => {
       const now = performance.now();
       this.onPhase?.(phase, now - mark);
@@ -161,11 +145,7 @@ export class Trainer {
     };
     const weights = this.currentWeights();
     const counts = batchCounts(weights, b);
-    const batch = assembleBatch(
-      sampleParts(this.tasks, counts, this.trainRng),
-      T,
-      this.mixer.lossWeights?.(),
-    );
+    const batch = this.sampleBatch(counts, this.trainRng, this.mixer.lossWeights?.());
     const dropoutSeed =
       this.config.model.dropout > 0 ? mixSeeds(this.config.seed, this.step + 1e6) : undefined;
     let perTask: tf.Tensor | null = null;
@@ -189,7 +169,7 @@ export class Trainer {
       return norm;
     });
     this.step += 1;
-    this.pending.push({
+    this.unread.add({
       step: this.step,
       perTask: perTask!,
       gradNorm,
@@ -205,22 +185,31 @@ export class Trainer {
    * (bench --profile splits forward from backward with it). Draws from its own rng stream.
    */
   forwardOnly(): void {
-    const { batchSize: b } = this.config;
+    const counts = batchCounts(this.currentWeights(), this.config.batchSize);
+    const batch = this.sampleBatch(counts, this.statsRng.fork(3), undefined);
+    tf.tidy(() => void this.exampleLosses({ ...batch, n: batch.b }));
+  }
+
+  /** A mixed batch of `counts[k]` examples of each task, drawn with `rng`. */
+  private sampleBatch(counts: Int32Array, rng: Rng, lossWeights: ArrayLike<number> | undefined) {
     const T = this.config.model.context;
-    const counts = batchCounts(this.currentWeights(), b);
-    const batch = assembleBatch(
-      sampleParts(this.tasks, counts, this.statsRng.fork(3)),
-      T,
-      undefined,
+    return assembleBatch(sampleParts(this.tasks, counts, rng), T, lossWeights);
+  }
+
+  /**
+   * The model's logits and per-example losses on a batch (no dropout); call inside a tidy.
+   * logits [n·T, V], loss [n].
+   */
+  private exampleLosses(batch: Pick<TaskBatch, 'n' | 'inputs' | 'targets' | 'mask'>) {
+    const T = this.config.model.context;
+    const targets = tf.tensor1d(batch.targets, 'int32');
+    const mask = tf.tensor1d(batch.mask);
+    const logits = forward(
+      this.params,
+      this.config.model,
+      tf.tensor2d(batch.inputs, [batch.n, T], 'int32'),
     );
-    tf.tidy(() => {
-      const logits = forward(
-        this.params,
-        this.config.model,
-        tf.tensor2d(batch.inputs, [b, T], 'int32'),
-      );
-      perExampleLoss(logits, tf.tensor1d(batch.targets, 'int32'), tf.tensor1d(batch.mask), b);
-    });
+    return { logits, targets, mask, loss: perExampleLoss(logits, targets, mask, batch.n) };
   }
 
   /** Readbacks, statistics and evaluation that fall due after a step. */
@@ -233,8 +222,7 @@ export class Trainer {
     const statsDue =
       (this.mixer.needs.stats && mixerDue) || (statsEvery > 0 && s % statsEvery === 0);
     const evalDue = evalEvery > 0 && s % evalEvery === 0;
-    const overdue = this.flushes === 0 || performance.now() - this.lastFlush >= MAX_UNREAD_MS;
-    if (s % metricsEvery === 0 || overdue || mixerDue || statsDue || evalDue) {
+    if (s % metricsEvery === 0 || this.unread.overdue() || mixerDue || statsDue || evalDue) {
       const m = await this.flush();
       if (m) events.push(m);
     }
@@ -257,57 +245,24 @@ export class Trainer {
   }
 
   /**
-   * Reads back the pending per-step losses (one readback), checks them for NaN/Inf and returns
+   * Reads back the unread per-step losses (one readback), checks them for NaN/Inf and returns
    * them as a metrics batch. Throws TrainingDivergedError naming the first bad step and task.
    */
   async flush(): Promise<MetricsBatch | null> {
-    const pend = this.pending;
-    if (pend.length === 0) return null;
-    this.pending = [];
-    const K = this.tasks.length;
-    const packed = tf.tidy(() =>
-      tf.concat([
-        tf.reshape(concatMany(pend.map((p) => p.perTask)), [-1]),
-        stackMany(pend.map((p) => p.gradNorm)),
-      ]),
+    const { batchSize, model } = this.config;
+    const out = await this.unread.read(batchSize * model.context, (ms) =>
+      this.onPhase?.('readback', ms),
     );
-    for (const p of pend) {
-      p.perTask.dispose();
-      p.gradNorm.dispose();
-    }
-    const t0 = performance.now();
-    const data = await packed.data(); // forces a GPU sync: once per flush
-    packed.dispose();
-    this.onPhase?.('readback', performance.now() - t0);
-    const now = performance.now();
-    const n = pend.length;
-    const out: MetricsBatch = {
-      type: 'metrics',
-      steps: Int32Array.from(pend, (p) => p.step),
-      numTasks: K,
-      taskLoss: new Float32Array(n * K).fill(NaN),
-      weights: new Float32Array(n * K),
-      counts: new Int32Array(n * K),
-      lr: Float32Array.from(pend, (p) => p.lr),
-      gradNorm: Float32Array.from(data.subarray(n * K)),
-      msPerStep: (now - this.pendingSince) / n,
-      tokensPerSec: 0,
-    };
-    out.tokensPerSec =
-      (this.config.batchSize * this.config.model.context * 1000) / Math.max(out.msPerStep, 1e-9);
-    this.lastFlush = now;
-    this.flushes += 1;
-    pend.forEach((p, i) => {
+    if (!out) return null;
+    const K = out.numTasks;
+    out.steps.forEach((step, i) => {
       for (let k = 0; k < K; k++) {
-        out.weights[i * K + k] = p.weights[k];
-        out.counts[i * K + k] = p.counts[k];
-        if (p.counts[k] === 0) continue;
-        const loss = data[i * K + k] / p.counts[k];
+        if (out.counts[i * K + k] === 0) continue;
+        const loss = out.taskLoss[i * K + k];
         if (!Number.isFinite(loss)) {
-          this.diverged = new TrainingDivergedError(p.step, this.tasks[k].id, loss);
+          this.diverged = new TrainingDivergedError(step, this.tasks[k].id, loss);
           throw this.diverged;
         }
-        out.taskLoss[i * K + k] = loss;
         const prev = this.smoothedLoss[k];
         this.smoothedLoss[k] = Number.isNaN(prev) ? loss : 0.9 * prev + 0.1 * loss;
       }
@@ -318,22 +273,8 @@ export class Trainer {
   /** Gradient statistics of every task at the current parameters (one readback). */
   async gradStats(): Promise<GradStats> {
     const m = this.config.schedule.probeHalf;
-    const T = this.config.model.context;
     const lossOf = (batch: TaskBatch) => () =>
-      tf.tidy(() => {
-        const logits = forward(
-          this.params,
-          this.config.model,
-          tf.tensor2d(batch.inputs, [batch.n, T], 'int32'),
-        );
-        const ex = perExampleLoss(
-          logits,
-          tf.tensor1d(batch.targets, 'int32'),
-          tf.tensor1d(batch.mask),
-          batch.n,
-        );
-        return tf.mean(ex) as tf.Scalar;
-      });
+      tf.tidy(() => tf.mean(this.exampleLosses(batch).loss) as tf.Scalar);
     const probes = this.tasks.map((t) => ({
       a: lossOf(t.sample(this.statsRng, m)),
       b: lossOf(t.sample(this.statsRng, m)),
@@ -343,22 +284,12 @@ export class Trainer {
 
   /** Held-out loss (and exact-match accuracy where the task defines it) of every task. */
   async evaluate(): Promise<EvalResult> {
-    const T = this.config.model.context;
     const packed = tf.tidy(() =>
       stackMany(
         this.tasks.map((t) => {
           const v = t.validation();
-          const targets = tf.tensor1d(v.targets, 'int32');
-          const mask = tf.tensor1d(v.mask);
-          const logits = forward(
-            this.params,
-            this.config.model,
-            tf.tensor2d(v.inputs, [v.n, T], 'int32'),
-          );
-          return tf.stack([
-            tf.mean(perExampleLoss(logits, targets, mask, v.n)),
-            tf.mean(exactMatch(logits, targets, mask, v.n)),
-          ]);
+          const { logits, targets, mask, loss } = this.exampleLosses(v);
+          return tf.stack([tf.mean(loss), tf.mean(exactMatch(logits, targets, mask, v.n))]);
         }),
       ),
     );
@@ -402,7 +333,7 @@ export class Trainer {
     const task = await this.buildTask(setup, slot);
     const K = this.tasks.length + 1;
     const w = Array.from(this.mixer.weights(this.step), (x) => (x * (K - 1)) / K);
-    this.flushDiscard();
+    this.unread.discard();
     this.tasks.push(task);
     this.slots.push(slot);
     this.smoothedLoss = Float64Array.from([...this.smoothedLoss, NaN]);
@@ -420,25 +351,13 @@ export class Trainer {
     if (!(index >= 0 && index < this.tasks.length)) throw new RangeError(`no task ${index}`);
     const w = Array.from(this.mixer.weights(this.step)).filter((_, k) => k !== index);
     const sum = w.reduce((a, b) => a + b, 0);
-    this.flushDiscard();
+    this.unread.discard();
     this.tasks.splice(index, 1);
     this.slots.splice(index, 1);
     this.smoothedLoss = this.smoothedLoss.filter((_, k) => k !== index);
     this.config = { ...this.config, tasks: this.config.tasks.filter((_, k) => k !== index) };
     const user = this.config.mixer.weights?.filter((_, k) => k !== index);
     this.rebuildMixer(sum > 0 ? w.map((x) => x / sum) : undefined, user);
-  }
-
-  /**
-   * Drops unread per-step losses (their width K is about to change). Call flush() first to keep
-   * them; the worker does.
-   */
-  private flushDiscard(): void {
-    for (const p of this.pending) {
-      p.perTask.dispose();
-      p.gradNorm.dispose();
-    }
-    this.pending = [];
   }
 
   /**
@@ -468,20 +387,10 @@ export class Trainer {
   }
 
   dispose(): void {
-    this.flushDiscard();
+    this.unread.discard();
     this.optimizer.dispose();
     disposeParams(this.params);
   }
-}
-
-/**
- * Per-task sums of per-example losses, [b] × membership [b, K] → [1, K]. A select, not a matmul:
- * in a matmul 0·NaN = NaN would let one task's NaN poison every task's sum.
- */
-function taskSums(ex: tf.Tensor1D, member: tf.Tensor2D): tf.Tensor {
-  const [b, K] = member.shape;
-  const rows = tf.tile(tf.reshape(ex, [b, 1]), [1, K]); // [b, K]
-  return tf.sum(tf.where(tf.cast(member, 'bool'), rows, tf.zerosLike(rows)), 0, true);
 }
 
 const ADAPTIVE = new Set<MixerName>(['pike', 'pike-kkt', 'balanced-pike']);
