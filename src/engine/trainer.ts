@@ -36,7 +36,6 @@ import {
 } from './trainer-types';
 
 export * from './trainer-types';
-export { MAX_UNREAD_MS } from './step-losses';
 
 /** Phases of a training step that `Trainer.onPhase` reports (bench --profile). */
 export type StepPhase = 'batch' | 'forward+backward' | 'optimizer' | 'readback';

@@ -44,10 +44,6 @@ export function setKernelMode(m: KernelMode): void {
   }
 }
 
-export function kernelMode(): KernelMode {
-  return mode;
-}
-
 const isWasm = () => tf.getBackend() === 'wasm';
 
 /**
