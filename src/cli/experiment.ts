@@ -16,7 +16,7 @@ import { resolveUdhrCode } from '../engine/tasks/language';
 import type { MixerName } from '../engine/types';
 import { parseExperimentArgs, USAGE, UsageError } from './args';
 import { jobCount, runGrid, RunFailedError } from './jobs';
-import { resultsSchema, type Results, type RunResult } from './results-schema';
+import { resultsSchema, type Results, type RunResult } from '../engine/config/results-schema';
 import type { RunSpec } from './run-experiment';
 import { curvesCsv, fillStepsToMix, summaryTable } from './summary';
 

@@ -8,7 +8,7 @@ import { getMixerDefinition } from '../engine/mixers/registry';
 import type { CorpusLoader } from '../engine/tasks/corpus';
 import { Trainer } from '../engine/trainer';
 import type { MixerName } from '../engine/types';
-import type { RunResult } from './results-schema';
+import type { RunResult } from '../engine/config/results-schema';
 import { mean } from './summary';
 
 // bench.ts takes mean from here.

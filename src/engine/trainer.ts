@@ -11,9 +11,10 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { assembleBatch, sampleParts } from './batch';
-import type { RunConfig, TaskSetup } from './config/run-config';
+import type { ReferenceCurve, RunConfig, TaskSetup } from './config/run-config';
 import { formatZodError, parseRunConfig } from './config/run-config';
 import { batchCounts } from './mixers/batch-counts';
+import { isUpdateStep } from './mixers/observation';
 import { createMixer } from './mixers/registry';
 import { forward } from './model/gpt';
 import { exactMatch, perExampleLoss } from './model/loss';
@@ -57,6 +58,12 @@ export class Trainer {
   private readonly statsRng: Rng;
   private readonly unread = new StepLosses();
   private smoothedLoss: Float64Array = new Float64Array(0);
+  /** Examples of each task trained on so far. */
+  private seen: Float64Array = new Float64Array(0);
+  /** The fixed probe of each task (mixers with needs.probe), built on first use. */
+  private probes: TaskBatch[] | null = null;
+  /** The probe losses last measured and the step they were measured at. */
+  private probeAt: { step: number; loss: Float64Array } | null = null;
   private diverged: TrainingDivergedError | null = null;
   /** Completed optimizer steps. */
   step = 0;
@@ -81,6 +88,7 @@ export class Trainer {
       t.slots = config.tasks.map((_, i) => i);
       t.tasks = await Promise.all(config.tasks.map((s, i) => t.buildTask(s, i)));
       t.smoothedLoss = new Float64Array(t.tasks.length).fill(NaN);
+      t.seen = new Float64Array(t.tasks.length);
       t.mixer = t.buildMixer(
         config.mixer.name as MixerName,
         config.mixer.knobs,
@@ -116,7 +124,12 @@ export class Trainer {
     });
   }
 
-  private buildMixer(name: MixerName, knobs: unknown, initialWeights?: number[]): Mixer {
+  private buildMixer(
+    name: MixerName,
+    knobs: unknown,
+    initialWeights?: number[],
+    reference: ReferenceCurve | undefined = this.config.mixer.reference,
+  ): Mixer {
     return createMixer(
       name,
       {
@@ -125,6 +138,8 @@ export class Trainer {
         poolSizes: this.tasks.map((t) => t.knobs.poolSize),
         seed: mixSeeds(this.config.seed, 7),
         initialWeights,
+        taskNames: this.tasks.map((t) => t.id),
+        reference,
       },
       knobs,
     );
@@ -142,8 +157,10 @@ export class Trainer {
       this.onPhase?.(phase, now - mark);
       mark = now;
     };
+    if (this.probeDue(this.step)) await this.measureProbe();
     const weights = this.currentWeights();
     const counts = batchCounts(weights, b);
+    counts.forEach((c, k) => (this.seen[k] += c));
     const batch = this.sampleBatch(counts, this.trainRng, this.mixer.lossWeights?.());
     const dropoutSeed =
       this.config.model.dropout > 0 ? mixSeeds(this.config.seed, this.step + 1e6) : undefined;
@@ -211,15 +228,37 @@ export class Trainer {
     return { logits, targets, mask, loss: perExampleLoss(logits, targets, mask, batch.n) };
   }
 
+  /** Whether the fixed-probe losses at step `step` are wanted and not yet measured. */
+  private probeDue(step: number): boolean {
+    const needs = this.mixer.needs;
+    return !!needs.probe && isUpdateStep(needs, step) && this.probeAt?.step !== step;
+  }
+
+  /** Each task's mean loss on its fixed probe at the current parameters (one readback). */
+  private async measureProbe(): Promise<Float64Array> {
+    const n = 2 * this.config.schedule.probeHalf;
+    // The same examples every time: drawn once per task from a stream of its own slot.
+    this.probes ??= this.tasks.map((t, k) =>
+      t.sample(createRng(mixSeeds(this.config.seed, 5000 + this.slots[k])), n),
+    );
+    const probes = this.probes;
+    const packed = tf.tidy(() =>
+      stackMany(probes.map((p) => tf.mean(this.exampleLosses(p).loss) as tf.Scalar)),
+    );
+    const loss = Float64Array.from(await packed.data());
+    packed.dispose();
+    this.probeAt = { step: this.step, loss };
+    return loss;
+  }
+
   /** Readbacks, statistics and evaluation that fall due after a step. */
   private async afterStep(): Promise<TrainerEvent[]> {
     const events: TrainerEvent[] = [];
     const { metricsEvery, evalEvery, statsEvery } = this.config.schedule;
     const s = this.step;
-    const mixerDue =
-      this.mixer.needs.stats || this.mixer.needs.losses ? s % this.mixer.needs.every === 0 : false;
-    const statsDue =
-      (this.mixer.needs.stats && mixerDue) || (statsEvery > 0 && s % statsEvery === 0);
+    const needs = this.mixer.needs;
+    const mixerDue = isUpdateStep(needs, s);
+    const statsDue = (needs.stats && mixerDue) || (statsEvery > 0 && s % statsEvery === 0);
     const evalDue = evalEvery > 0 && s % evalEvery === 0;
     if (s % metricsEvery === 0 || this.unread.overdue() || mixerDue || statsDue || evalDue) {
       const m = await this.flush();
@@ -230,16 +269,27 @@ export class Trainer {
       stats = await this.gradStats();
       events.push({ type: 'stats', stats });
     }
+    const evaluation =
+      evalDue || (mixerDue && needs.validation) ? await this.evaluate() : undefined;
     if (mixerDue) {
+      let probeLoss: { before: Float64Array; after: Float64Array } | undefined;
+      if (needs.probe) {
+        const before = this.probeAt?.step === s - needs.every ? this.probeAt.loss : null;
+        const after = await this.measureProbe();
+        if (before) probeLoss = { before, after };
+      }
       const report = this.mixer.update({
         step: s,
         batchSize: this.config.batchSize,
         taskLosses: this.smoothedLoss.slice(),
-        stats: this.mixer.needs.stats ? stats : undefined,
+        stats: needs.stats ? stats : undefined,
+        samplesSeen: this.seen.slice(),
+        probeLoss,
+        valLoss: needs.validation ? evaluation!.valLoss.slice() : undefined,
       });
       if (report.warning) events.push({ type: 'warning', step: s, message: report.warning });
     }
-    if (evalDue) events.push(await this.evaluate());
+    if (evalDue) events.push(evaluation!);
     return events;
   }
 
@@ -309,11 +359,20 @@ export class Trainer {
    * Switches the mixer; takes effect at the next step. `weights` are static's user weights or an
    * adaptive mixer's starting point; adaptive mixers otherwise start from the current weights.
    */
-  setMixer(name: MixerName, knobs: Record<string, unknown> = {}, weights?: number[]): void {
+  setMixer(
+    name: MixerName,
+    knobs: Record<string, unknown> = {},
+    weights?: number[],
+    reference?: ReferenceCurve,
+  ): void {
     const start =
       weights ?? (ADAPTIVE.has(name) ? Array.from(this.mixer.weights(this.step)) : undefined);
-    this.mixer = this.buildMixer(name, knobs, start);
-    this.config = { ...this.config, mixer: { name, knobs, ...(weights ? { weights } : {}) } };
+    this.mixer = this.buildMixer(name, knobs, start, reference);
+    this.config = {
+      ...this.config,
+      mixer: { name, knobs, ...(weights ? { weights } : {}), ...(reference ? { reference } : {}) },
+    };
+    this.probeAt = null;
   }
 
   /** Changes a task's knobs (rebuilds its pool; the model is untouched). */
@@ -322,6 +381,7 @@ export class Trainer {
     setups[index] = { ...setups[index], knobs: { ...setups[index].knobs, ...knobs } };
     this.tasks[index] = await this.buildTask(setups[index], this.slots[index]);
     this.config = { ...this.config, tasks: setups };
+    this.forgetProbes();
     this.rebuildMixer(Array.from(this.mixer.weights(this.step)), this.config.mixer.weights);
   }
 
@@ -336,6 +396,8 @@ export class Trainer {
     this.tasks.push(task);
     this.slots.push(slot);
     this.smoothedLoss = Float64Array.from([...this.smoothedLoss, NaN]);
+    this.seen = Float64Array.from([...this.seen, 0]);
+    this.forgetProbes();
     this.config = { ...this.config, tasks: [...this.config.tasks, setup] };
     const user = this.config.mixer.weights;
     this.rebuildMixer(
@@ -354,9 +416,17 @@ export class Trainer {
     this.tasks.splice(index, 1);
     this.slots.splice(index, 1);
     this.smoothedLoss = this.smoothedLoss.filter((_, k) => k !== index);
+    this.seen = this.seen.filter((_, k) => k !== index);
+    this.forgetProbes();
     this.config = { ...this.config, tasks: this.config.tasks.filter((_, k) => k !== index) };
     const user = this.config.mixer.weights?.filter((_, k) => k !== index);
     this.rebuildMixer(sum > 0 ? w.map((x) => x / sum) : undefined, user);
+  }
+
+  /** The task list changed: the fixed probes and their last losses no longer apply. */
+  private forgetProbes(): void {
+    this.probes = null;
+    this.probeAt = null;
   }
 
   /**
@@ -364,8 +434,16 @@ export class Trainer {
    * (the current weights, resized), static from its user weights (resized alike).
    */
   private rebuildMixer(adaptive: number[] | undefined, user: number[] | undefined): void {
-    const { name, knobs } = this.config.mixer;
-    this.config = { ...this.config, mixer: { name, knobs, ...(user ? { weights: user } : {}) } };
+    const { name, knobs, reference } = this.config.mixer;
+    this.config = {
+      ...this.config,
+      mixer: {
+        name,
+        knobs,
+        ...(user ? { weights: user } : {}),
+        ...(reference ? { reference } : {}),
+      },
+    };
     const start = ADAPTIVE.has(name as MixerName) ? adaptive : user;
     this.mixer = this.buildMixer(name as MixerName, knobs, start);
   }
@@ -392,4 +470,5 @@ export class Trainer {
   }
 }
 
+/** Mixers that continue from the current weights when the task list or the mixer changes. */
 const ADAPTIVE = new Set<MixerName>(['pike', 'pike-kkt', 'balanced-pike']);

@@ -93,6 +93,15 @@ export interface MixerObservation {
   taskLosses: Float64Array;
   /** Present when the mixer declared `needs.stats` and a stats step ran. */
   stats?: GradStats;
+  /** Examples of each task trained on so far (all steps, this mixer's and earlier ones'). */
+  samplesSeen?: Float64Array;
+  /**
+   * Present when the mixer declared `needs.probe`: each task's mean loss on its fixed probe
+   * (the same examples every time) before and after the step that just ended (famo).
+   */
+  probeLoss?: { before: Float64Array; after: Float64Array };
+  /** Present when the mixer declared `needs.validation`: held-out loss of every task now (doremi). */
+  valLoss?: Float64Array;
 }
 
 export interface MixerUpdateReport {
@@ -110,12 +119,30 @@ export type MixerName =
   | 'round-robin'
   | 'pike'
   | 'pike-kkt'
-  | 'balanced-pike';
+  | 'balanced-pike'
+  | 'famo'
+  | 'odm'
+  | 'doremi'
+  | 'ado'
+  | 'unimax';
+
+/** What a mixer asks of the trainer at its update steps (every `every` steps; 0 = never). */
+export interface MixerNeeds {
+  /** Gradient statistics (a probe of 2m examples per task, backward passes). */
+  stats: boolean;
+  /** Fresh smoothed training losses (forces a readback at update steps). */
+  losses: boolean;
+  every: number;
+  /** Losses of a fixed probe per task before and after the step ending at an update step. */
+  probe?: boolean;
+  /** Held-out loss of every task at update steps. */
+  validation?: boolean;
+}
 
 export interface Mixer {
   readonly name: MixerName;
   /** What the mixer needs from the trainer, and how often (steps) it wants an update. */
-  readonly needs: { stats: boolean; losses: boolean; every: number };
+  readonly needs: MixerNeeds;
   /** Sampling weights for this step: K finite numbers >= 0 summing to 1. */
   weights(step: number): Float64Array;
   /** Optional per-task multipliers on the training loss (balanced-pike). Length K. */

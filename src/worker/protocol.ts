@@ -3,7 +3,7 @@
  * event enum, shared by both threads. Plain data only (typed arrays travel by structured clone),
  * so the UI and store may import this file; it imports engine *types* only.
  */
-import type { RunConfigInput, TaskSetup } from '../engine/config/run-config';
+import type { ReferenceCurve, RunConfigInput, TaskSetup } from '../engine/config/run-config';
 import type { OptimizerConfig } from '../engine/optim-config';
 import type { EvalResult, MetricsBatch } from '../engine/trainer-types';
 import type { GradStats, KnobSpec, MixerName, TaskKnobs, TaskKind } from '../engine/types';
@@ -26,7 +26,14 @@ export type Command =
   | { type: 'step'; n: number }
   /** Rebuild from the current config (fresh weights, step 0). */
   | { type: 'reset' }
-  | { type: 'setMixer'; name: MixerName; knobs: Record<string, unknown>; weights?: number[] }
+  | {
+      type: 'setMixer';
+      name: MixerName;
+      knobs: Record<string, unknown>;
+      weights?: number[];
+      /** DoReMi's reference run. */
+      reference?: ReferenceCurve;
+    }
   | { type: 'updateTask'; index: number; knobs: Partial<TaskKnobs> }
   | { type: 'addTask'; setup: TaskSetup }
   | { type: 'removeTask'; index: number }

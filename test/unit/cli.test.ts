@@ -5,7 +5,7 @@ import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { parseExperimentArgs } from '../../src/cli/args';
 import { main } from '../../src/cli/experiment';
 import { jobCount, jobExecArgv, runGrid } from '../../src/cli/jobs';
-import { resultsSchema } from '../../src/cli/results-schema';
+import { resultsSchema } from '../../src/engine/config/results-schema';
 import { presetConfig } from '../../src/engine/config/presets';
 import { createFsCorpusLoader } from '../../src/engine/tasks/corpus-node';
 

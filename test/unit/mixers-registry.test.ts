@@ -22,6 +22,11 @@ describe('mixer registry', () => {
         'round-robin',
         'static',
         'temperature',
+        'famo',
+        'odm',
+        'doremi',
+        'ado',
+        'unimax',
       ].sort(),
     );
     for (const name of MIXER_NAMES) {
@@ -37,9 +42,12 @@ describe('mixer registry', () => {
         const value = defaults[spec.name];
         expect(typeof value === 'boolean' ? Number(value) : value).toBe(spec.default);
       }
-      const m = createMixer(name, ctx);
+      const names = ['a', 'b', 'c', 'd'];
+      const reference = { label: 'r', tasks: names, steps: [10], valLoss: [[1, 2, 3, 4]] };
+      if (def.usesReference) expect(() => createMixer(name, ctx)).toThrow(/reference run/);
+      const m = createMixer(name, { ...ctx, taskNames: names, reference });
       expect(m.name).toBe(name);
-      if (m.needs.stats) expect(m.needs.every).toBe(defaults.T0);
+      if (m.needs.every > 0) expect(m.needs.every).toBe(defaults.T0);
     }
   });
 
@@ -61,7 +69,7 @@ describe('mixer registry', () => {
 
   it('names the valid mixers on an unknown name', () => {
     expect(() => createMixer('pik', ctx)).toThrow(
-      'Unknown mixer "pik". Valid mixers: mix, static, temperature, random, round-robin, pike, pike-kkt, balanced-pike.',
+      'Unknown mixer "pik". Valid mixers: mix, static, temperature, random, round-robin, pike, pike-kkt, balanced-pike, famo, odm, doremi, ado, unimax.',
     );
   });
 

@@ -29,6 +29,47 @@ export const scheduleSchema = z.object({
   probeHalf: z.number().int().min(1).max(256).default(8),
 });
 
+const finitePositive = z.number().refine((x) => Number.isFinite(x) && x > 0, {
+  message: 'must be a finite number > 0',
+});
+
+/**
+ * A reference run's held-out loss per task over steps (DoReMi's reference model): a run kept
+ * under "Compare runs" on the page, or `--reference MIXER` on the command line.
+ */
+export const referenceCurveSchema = z
+  .object({
+    /** What it was, e.g. "Uniform mix · seed 0". */
+    label: z.string().max(200),
+    /** Task specs of the reference run, in order; they must be the run's own tasks. */
+    tasks: z.array(z.string()).min(1).max(MAX_TASKS),
+    /** Evaluated steps, strictly increasing. */
+    steps: z.array(z.number().int().min(0)).min(1).max(100_000),
+    /** valLoss[i][k]: task k's held-out loss at steps[i]. */
+    valLoss: z.array(z.array(finitePositive)),
+  })
+  .superRefine((r, issues) => {
+    if (r.valLoss.length !== r.steps.length) {
+      issues.addIssue({
+        code: 'custom',
+        path: ['valLoss'],
+        message: `has ${r.valLoss.length} rows for ${r.steps.length} steps`,
+      });
+    }
+    const bad = r.valLoss.findIndex((row) => row.length !== r.tasks.length);
+    if (bad >= 0) {
+      issues.addIssue({
+        code: 'custom',
+        path: ['valLoss', bad],
+        message: `has ${r.valLoss[bad].length} losses for ${r.tasks.length} tasks`,
+      });
+    }
+    if (r.steps.some((s, i) => i > 0 && s <= r.steps[i - 1])) {
+      issues.addIssue({ code: 'custom', path: ['steps'], message: 'must be strictly increasing' });
+    }
+  });
+export type ReferenceCurve = z.infer<typeof referenceCurveSchema>;
+
 export const runConfigSchema = z.object({
   tasks: z.array(taskSetupSchema).min(1, 'at least one task').max(MAX_TASKS),
   mixer: z.object({
@@ -36,6 +77,8 @@ export const runConfigSchema = z.object({
     knobs: z.record(z.string(), z.unknown()).default({}),
     /** Initial weights (pike, balanced-pike, pike-kkt) or the fixed user weights (static). */
     weights: z.array(z.number().min(0).finite()).optional(),
+    /** The reference run of doremi (ignored by other mixers). */
+    reference: referenceCurveSchema.optional(),
   }),
   model: gptConfigSchema.default(gptConfigSchema.parse({})),
   optimizer: optimizerConfigSchema.default(optimizerConfigSchema.parse({})),

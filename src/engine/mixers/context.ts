@@ -4,6 +4,7 @@
  * from the UI, the URL hash and imported files.
  */
 import { z } from 'zod';
+import type { ReferenceCurve } from '../config/run-config';
 import { uniform } from './simplex';
 
 export interface MixerContext {
@@ -17,8 +18,10 @@ export interface MixerContext {
   seed: number;
   /** User weights (static, pike, pike-kkt, balanced-pike): length K, ≥ 0, finite, not all 0. */
   initialWeights?: number[];
-  /** Task names, only used to name tasks in warnings. Length K when given. */
+  /** Task specs (ids), to name tasks in messages and to match a reference run. Length K. */
   taskNames?: string[];
+  /** DoReMi's reference run (its held-out loss per task over steps). */
+  reference?: ReferenceCurve;
 }
 
 /** Largest K a mixer accepts; far above what a browser run trains. */
@@ -39,6 +42,8 @@ const contextSchema = z
     // Checked by the mixers that use them (initialWeightsOf), with their own messages.
     initialWeights: z.array(z.unknown()).optional(),
     taskNames: z.array(z.string()).optional(),
+    // Checked by doremi against the run's tasks, with its own messages.
+    reference: z.unknown().optional(),
   })
   .superRefine((ctx, issues) => {
     if (ctx.poolSizes.length !== ctx.numTasks) {

@@ -182,6 +182,136 @@ export const KNOBS = {
   }),
 } as const satisfies Record<string, MixerKnobSpec>;
 
+const D = MIXER_DEFAULTS;
+const int = (s: Num, scale: 'linear' | 'log' = 'linear'): MixerKnobSpec => ({
+  ...s,
+  step: 1,
+  kind: 'integer',
+  scale,
+});
+const period = (def: number, help: string): MixerKnobSpec =>
+  int(
+    { name: 'T0', label: 'Update period T', min: 1, max: 1000, step: 1, default: def, help },
+    'log',
+  );
+
+/** Knobs of the paper's adaptive baselines (famo, odm, doremi, ado, unimax). */
+export const BASELINE_KNOBS = {
+  famo: {
+    T0: period(D.famo.T0, 'Steps between logit updates; each measures a fixed probe per task.'),
+    wlr: num(
+      {
+        name: 'wlr',
+        label: 'Logit learning rate',
+        min: 1e-4,
+        max: 1,
+        step: 1e-4,
+        default: D.famo.wlr,
+        help: 'Adam step size on the task logits ξ (FAMO’s w_lr).',
+      },
+      'log',
+    ),
+    wdecay: num({
+      name: 'wdecay',
+      label: 'Logit decay γ',
+      min: 0,
+      max: 1,
+      step: 1e-4,
+      default: D.famo.wdecay,
+      help: 'Weight decay on ξ: pulls the weights back toward uniform.',
+    }),
+  },
+  odm: {
+    T0: period(D.odm.T0, 'Steps between recomputations of the sampling weights.'),
+    warmup: int({
+      name: 'warmup',
+      label: 'Warm-up steps',
+      min: 0,
+      max: 100_000,
+      step: 1,
+      default: D.odm.warmup,
+      help: 'Uniform sampling for this many steps before the bandit starts.',
+    }),
+  },
+  doremi: {
+    T0: period(D.doremi.T0, 'Steps between updates; each evaluates every task’s held-out set.'),
+    eta: num({
+      name: 'eta',
+      label: 'Step size η',
+      min: 0,
+      max: 10,
+      step: 0.01,
+      default: D.doremi.eta,
+      help: 'Log-weight change per nat of excess loss over the reference.',
+    }),
+    smoothing: num({
+      name: 'smoothing',
+      label: 'Smoothing c',
+      min: 0,
+      max: 1,
+      step: 0.001,
+      default: D.doremi.smoothing,
+      help: 'Mixes c of uniform into the weights: every task keeps ≥ c/K.',
+    }),
+  },
+  ado: {
+    T0: period(D.ado.T0, 'Steps between policy updates.'),
+    fitEvery: int({
+      name: 'fitEvery',
+      label: 'Refit every',
+      min: 1,
+      max: 100_000,
+      step: 1,
+      default: D.ado.fitEvery,
+      help: 'Steps between refits of the per-task scaling laws.',
+    }),
+    start: int({
+      name: 'start',
+      label: 'First fit at step',
+      min: 0,
+      max: 100_000,
+      step: 1,
+      default: D.ado.start,
+      help: 'The weights stay uniform until the first fit.',
+    }),
+    floor: num({
+      name: 'floor',
+      label: 'Minimum share δ',
+      min: 0,
+      max: 1,
+      step: 0.005,
+      default: D.ado.floor,
+      help: 'Smallest sampling probability of a task (at most 1/K).',
+    }),
+  },
+  unimax: {
+    epochs: num(
+      {
+        name: 'epochs',
+        label: 'Max epochs N',
+        min: 0.01,
+        max: 1000,
+        step: 0.01,
+        default: D.unimax.epochs,
+        help: 'No task is planned for more than N passes over its pool.',
+      },
+      'log',
+    ),
+    steps: int(
+      {
+        name: 'steps',
+        label: 'Planned steps',
+        min: 1,
+        max: 1_000_000,
+        step: 1,
+        default: D.unimax.steps,
+        help: 'Run length for the budget: steps × batch size examples.',
+      },
+      'log',
+    ),
+  },
+} as const satisfies Record<string, Record<string, MixerKnobSpec>>;
+
 /** A knob spec with another default (pike-kkt's floor is 0, not pike's). */
 export function withDefault(spec: MixerKnobSpec, value: number): MixerKnobSpec {
   return { ...spec, default: value };

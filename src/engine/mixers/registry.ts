@@ -9,7 +9,12 @@ import type { Mixer, MixerName } from '../types';
 import { createBalancedPikeMixer } from './balanced-pike';
 import { formatIssues, validateContext, type MixerContext } from './context';
 import { MIXER_DEFAULTS } from './defaults';
-import { KNOBS, knobSet, withDefault, type MixerKnobSpec } from './knobs';
+import { createAdoMixer } from './ado';
+import { createDoremiMixer } from './doremi';
+import { createFamoMixer } from './famo';
+import { BASELINE_KNOBS, KNOBS, knobSet, withDefault, type MixerKnobSpec } from './knobs';
+import { createOdmMixer } from './odm';
+import { createUnimaxMixer } from './unimax';
 import { createMixMixer } from './mix';
 import { createPikeMixer } from './pike';
 import { createPikeKktMixer } from './pike-kkt';
@@ -33,6 +38,8 @@ export interface MixerDefinition<O = unknown> {
   schema: z.ZodType<O>;
   /** Whether ctx.initialWeights is used (static, pike, pike-kkt, balanced-pike). */
   usesInitialWeights: boolean;
+  /** Whether it needs a reference run (ctx.reference: doremi). */
+  usesReference?: boolean;
   create(ctx: MixerContext, knobs: O): Mixer;
 }
 
@@ -135,6 +142,67 @@ export const MIXERS: Readonly<Record<MixerName, MixerDefinition>> = {
     ...knobSet({ ...PIKE_KNOBS, tau: KNOBS.tau }),
     usesInitialWeights: true,
     create: (ctx, k) => createBalancedPikeMixer(ctx, k),
+  }),
+  famo: define({
+    name: 'famo',
+    label: 'FAMO',
+    summary:
+      'Gives batch share to tasks whose loss is falling slowest, so all improve at the same rate.',
+    rule:
+      'p_k ∝ z_k/ℓ_k, z = softmax(ξ); every T steps: δ_k = log ℓ_k(before) − log ℓ_k(after) on a ' +
+      'fixed probe, ξ ← Adam(ξ, z⊙(δ − ⟨z,δ⟩) + γξ)',
+    ...knobSet(BASELINE_KNOBS.famo),
+    usesInitialWeights: false,
+    create: (ctx, k) => createFamoMixer(ctx, k),
+  }),
+  odm: define({
+    name: 'odm',
+    label: 'ODM (bandit)',
+    summary:
+      'A bandit that samples tasks with high training loss more, with shrinking exploration.',
+    rule:
+      'every T steps: π_k = (1 − Kε_t)·softmax(ε_{t−1}·R̂)_k + ε_t, R̂_k = smoothed training ' +
+      'loss, ε_t = min(1/K, √(ln K/(K t)))',
+    ...knobSet(BASELINE_KNOBS.odm),
+    usesInitialWeights: false,
+    create: (ctx, k) => createOdmMixer(ctx, k),
+  }),
+  doremi: define({
+    name: 'doremi',
+    label: 'DoReMi (online)',
+    summary:
+      'Up-weights tasks whose held-out loss is above a saved reference run’s at the same step.',
+    rule:
+      'every T steps: log α_k += η·max(ℓ_k − ℓ_k^ref, 0), α ← softmax, α ← (1 − c)·α + c/K ' +
+      '(ℓ = held-out loss now, ℓ^ref = the reference run’s at this step)',
+    ...knobSet(BASELINE_KNOBS.doremi),
+    usesInitialWeights: false,
+    usesReference: true,
+    create: (ctx, k) => createDoremiMixer(ctx, k),
+  }),
+  ado: define({
+    name: 'ado',
+    label: 'ADO (scaling laws)',
+    summary:
+      'Fits a power law to each task’s loss curve and samples tasks whose loss is still falling fast.',
+    rule:
+      'fit ℓ_k(n) = ε_k + β_k·n^(−α_k); ρ_k ∝ h_k^0.5·α_k(ℓ̂_k(n) − ε_k)/n, floored at δ; ' +
+      'π = 0.9·p̄ + 0.1·ρ, p̄ = running mean of ρ',
+    ...knobSet(BASELINE_KNOBS.ado),
+    usesInitialWeights: false,
+    create: (ctx, k) => createAdoMixer(ctx, k),
+  }),
+  unimax: define({
+    name: 'unimax',
+    label: 'UniMax',
+    summary:
+      'As uniform as the data allows: small pools capped at N epochs, the rest spread evenly.',
+    rule:
+      'budget B = steps·b; smallest pool first: U_k = min(B_left/(tasks left), N·n_k), ' +
+      'B_left −= U_k; w_k = U_k/Σ U',
+    ...knobSet(BASELINE_KNOBS.unimax),
+    usesInitialWeights: false,
+    create: (ctx, k) => createUnimaxMixer(ctx, k),
   }),
 };
 

@@ -1,0 +1,115 @@
+/**
+ * The brace syntax the command line shares with the page's link: a name followed by knobs in
+ * braces, separated by semicolons, with the knob names the URL hash uses.
+ *
+ *   udhr:hi{noise=0.3;pool=500}     a task: `pool`, `noise`, `enabled`, or a difficulty knob
+ *   add{digits=4}
+ *   pike{zeta2=0}                   a mixer variant: the mixer's own knob names
+ *   balanced-pike{tau=3;T0=25}
+ *
+ * Lists of specs are comma-separated; commas inside braces belong to the spec, so
+ * `splitSpecs("pike{zeta2=0},mix")` is ["pike{zeta2=0}", "mix"]. Pure string handling and zod
+ * checks (no tfjs), so the CLI, the store and the tests share it.
+ */
+import type { TaskSetup } from './run-config';
+
+/** A parsed `name{key=value;…}`: values stay strings until the owner's schema reads them. */
+export interface BraceSpec {
+  name: string;
+  knobs: [string, string][];
+}
+
+/** Splits a comma-separated list of specs, keeping commas inside braces. Throws on bad braces. */
+export function splitSpecs(list: string): string[] {
+  const out: string[] = [];
+  let depth = 0;
+  let cur = '';
+  for (const ch of list) {
+    if (ch === '{') depth++;
+    if (ch === '}') depth--;
+    if (depth < 0) throw new Error(`"${list}": a "}" closes no "{"`);
+    if (ch === ',' && depth === 0) {
+      out.push(cur.trim());
+      cur = '';
+    } else cur += ch;
+  }
+  if (depth !== 0) throw new Error(`"${list}": a "{" is never closed`);
+  out.push(cur.trim());
+  if (out.some((s) => s === '')) throw new Error(`"${list}": an empty entry in the list`);
+  return out;
+}
+
+/** Parses `name{k=v;k=v}` (braces optional). Throws naming the spec on any problem. */
+export function parseBraceSpec(spec: string): BraceSpec {
+  const s = spec.trim();
+  const open = s.indexOf('{');
+  if (open < 0) {
+    if (s.includes('}')) throw new Error(`"${spec}": a "}" closes no "{"`);
+    return { name: s, knobs: [] };
+  }
+  if (!s.endsWith('}') || s.indexOf('{', open + 1) >= 0 || s.indexOf('}') !== s.length - 1) {
+    throw new Error(`"${spec}": knobs go in one pair of braces at the end, e.g. name{a=1;b=2}`);
+  }
+  const name = s.slice(0, open).trim();
+  if (name === '') throw new Error(`"${spec}": no name before "{"`);
+  const body = s.slice(open + 1, -1).trim();
+  const knobs: [string, string][] = [];
+  for (const part of body === '' ? [] : body.split(';')) {
+    const eq = part.indexOf('=');
+    const key = part.slice(0, eq).trim();
+    const value = part.slice(eq + 1).trim();
+    if (eq <= 0 || key === '' || value === '') {
+      throw new Error(`"${spec}": "${part.trim()}" is not of the form knob=value`);
+    }
+    if (knobs.some(([k]) => k === key)) throw new Error(`"${spec}": ${key} is given twice`);
+    knobs.push([key, value]);
+  }
+  return { name, knobs };
+}
+
+/** `name{k=v;…}` from a name and knobs (just the name when there are none). */
+export function formatBraceSpec(name: string, knobs: Record<string, unknown>): string {
+  const parts = Object.entries(knobs).map(([k, v]) => `${k}=${String(v)}`);
+  return parts.length ? `${name}{${parts.join(';')}}` : name;
+}
+
+const NUMERIC = /^[-+]?(\d+\.?\d*|\.\d+)(e[-+]?\d+)?$/i;
+
+function number(spec: string, key: string, raw: string): number {
+  if (!NUMERIC.test(raw)) throw new Error(`"${spec}": ${key}=${raw} is not a number`);
+  return Number(raw);
+}
+
+/**
+ * A task spec with optional knobs, e.g. `udhr:hi{noise=0.3;pool=500}` → { spec: "udhr:hi",
+ * knobs: { labelNoise: 0.3, poolSize: 500 } }. The keys are the URL hash's: `pool`, `noise`,
+ * `enabled` (true/false), any other name is a difficulty knob (checked when the task is built,
+ * with a message that names the knob and its range).
+ */
+export function parseTaskWithKnobs(spec: string): TaskSetup {
+  const { name, knobs } = parseBraceSpec(spec);
+  if (knobs.length === 0) return { spec: name };
+  const out: NonNullable<TaskSetup['knobs']> = {};
+  for (const [key, raw] of knobs) {
+    if (key === 'pool') out.poolSize = number(spec, key, raw);
+    else if (key === 'noise') out.labelNoise = number(spec, key, raw);
+    else if (key === 'enabled') {
+      if (raw !== 'true' && raw !== 'false') {
+        throw new Error(`"${spec}": enabled=${raw} is not true or false`);
+      }
+      out.enabled = raw === 'true';
+    } else out.difficulty = { ...out.difficulty, [key]: number(spec, key, raw) };
+  }
+  return { spec: name, knobs: out };
+}
+
+/** The brace spec of a task setup (inverse of parseTaskWithKnobs for the knobs it sets). */
+export function formatTaskWithKnobs(setup: TaskSetup): string {
+  const k = setup.knobs ?? {};
+  const knobs: Record<string, unknown> = {};
+  if (k.poolSize !== undefined) knobs.pool = k.poolSize;
+  if (k.labelNoise !== undefined) knobs.noise = k.labelNoise;
+  if (k.enabled !== undefined) knobs.enabled = k.enabled;
+  for (const [n, v] of Object.entries(k.difficulty ?? {})) knobs[n] = v;
+  return formatBraceSpec(setup.spec, knobs);
+}
