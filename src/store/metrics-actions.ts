@@ -1,8 +1,11 @@
 /**
- * Metrics slice actions: saved runs for the comparison chart, and importing a run file.
+ * Metrics slice actions: saved runs for the comparison chart, and importing a run file or a
+ * results.json from `npm run experiment`.
  */
 import { MIXERS } from '../engine/mixers/registry';
 import type { MixerName } from '../engine/types';
+import type { MetricsBuffers } from './metrics';
+import { looksLikeResults, parseResults, type ResultsCurve } from './results-file';
 import { avgValCurve, parseRunFile } from './run-file';
 import { MAX_SAVED_RUNS, type Actions, type SavedRun, type StoreContext } from './state';
 
@@ -11,6 +14,16 @@ type MetricsActions = Pick<
   'saveRun' | 'removeSavedRun' | 'clearSavedRuns' | 'importRunFile'
 >;
 
+/** Notices kept at once (as for the worker's warnings). */
+const MAX_NOTICES = 5;
+
+/** `base`, made unique among `runs` with " (2)", " (3)", … */
+function uniqueLabel(base: string, runs: readonly SavedRun[]): string {
+  let label = base;
+  for (let i = 2; runs.some((r) => r.label === label); i++) label = `${base} (${i})`;
+  return label;
+}
+
 /** "PiKE · seed 0", made unique among `runs` with " (2)", " (3)", … */
 export function runLabel(
   mixer: MixerName,
@@ -18,33 +31,99 @@ export function runLabel(
   runs: readonly SavedRun[],
   suffix = '',
 ): string {
-  const base = `${MIXERS[mixer].label} · seed ${seed}${suffix}`;
-  let label = base;
-  for (let i = 2; runs.some((r) => r.label === label); i++) label = `${base} (${i})`;
-  return label;
+  return uniqueLabel(`${MIXERS[mixer].label} · seed ${seed}${suffix}`, runs);
 }
+
+/** "pike{zeta2=0} · 3 seeds (results.json)", made unique among `runs`. */
+export function resultsLabel(c: ResultsCurve, runs: readonly SavedRun[]): string {
+  return uniqueLabel(
+    `${c.mixer} · ${c.seeds} seed${c.seeds === 1 ? '' : 's'} (results.json)`,
+    runs,
+  );
+}
+
+/** The live run's validation loss per task (columns of m.val), NaN where unknown. */
+export function livePerTask(m: MetricsBuffers, numTasks: number): number[][] {
+  return Array.from({ length: numTasks }, (_, k) =>
+    k < m.val.width ? Array.from(m.val.col(k)) : m.val.x.map(() => NaN),
+  );
+}
+
+const quoted = (labels: readonly string[]) => labels.map((l) => `"${l}"`).join(', ');
 
 export function createMetricsActions(ctx: StoreContext): MetricsActions {
   const { get, set } = ctx;
   let nextId = 1;
+  let noticeId = 0;
 
-  /** Adds a run, dropping the oldest when there are already MAX_SAVED_RUNS. */
-  const keep = (run: Omit<SavedRun, 'id'>) => {
+  const notify = (message: string) =>
+    set((s) => ({
+      warnings: [...s.warnings, { id: -++noticeId, message, count: 1 }].slice(-MAX_NOTICES),
+    }));
+
+  /** Adds runs (in order), dropping the oldest so that at most MAX_SAVED_RUNS stay. */
+  const keep = (added: Omit<SavedRun, 'id'>[]) => {
+    if (added.length === 0) return;
     const runs = get().savedRuns;
-    const dropped = runs.length >= MAX_SAVED_RUNS ? runs[0] : null;
-    set({ savedRuns: [...runs.slice(dropped ? 1 : 0), { ...run, id: nextId++ }] });
-    if (dropped) {
-      set((s) => ({
-        warnings: [
-          ...s.warnings,
-          {
-            id: -nextId,
-            message: `Comparison keeps ${MAX_SAVED_RUNS} runs: removed the oldest, "${dropped.label}".`,
-            count: 1,
-          },
-        ].slice(-5),
-      }));
+    const fresh = added.slice(-MAX_SAVED_RUNS).map((r) => ({ ...r, id: nextId++ }));
+    const excess = Math.max(0, runs.length + fresh.length - MAX_SAVED_RUNS);
+    const dropped = runs.slice(0, excess);
+    set({ savedRuns: [...runs.slice(excess), ...fresh] });
+    if (dropped.length === 1) {
+      notify(`Comparison keeps ${MAX_SAVED_RUNS} runs: removed the oldest, "${dropped[0].label}".`);
+    } else if (dropped.length > 1) {
+      notify(
+        `Comparison keeps ${MAX_SAVED_RUNS} runs: removed the ${dropped.length} oldest, ${quoted(dropped.map((r) => r.label))}.`,
+      );
     }
+  };
+
+  const importError = (message: string) => {
+    set({
+      error: {
+        title: 'That file could not be imported',
+        message,
+        kind: 'import',
+        recoverable: false,
+      },
+    });
+    return false;
+  };
+
+  const clearImportError = () => {
+    if (get().error?.kind === 'import') set({ error: null });
+  };
+
+  /** A results.json: one curve per mixer label; the setup stays as it is. */
+  const importResults = (raw: unknown): boolean => {
+    const r = parseResults(raw);
+    if (!r.ok) return importError(r.message);
+    clearImportError();
+    const taken = r.curves.slice(0, MAX_SAVED_RUNS);
+    const left = r.curves.slice(MAX_SAVED_RUNS);
+    const added: Omit<SavedRun, 'id'>[] = [];
+    for (const c of taken) {
+      const seeds = r.results.runs.filter((run) => run.mixer === c.mixer).map((run) => run.seed);
+      added.push({
+        label: resultsLabel(c, [...get().savedRuns, ...(added as SavedRun[])]),
+        mixer: c.mixer,
+        seed: Math.min(...seeds),
+        x: c.x,
+        y: c.y,
+        band: c.band,
+        seeds: c.seeds,
+        tasks: c.tasks,
+        perTask: c.perTask,
+      });
+    }
+    keep(added);
+    if (left.length > 0) {
+      notify(
+        `The results.json has ${r.curves.length} mixers and Compare runs keeps ${MAX_SAVED_RUNS}: ` +
+          `left out ${left.length} (${quoted(left.map((c) => c.mixer))}).`,
+      );
+    }
+    return true;
   };
 
   return {
@@ -68,36 +147,43 @@ export function createMetricsActions(ctx: StoreContext): MetricsActions {
         return;
       }
       const mixer = s.config.mixer.name as MixerName;
-      keep({
-        label: runLabel(mixer, s.config.seed, s.savedRuns),
-        mixer,
-        seed: s.config.seed,
-        ...curve,
-      });
+      const tasks = s.config.tasks.map((t) => t.spec);
+      keep([
+        {
+          label: runLabel(mixer, s.config.seed, s.savedRuns),
+          mixer,
+          seed: s.config.seed,
+          ...curve,
+          tasks,
+          perTask: livePerTask(s.metrics, tasks.length),
+        },
+      ]);
     },
     removeSavedRun: (id) => set({ savedRuns: get().savedRuns.filter((r) => r.id !== id) }),
     clearSavedRuns: () => set({ savedRuns: [] }),
     importRunFile(text: string) {
-      const r = parseRunFile(text);
-      if (!r.ok) {
-        set({
-          error: {
-            title: 'That file could not be imported',
-            message: r.message,
-            kind: 'import',
-            recoverable: false,
-          },
-        });
-        return false;
+      let raw: unknown;
+      try {
+        raw = JSON.parse(text);
+      } catch {
+        raw = undefined; // parseRunFile below names the JSON error
       }
+      if (looksLikeResults(raw)) return importResults(raw);
+      const r = parseRunFile(text);
+      if (!r.ok) return importError(r.message);
+      clearImportError();
       const mixer = r.config.mixer.name as MixerName;
       if (r.avgVal.y.some(Number.isFinite)) {
-        keep({
-          label: runLabel(mixer, r.config.seed, get().savedRuns, ' (imported)'),
-          mixer,
-          seed: r.config.seed,
-          ...r.avgVal,
-        });
+        keep([
+          {
+            label: runLabel(mixer, r.config.seed, get().savedRuns, ' (imported)'),
+            mixer,
+            seed: r.config.seed,
+            ...r.avgVal,
+            tasks: r.config.tasks.map((t) => t.spec),
+            perTask: r.file.curves.valLoss.cols.map((c) => c.map((v) => v ?? NaN)),
+          },
+        ]);
       }
       get().actions.loadConfig(r.config, r.file.preset ?? get().preset);
       return true;

@@ -24,6 +24,10 @@ const RUN_COLORS = [
   '#B59B00',
 ];
 
+/** A run's legend swatch: its colour, or for a run with a band, a line across a pale band. */
+const swatchBackground = (color: string, band: boolean) =>
+  band ? `linear-gradient(${color}40 0 30%, ${color} 30% 70%, ${color}40 70% 100%)` : color;
+
 /** Saved runs' average validation loss against step, with the current run dashed. */
 const CompareChartView = memo(function CompareChartView({ version }: { version: number }) {
   const metrics = useApp((s) => s.metrics);
@@ -43,6 +47,7 @@ const CompareChartView = memo(function CompareChartView({ version }: { version: 
       y: drawable(r.y, false),
       width: 2,
       dots: r.x.length <= MAX_DOTS,
+      band: r.band,
     }));
     if (cur.x.length) {
       out.push({
@@ -56,21 +61,30 @@ const CompareChartView = memo(function CompareChartView({ version }: { version: 
       });
     }
     const lastX = Math.max(0, ...out.map((s) => s.x.at(-1) ?? 0));
+    // The y axis covers the bands too, so no band is cut off.
+    const ys = out.flatMap((s) =>
+      s.band ? [s.y, drawable(s.band.lo, false), drawable(s.band.hi, false)] : [s.y],
+    );
     return {
       lines: out,
       hasCurrent: cur.x.length > 0,
       last: lastX,
-      ext: seriesExtent(out.map((s) => s.y)),
+      ext: seriesExtent(ys),
     };
   }, [metrics, version, runs, currentLabel]);
   const { xDomain, xTicks, yDomain, yTicks } = useSeriesAxes(last, ext, {
     log: false,
     fallbackY: FALLBACK_Y,
   });
+  const hasBand = runs.some((r) => r.band);
   return (
     <ChartFrame
       title="Compare runs"
-      subtitle="average validation loss over tasks; save a run, switch mixer, reset, train again"
+      subtitle={
+        hasBand
+          ? 'mean over seeds; band: min–max over seeds; avg validation loss over tasks'
+          : 'average validation loss over tasks; save a run, switch mixer, reset, train again'
+      }
       testId="compare-chart"
       actions={
         <>
@@ -113,10 +127,20 @@ const CompareChartView = memo(function CompareChartView({ version }: { version: 
           formatValue={fmt4}
         />
       </div>
-      <ul className="task-legend" aria-label="legend">
+      <ul className="task-legend compare-legend" aria-label="legend">
         {runs.map((r, i) => (
-          <li key={r.id}>
-            <span className="swatch" style={{ background: RUN_COLORS[i % RUN_COLORS.length] }} />
+          <li
+            key={r.id}
+            title={
+              r.band
+                ? `mean over ${r.seeds ?? '?'} seeds; shaded band: min–max over seeds`
+                : undefined
+            }
+          >
+            <span
+              className="swatch"
+              style={{ background: swatchBackground(RUN_COLORS[i % RUN_COLORS.length], !!r.band) }}
+            />
             {r.label}
             <button
               type="button"

@@ -24,6 +24,7 @@ import {
 import { AXIS_TICK, CHART_MARGIN, stepAxisProps, Y_WIDTH, yLabel } from './axes';
 import {
   areaPath,
+  bandPath,
   linePath,
   nearestIndex,
   stackTops,
@@ -76,6 +77,20 @@ function SeriesLayer({ lines, stack }: Pick<SeriesChartProps, 'lines' | 'stack'>
           strokeWidth={1}
         />
       ))}
+      {/* Bands under every line, so no band hides another run's line. */}
+      {lines?.map(
+        (s) =>
+          s.band && (
+            <path
+              key={`${s.key}-band`}
+              className="series-band"
+              d={bandPath(s.x, s.band.lo, s.band.hi, sx, sy)}
+              fill={s.color}
+              fillOpacity={0.16}
+              stroke="none"
+            />
+          ),
+      )}
       {lines?.map((s) => (
         <g key={s.key}>
           <path
@@ -132,7 +147,13 @@ function readout(
     if (v === null || !Number.isFinite(v)) continue;
     const label = s.group ? `${s.name} ` : '';
     const where = s.x[i] !== at ? ` (step ${s.x[i]})` : '';
-    entry.parts.push(`${label}${fmt(v)}${where}`);
+    const lo = s.band?.lo[i];
+    const hi = s.band?.hi[i];
+    const range =
+      lo !== undefined && hi !== undefined && Number.isFinite(lo) && Number.isFinite(hi)
+        ? ` [${fmt(lo)}–${fmt(hi)}]`
+        : '';
+    entry.parts.push(`${label}${fmt(v)}${range}${where}`);
   }
   for (const [g, e] of groups)
     if (e.parts.length) rows.push({ color: e.color, text: `${g}: ${e.parts.join(' · ')}` });

@@ -17,6 +17,11 @@ export interface Series {
   dots?: boolean;
   /** Series with the same group share one row of the hover readout (e.g. a task's train and val). */
   group?: string;
+  /**
+   * A shaded range around the line (e.g. min–max over seeds): lo[i]..hi[i] at x[i], drawn as a
+   * translucent area in the line's colour; NaN = no range there (a gap).
+   */
+  band?: { lo: readonly number[]; hi: readonly number[] };
 }
 
 /** Stacked areas over a shared x: layer k sits on top of layers 0..k−1. */
@@ -79,6 +84,39 @@ export function areaPath(
   for (let i = 1; i < x.length; i++) d += `L${pt(i, upper[i])}`;
   for (let i = x.length - 1; i >= 0; i--) d += `L${pt(i, lower[i])}`;
   return `${d}Z`;
+}
+
+/**
+ * Closed areas between `lo` and `hi` over `x`, one piece per run of points where both are finite
+ * (a gap splits the band, as it splits a line).
+ */
+export function bandPath(
+  x: readonly number[],
+  lo: readonly number[],
+  hi: readonly number[],
+  sx: Scale,
+  sy: Scale,
+): string {
+  let d = '';
+  let run: [number, number, number][] = [];
+  const close = () => {
+    if (run.length > 0) {
+      const up = run.map(([px, , py]) => `${r1(px)} ${r1(py)}`);
+      const down = run.map(([px, py]) => `${r1(px)} ${r1(py)}`).reverse();
+      d += `M${up.join('L')}L${down.join('L')}Z`;
+    }
+    run = [];
+  };
+  for (let i = 0; i < x.length; i++) {
+    const px = sx(x[i]);
+    const plo = finite(lo[i]) ? sy(lo[i]) : undefined;
+    const phi = finite(hi[i]) ? sy(hi[i]) : undefined;
+    if (px === undefined || plo === undefined || phi === undefined) close();
+    else if (!Number.isFinite(px) || !Number.isFinite(plo) || !Number.isFinite(phi)) close();
+    else run.push([px, plo, phi]);
+  }
+  close();
+  return d;
 }
 
 /** Index of the x closest to v (x ascending); −1 for an empty array. */
