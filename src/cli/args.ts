@@ -2,15 +2,39 @@
 import { availableParallelism } from 'node:os';
 import { parseArgs } from 'node:util';
 import { isPresetName, PRESET_NAMES } from '../engine/config/presets';
-import { getMixerDefinition, isMixerName, MIXER_NAMES } from '../engine/mixers/registry';
-import { parseTaskSpec } from '../engine/tasks/catalogue';
+import type { TaskSetup } from '../engine/config/run-config';
+import {
+  formatBraceSpec,
+  parseBraceSpec,
+  parseTaskWithKnobs,
+  splitSpecs,
+} from '../engine/config/spec';
+import { getMixerDefinition, isMixerName, MIXER_NAMES, MIXERS } from '../engine/mixers/registry';
+import { difficultySpecsFor, parseTaskSpec } from '../engine/tasks/catalogue';
+import { resolveKnobs } from '../engine/tasks/knobs';
+import type { MixerName } from '../engine/types';
 
 export class UsageError extends Error {}
 
+/** One mixer of the grid: `pike{zeta2=0}` → { label: "pike{zeta2=0}", name: "pike", knobs: { zeta2: 0 } }. */
+export interface MixerVariant {
+  /** The spec as a label (results.json, curves.csv, the table). */
+  label: string;
+  name: MixerName;
+  /** The variant's own knobs (validated); they override --knobs. */
+  knobs: Record<string, number | boolean>;
+}
+
 export interface ExperimentArgs {
   preset: string | null;
-  tasks: string[] | null;
-  mixers: string[];
+  /** --tasks: task setups parsed from the brace syntax, e.g. udhr:hi{noise=0.3;pool=500}. */
+  tasks: TaskSetup[] | null;
+  /** --setup: a run file exported by the page (or its setup alone). */
+  setup: string | null;
+  /** null with --setup and no --mixers: the setup's own mixer. */
+  mixers: MixerVariant[] | null;
+  /** --reference MIXER: doremi's reference run (a run of that mixer, same seed, run first). */
+  reference: MixerVariant | null;
   steps: number;
   seeds: number;
   backend: 'wasm' | 'cpu';
@@ -22,12 +46,20 @@ export interface ExperimentArgs {
   knobs: Record<string, number | boolean>;
   /** Processes to train the grid in (at most one per run); 1 trains in this process. */
   jobs: number;
+  /** --shard I/N: train only the I-th (1-based) of N slices of the seeds × mixers grid. */
+  shard: { index: number; count: number } | null;
 }
 
-export const USAGE = `usage: npm run experiment -- (--preset NAME | --tasks SPEC,SPEC,...) --mixers NAME,NAME,...
-         [--steps N=400] [--seeds S=3] [--backend wasm|cpu] [--out DIR=experiments/latest]
-         [--eval-every E=steps/10] [--batch B] [--lr LR] [--knobs NAME=V,NAME=V (e.g. T0=50,zeta1=0.5)]
-         [--jobs J=${availableParallelism()} (processes running the mixers x seeds grid; 1 = this process)]
+export const USAGE = `usage: npm run experiment -- (--preset NAME | --tasks SPEC,SPEC,... | --setup FILE)
+         [--mixers SPEC,SPEC,...] [--reference MIXER] [--steps N=400] [--seeds S=3]
+         [--backend wasm|cpu] [--out DIR=experiments/latest] [--eval-every E=steps/10]
+         [--batch B] [--lr LR] [--knobs NAME=V,NAME=V (shared by every mixer that has them)]
+         [--jobs J=${availableParallelism()} (processes running the grid; 1 = this process)]
+         [--shard I/N (train the I-th of N slices of the seeds x mixers grid)]
+       npm run experiment -- merge DIR DIR ... [--out DIR=experiments/merged]
+specs:   a name with knobs in braces, e.g. udhr:hi{noise=0.3;pool=500}, add{digits=4},
+         pike{zeta2=0}, balanced-pike{tau=3;T0=25}; task knobs: pool, noise, enabled, or a
+         difficulty knob; mixer knobs: the mixer's own (see the README)
 presets: ${PRESET_NAMES.join(', ')}
 mixers:  ${MIXER_NAMES.join(', ')}
 tasks:   udhr:<code>, markov:<seed>:<similarity>, copy, reverse, sort, add, modadd, parity, anti:<task>`;
@@ -41,6 +73,67 @@ function positiveInt(name: string, v: string | undefined, dflt: number): number 
   return n;
 }
 
+/** Splits a --tasks / --mixers list, turning brace errors into usage errors. */
+function specList(option: string, list: string): string[] {
+  try {
+    return splitSpecs(list);
+  } catch (e) {
+    throw new UsageError(`--${option}: ${(e as Error).message}`);
+  }
+}
+
+/**
+ * A mixer spec with its knobs checked against the mixer's schema together with the shared
+ * --knobs it takes (the variant's win). Exported for --reference and the tests.
+ */
+export function parseMixerVariant(
+  spec: string,
+  shared: Record<string, number | boolean> = {},
+): MixerVariant {
+  let parsed;
+  try {
+    parsed = parseBraceSpec(spec);
+  } catch (e) {
+    throw new UsageError(`bad mixer spec ${(e as Error).message}`);
+  }
+  if (!isMixerName(parsed.name)) {
+    throw new UsageError(`unknown mixer "${parsed.name}"; mixers: ${MIXER_NAMES.join(', ')}`);
+  }
+  const def = getMixerDefinition(parsed.name);
+  const own = Object.fromEntries(parsed.knobs);
+  for (const key of Object.keys(own)) {
+    if (!def.knobs.some((k) => k.name === key)) {
+      const known = def.knobs.map((k) => k.name).join(', ') || 'none';
+      throw new UsageError(
+        `"${spec}": ${key} is not a knob of ${parsed.name} (its knobs: ${known})`,
+      );
+    }
+  }
+  const sharedOwn = Object.fromEntries(
+    Object.entries(shared).filter(([k]) => def.knobs.some((spec) => spec.name === k)),
+  );
+  // Knob values are checked here, not in the middle of a run (where they would fail it, exit 1).
+  const checked = def.schema.safeParse({ ...sharedOwn, ...own });
+  if (!checked.success) {
+    const why = checked.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`);
+    throw new UsageError(`bad knobs for mixer ${spec}: ${why.join('; ')}`);
+  }
+  const values = checked.data as Record<string, number | boolean>;
+  const knobs = Object.fromEntries(Object.keys(own).map((k) => [k, values[k]]));
+  return { label: formatBraceSpec(parsed.name, knobs), name: parsed.name, knobs };
+}
+
+function parseShard(v: string | undefined): ExperimentArgs['shard'] {
+  if (v === undefined) return null;
+  const m = /^(\d+)\/(\d+)$/.exec(v.trim());
+  const index = m ? Number(m[1]) : NaN;
+  const count = m ? Number(m[2]) : NaN;
+  if (!m || !(count >= 1) || !(index >= 1 && index <= count)) {
+    throw new UsageError(`--shard takes I/N with 1 ≤ I ≤ N (e.g. 2/4), got "${v}"`);
+  }
+  return { index, count };
+}
+
 export function parseExperimentArgs(argv: string[]): ExperimentArgs {
   let values;
   try {
@@ -50,7 +143,9 @@ export function parseExperimentArgs(argv: string[]): ExperimentArgs {
       options: {
         preset: { type: 'string' },
         tasks: { type: 'string' },
+        setup: { type: 'string' },
         mixers: { type: 'string' },
+        reference: { type: 'string' },
         steps: { type: 'string' },
         seeds: { type: 'string' },
         backend: { type: 'string' },
@@ -60,29 +155,62 @@ export function parseExperimentArgs(argv: string[]): ExperimentArgs {
         lr: { type: 'string' },
         knobs: { type: 'string' },
         jobs: { type: 'string' },
+        shard: { type: 'string' },
       },
     }));
   } catch (e) {
     throw new UsageError((e as Error).message);
   }
-  if (!!values.preset === !!values.tasks)
-    throw new UsageError('give exactly one of --preset or --tasks');
+  const sources = [values.preset, values.tasks, values.setup].filter((v) => v !== undefined);
+  if (sources.length !== 1)
+    throw new UsageError('give exactly one of --preset, --tasks or --setup');
   if (values.preset && !isPresetName(values.preset)) {
     throw new UsageError(`unknown preset "${values.preset}"; presets: ${PRESET_NAMES.join(', ')}`);
   }
-  const tasks = values.tasks ? values.tasks.split(',').map((s) => s.trim()) : null;
-  for (const spec of tasks ?? []) {
-    try {
-      parseTaskSpec(spec);
-    } catch (e) {
-      throw new UsageError(`bad task spec "${spec}": ${(e as Error).message}`);
+  const tasks = values.tasks
+    ? specList('tasks', values.tasks).map((spec) => {
+        try {
+          const setup = parseTaskWithKnobs(spec);
+          parseTaskSpec(setup.spec);
+          // Knob ranges (pool, noise, difficulty) are the task's: checked as it would build.
+          resolveKnobs(setup.spec, difficultySpecsFor(setup.spec), 1, {
+            ...setup.knobs,
+            poolSize: setup.knobs?.poolSize ?? 1,
+          });
+          return setup;
+        } catch (e) {
+          throw new UsageError(`bad task spec "${spec}": ${(e as Error).message}`);
+        }
+      })
+    : null;
+  if (!values.mixers && !values.setup) throw new UsageError('--mixers is required');
+  const knobs: Record<string, number | boolean> = {};
+  for (const pair of values.knobs ? values.knobs.split(',') : []) {
+    const [k, v] = pair.split('=').map((x) => x.trim());
+    const num = Number(v);
+    if (!k || v === undefined || (v !== 'true' && v !== 'false' && !Number.isFinite(num))) {
+      throw new UsageError(`--knobs takes NAME=NUMBER pairs separated by commas, got "${pair}"`);
+    }
+    knobs[k] = v === 'true' ? true : v === 'false' ? false : num;
+  }
+  const mixers = values.mixers
+    ? specList('mixers', values.mixers).map((m) => parseMixerVariant(m, knobs))
+    : null;
+  const labels = new Set<string>();
+  for (const m of mixers ?? []) {
+    if (labels.has(m.label)) throw new UsageError(`--mixers lists ${m.label} twice`);
+    labels.add(m.label);
+  }
+  for (const k of Object.keys(knobs)) {
+    const owners = mixers ?? MIXER_NAMES.map((name) => ({ name }));
+    if (!owners.some((m) => getMixerDefinition(m.name).knobs.some((spec) => spec.name === k))) {
+      const which = mixers ? `the mixers ${mixers.map((m) => m.label).join(', ')}` : 'any mixer';
+      throw new UsageError(`knob "${k}" belongs to none of ${which}`);
     }
   }
-  if (!values.mixers) throw new UsageError('--mixers is required');
-  const mixers = values.mixers.split(',').map((s) => s.trim());
-  for (const m of mixers) {
-    if (!isMixerName(m))
-      throw new UsageError(`unknown mixer "${m}"; mixers: ${MIXER_NAMES.join(', ')}`);
+  const reference = values.reference ? parseMixerVariant(values.reference, knobs) : null;
+  if (reference && MIXERS[reference.name].usesReference) {
+    throw new UsageError(`--reference ${reference.label}: a reference run cannot itself need one`);
   }
   const backend = values.backend ?? 'wasm';
   if (backend !== 'wasm' && backend !== 'cpu')
@@ -94,41 +222,18 @@ export function parseExperimentArgs(argv: string[]): ExperimentArgs {
     if (!(lr > 0 && lr <= 10))
       throw new UsageError(`--lr must be a number in (0, 10], got "${values.lr}"`);
   }
-  const knobs: Record<string, number | boolean> = {};
-  for (const pair of values.knobs ? values.knobs.split(',') : []) {
-    const [k, v] = pair.split('=').map((x) => x.trim());
-    const num = Number(v);
-    if (!k || v === undefined || (v !== 'true' && v !== 'false' && !Number.isFinite(num))) {
-      throw new UsageError(`--knobs takes NAME=NUMBER pairs separated by commas, got "${pair}"`);
-    }
-    knobs[k] = v === 'true' ? true : v === 'false' ? false : num;
-  }
-  for (const k of Object.keys(knobs)) {
-    if (!mixers.some((m) => getMixerDefinition(m).knobs.some((spec) => spec.name === k))) {
-      throw new UsageError(`knob "${k}" belongs to none of the mixers ${mixers.join(', ')}`);
-    }
-  }
-  // Knob values are checked here, not in the middle of a run (where they would fail it, exit 1).
-  for (const m of mixers) {
-    const def = getMixerDefinition(m);
-    const own = Object.fromEntries(
-      Object.entries(knobs).filter(([k]) => def.knobs.some((spec) => spec.name === k)),
-    );
-    const checked = def.schema.safeParse(own);
-    if (!checked.success) {
-      const why = checked.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`);
-      throw new UsageError(`bad knobs for mixer ${m}: ${why.join('; ')}`);
-    }
-  }
   return {
     knobs,
     preset: values.preset ?? null,
     tasks,
+    setup: values.setup ?? null,
     mixers,
+    reference,
     steps,
     seeds: positiveInt('seeds', values.seeds, 3),
     backend,
     jobs: positiveInt('jobs', values.jobs, availableParallelism()),
+    shard: parseShard(values.shard),
     out: values.out ?? 'experiments/latest',
     evalEvery: Math.min(
       steps,

@@ -1,23 +1,38 @@
 /**
- * npm run experiment -- (--preset NAME | --tasks SPEC,...) --mixers NAME,... [--steps N]
- *   [--seeds S] [--backend wasm|cpu] [--out DIR] [--jobs J]
- * Trains every mixer with every seed on the same tasks (in J processes, see jobs.ts), prints a
- * summary table and writes DIR/results.json and DIR/curves.csv. Bad arguments: a message and
- * exit code 2, before any training; a run that fails: a message naming it and exit code 1.
+ * npm run experiment -- (--preset NAME | --tasks SPEC,... | --setup FILE) --mixers SPEC,...
+ *   [--reference MIXER] [--steps N] [--seeds S] [--backend wasm|cpu] [--out DIR] [--jobs J]
+ *   [--shard I/N]
+ * npm run experiment -- merge DIR... [--out DIR]
+ * Trains every mixer variant with every seed on the same tasks (in J processes, see jobs.ts),
+ * prints a summary table and writes DIR/results.json and DIR/curves.csv. `--shard I/N` trains
+ * the I-th of N slices of the grid (for a batch scheduler); `merge` joins the shards' results.
+ * Bad arguments: a message and exit code 2, before any training; a run that fails: a message
+ * naming it and exit code 1.
  */
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { presetConfig } from '../engine/config/presets';
 import { parseRunConfig, type RunConfigInput } from '../engine/config/run-config';
+import { formatBraceSpec } from '../engine/config/spec';
+import { defaultKnobs, MIXERS } from '../engine/mixers/registry';
 import { parseTaskSpec } from '../engine/tasks/catalogue';
 import type { CorpusLoader } from '../engine/tasks/corpus';
 import { createFsCorpusLoader } from '../engine/tasks/corpus-node';
 import { resolveUdhrCode } from '../engine/tasks/language';
 import type { MixerName } from '../engine/types';
-import { parseExperimentArgs, USAGE, UsageError } from './args';
-import { jobCount, runGrid, RunFailedError } from './jobs';
+import { parseRunFile, RUN_FILE_FORMAT } from '../store/run-file';
+import { validateConfig } from '../store/validate';
 import { resultsSchema, type Results, type RunResult } from '../engine/config/results-schema';
-import type { RunSpec } from './run-experiment';
+import {
+  parseExperimentArgs,
+  USAGE,
+  UsageError,
+  type ExperimentArgs,
+  type MixerVariant,
+} from './args';
+import { jobCount, runGrid, RunFailedError } from './jobs';
+import { mergeMain } from './merge';
+import { referenceOf, type RunSpec } from './run-experiment';
 import { curvesCsv, fillStepsToMix, summaryTable } from './summary';
 
 /** Throws for a udhr task whose language code is not in the corpus (checked before any run). */
@@ -28,10 +43,88 @@ async function checkLanguages(specs: string[], corpus: CorpusLoader): Promise<vo
   }
 }
 
+/** Largest setup file read (a page export with long curves is a few MB). */
+const MAX_SETUP_BYTES = 50 * 1024 * 1024;
+
+/**
+ * The setup of --setup FILE: a run file exported by the page (Export JSON), through the page's
+ * own importer, or a RunConfig alone, through the page's config validation. Throws UsageError.
+ */
+export async function loadSetup(file: string): Promise<RunConfigInput> {
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (e) {
+    throw new UsageError(`--setup ${file}: ${(e as Error).message}`);
+  }
+  if (text.length > MAX_SETUP_BYTES) {
+    throw new UsageError(`--setup ${file}: larger than ${MAX_SETUP_BYTES / 1024 / 1024} MB`);
+  }
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch (e) {
+    throw new UsageError(`--setup ${file}: not JSON (${(e as Error).message})`);
+  }
+  const isRunFile = typeof raw === 'object' && raw !== null && 'format' in raw;
+  if (isRunFile) {
+    const r = parseRunFile(text);
+    if (!r.ok) throw new UsageError(`--setup ${file}: ${r.message}`);
+    return r.config;
+  }
+  const v = validateConfig(raw);
+  if (!v.ok) {
+    throw new UsageError(
+      `--setup ${file}: neither a ${RUN_FILE_FORMAT} file nor a valid setup: ${v.message}`,
+    );
+  }
+  return v.config;
+}
+
+function baseConfig(args: ExperimentArgs, setup: RunConfigInput | null): RunConfigInput {
+  const base: RunConfigInput = setup
+    ? structuredClone(setup)
+    : args.preset
+      ? presetConfig(args.preset as Parameters<typeof presetConfig>[0])
+      : { ...presetConfig('multilingual'), tasks: args.tasks! };
+  if (args.batchSize) base.batchSize = args.batchSize;
+  if (args.lr) base.optimizer = { ...base.optimizer, lr: args.lr };
+  return base;
+}
+
+/** The mixer variants to train: --mixers, or the setup's own mixer and knobs. */
+function variantsOf(args: ExperimentArgs, base: RunConfigInput): MixerVariant[] {
+  if (args.mixers) return args.mixers;
+  const name = base.mixer.name as MixerName;
+  const all = (base.mixer.knobs ?? {}) as Record<string, number | boolean>;
+  // Labelled by the knobs that differ from the mixer's defaults (a page export lists them all).
+  const dflt = defaultKnobs(name);
+  const knobs = Object.fromEntries(Object.entries(all).filter(([k, v]) => dflt[k] !== v));
+  return [{ label: formatBraceSpec(name, knobs), name, knobs }];
+}
+
 export async function main(argv: string[]): Promise<number> {
-  let args;
+  if (argv[0] === 'merge') return mergeMain(argv.slice(1));
+  let args: ExperimentArgs;
+  let base: RunConfigInput;
+  let variants: MixerVariant[];
+  const log = (s: string) => console.log(s);
   try {
     args = parseExperimentArgs(argv);
+    base = baseConfig(args, args.setup ? await loadSetup(args.setup) : null);
+    variants = variantsOf(args, base);
+    const needRef = variants.filter((v) => MIXERS[v.name].usesReference);
+    if (needRef.length && !args.reference && !base.mixer.reference) {
+      throw new UsageError(
+        `${needRef[0].label} needs a reference run: add --reference MIXER (e.g. --reference mix), ` +
+          'a run of that mixer with the same seed, trained first',
+      );
+    }
+    const ref = args.reference;
+    if (ref && needRef.length && !variants.some((v) => v.label === ref.label)) {
+      log(`reference ${ref.label} is not in --mixers: added to the grid`);
+      variants = [...variants, ref];
+    }
   } catch (e) {
     if (e instanceof UsageError) {
       console.error(`error: ${e.message}\n\n${USAGE}`);
@@ -39,11 +132,6 @@ export async function main(argv: string[]): Promise<number> {
     }
     throw e;
   }
-  const base: RunConfigInput = args.preset
-    ? presetConfig(args.preset as Parameters<typeof presetConfig>[0])
-    : { ...presetConfig('multilingual'), tasks: args.tasks!.map((spec) => ({ spec })) };
-  if (args.batchSize) base.batchSize = args.batchSize;
-  if (args.lr) base.optimizer = { ...base.optimizer, lr: args.lr };
   try {
     parseRunConfig(base);
   } catch (e) {
@@ -61,48 +149,110 @@ export async function main(argv: string[]): Promise<number> {
     return 2;
   }
   // The serial order (seed-major, mixers in the order given); job results come back in it too.
-  const specs: RunSpec[] = [];
-  for (let seed = 0; seed < args.seeds; seed++) {
-    for (const mixer of args.mixers) {
+  const firstSeed = base.seed ?? 0;
+  const grid: RunSpec[] = [];
+  for (let i = 0; i < args.seeds; i++) {
+    for (const mixer of variants) {
       const { steps, evalEvery, knobs } = args;
-      specs.push({ base, mixer: mixer as MixerName, seed, steps, evalEvery, knobs });
+      grid.push({ base, mixer, seed: firstSeed + i, steps, evalEvery, knobs });
     }
   }
-  const log = (s: string) => console.log(s);
-  const jobs = jobCount(args.jobs, specs.length);
+  const shard = args.shard;
+  const mine = shard ? grid.filter((_, j) => j % shard.count === shard.index - 1) : grid;
+  const jobs = jobCount(args.jobs, mine.length);
   log(
     `tasks: ${base.tasks.map((t) => t.spec).join(', ')}; ${args.steps} steps, ${args.seeds} seed(s), ${args.backend}` +
-      (jobs > 1 ? `, ${specs.length} runs in ${jobs} jobs` : ''),
+      (shard
+        ? `; shard ${shard.index}/${shard.count}: ${mine.length} of ${grid.length} runs`
+        : '') +
+      (jobs > 1 ? `, ${mine.length} runs in ${jobs} jobs` : ''),
   );
   let runs: RunResult[];
   try {
     const warn = (s: string) => console.error(s);
-    runs = await runGrid(specs, { jobs, backend: args.backend, corpus, log, warn });
+    runs = await trainWithReferences(mine, grid, args.reference, {
+      jobs: args.jobs,
+      backend: args.backend,
+      corpus,
+      log,
+      warn,
+    });
   } catch (e) {
     if (!(e instanceof RunFailedError)) throw e;
     console.error(`error: ${e.message}`);
     return 1;
   }
+  if (runs.length === 0) {
+    console.error(
+      `error: shard ${shard!.index}/${shard!.count} has no runs (the grid has ${grid.length})`,
+    );
+    return 2;
+  }
   fillStepsToMix(runs);
+  const labels = variants.map((v) => v.label);
   const results: Results = resultsSchema.parse({
     config: {
       tasks: base.tasks.map((t) => t.spec),
-      mixers: args.mixers,
+      mixers: labels,
       steps: args.steps,
       seeds: args.seeds,
       backend: args.backend,
       evalEvery: args.evalEvery,
       knobs: args.knobs,
       run: parseRunConfig(base),
+      ...(args.reference ? { reference: args.reference.label } : {}),
+      ...(shard ? { shard } : {}),
     },
     runs,
   });
   await mkdir(args.out, { recursive: true });
   await writeFile(path.join(args.out, 'results.json'), JSON.stringify(results, null, 1));
   await writeFile(path.join(args.out, 'curves.csv'), curvesCsv(runs));
-  log(`\n${summaryTable(runs, args.mixers)}\n`);
+  log(`\n${summaryTable(runs, labels)}\n`);
   log(`wrote ${path.join(args.out, 'results.json')} and curves.csv`);
   return 0;
+}
+
+/**
+ * Trains `mine` (the whole grid, or a shard of it). Runs that need a reference (doremi with
+ * --reference) train after the others, each against the reference mixer's run of its seed;
+ * when a shard lacks that run, the shard trains it too (used, not reported).
+ */
+async function trainWithReferences(
+  mine: RunSpec[],
+  grid: RunSpec[],
+  reference: MixerVariant | null,
+  opts: Parameters<typeof runGrid>[1],
+): Promise<RunResult[]> {
+  const needs = (s: RunSpec) => reference !== null && MIXERS[s.mixer.name].usesReference === true;
+  const first = mine.filter((s) => !needs(s));
+  const extra: RunSpec[] = [];
+  for (const s of mine.filter(needs)) {
+    const have = [...first, ...extra].some(
+      (r) => r.seed === s.seed && r.mixer.label === reference!.label,
+    );
+    if (!have)
+      extra.push(grid.find((r) => r.seed === s.seed && r.mixer.label === reference!.label)!);
+  }
+  if (extra.length) {
+    opts.log(`training ${extra.length} reference run(s) this shard needs but does not report`);
+  }
+  const done = await runGrid([...first, ...extra], {
+    ...opts,
+    jobs: jobCount(opts.jobs, first.length + extra.length),
+  });
+  const key = (label: string, seed: number) => `${label}\u0000${seed}`;
+  const byKey = new Map<string, RunResult>();
+  [...first, ...extra].forEach((s, i) => byKey.set(key(s.mixer.label, s.seed), done[i]));
+  const second = mine.filter(needs).map((s) => ({
+    ...s,
+    reference: referenceOf(byKey.get(key(reference!.label, s.seed))!, s.base),
+  }));
+  if (second.length) {
+    const later = await runGrid(second, { ...opts, jobs: jobCount(opts.jobs, second.length) });
+    second.forEach((s, i) => byKey.set(key(s.mixer.label, s.seed), later[i]));
+  }
+  return mine.map((s) => byKey.get(key(s.mixer.label, s.seed))!);
 }
 
 // Run when executed directly (not when imported by the tests).

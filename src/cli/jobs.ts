@@ -27,7 +27,7 @@ export type JobEvent =
  */
 export class RunFailedError extends Error {
   constructor(reason: string, spec: RunSpec | null, job?: number) {
-    const run = spec ? `run ${spec.mixer} seed ${spec.seed}` : null;
+    const run = spec ? `run ${spec.mixer.label} seed ${spec.seed}` : null;
     const where = job === undefined ? '' : `job ${job}`;
     const who = run && where ? `${run} in ${where}` : (run ?? (where || 'the experiment'));
     super(`${who} failed: ${reason}`);

@@ -3,12 +3,14 @@
  * process; evaluation is timed apart from training so ms/step is the training cost alone.
  * The summaries over runs live in summary.ts, which loads no tfjs.
  */
-import type { RunConfigInput } from '../engine/config/run-config';
+import type { ReferenceCurve, RunConfigInput } from '../engine/config/run-config';
+import { formatTaskWithKnobs } from '../engine/config/spec';
 import { getMixerDefinition } from '../engine/mixers/registry';
 import type { CorpusLoader } from '../engine/tasks/corpus';
 import { Trainer } from '../engine/trainer';
 import type { MixerName } from '../engine/types';
 import type { RunResult } from '../engine/config/results-schema';
+import type { MixerVariant } from './args';
 import { mean } from './summary';
 
 // bench.ts takes mean from here.
@@ -16,12 +18,38 @@ export { mean } from './summary';
 
 export interface RunSpec {
   base: RunConfigInput;
-  mixer: MixerName;
+  mixer: MixerVariant;
+  /** doremi's reference run (else the base setup's own, if any). */
+  reference?: ReferenceCurve;
   seed: number;
   steps: number;
   evalEvery: number;
-  /** Knob overrides; each mixer takes the ones it knows. */
+  /** Knob overrides shared by all mixers; each takes the ones it knows (the variant's win). */
   knobs: Record<string, number | boolean>;
+}
+
+/**
+ * Names of the tasks in results.json and curves.csv: the task spec, or its brace spec with
+ * knobs when two tasks share a spec (e.g. add{digits=2} and add{digits=4}).
+ */
+export function taskLabels(base: RunConfigInput): string[] {
+  const specs = base.tasks.map((t) => t.spec);
+  return base.tasks.map((t, k) =>
+    specs.indexOf(t.spec) !== k || specs.lastIndexOf(t.spec) !== k
+      ? formatTaskWithKnobs(t)
+      : t.spec,
+  );
+}
+
+/** A finished run as a reference curve for doremi (its held-out loss per task over steps). */
+export function referenceOf(run: RunResult, base: RunConfigInput): ReferenceCurve {
+  const labels = taskLabels(base);
+  return {
+    label: `${run.mixer} · seed ${run.seed}`,
+    tasks: base.tasks.map((t) => t.spec),
+    steps: run.curve.map((p) => p.step),
+    valLoss: run.curve.map((p) => labels.map((l) => p.valLoss[l])),
+  };
 }
 
 /** The subset of `knobs` that mixer `name` declares. */
@@ -38,17 +66,26 @@ export async function runOne(
   corpus: CorpusLoader,
   log: (s: string) => void,
 ): Promise<RunResult> {
+  const { name, knobs, label } = spec.mixer;
+  const def = getMixerDefinition(name);
+  const weights = def.usesInitialWeights ? spec.base.mixer.weights : undefined;
+  const reference = def.usesReference ? (spec.reference ?? spec.base.mixer.reference) : undefined;
   const trainer = await Trainer.create(
     {
       ...spec.base,
-      mixer: { name: spec.mixer, knobs: knobsFor(spec.mixer, spec.knobs) },
+      mixer: {
+        name,
+        knobs: { ...knobsFor(name, spec.knobs), ...knobs },
+        ...(weights ? { weights } : {}),
+        ...(reference ? { reference } : {}),
+      },
       seed: spec.seed,
       // No display statistics: a mixer pays only for the statistics it asks for.
       schedule: { ...spec.base.schedule, statsEvery: 0, evalEvery: 0, metricsEvery: 25 },
     },
     corpus,
   );
-  const ids = trainer.taskList.map((t) => t.id);
+  const ids = taskLabels(spec.base);
   const curve: RunResult['curve'] = [];
   let trainMs = 0;
   let last: Awaited<ReturnType<Trainer['evaluate']>> | null = null;
@@ -71,7 +108,7 @@ export async function runOne(
           weights,
         });
         log(
-          `  ${spec.mixer} seed ${spec.seed} step ${s}: avg val ${mean(vals).toFixed(3)}  w [${weights.map((w) => w.toFixed(2)).join(' ')}]`,
+          `  ${label} seed ${spec.seed} step ${s}: avg val ${mean(vals).toFixed(3)}  w [${weights.map((w) => w.toFixed(2)).join(' ')}]`,
         );
       }
     }
@@ -82,7 +119,7 @@ export async function runOne(
   const tokens = trainer.config.batchSize * trainer.config.model.context;
   const msPerStep = trainMs / spec.steps;
   return {
-    mixer: spec.mixer,
+    mixer: label,
     seed: spec.seed,
     steps: spec.steps,
     msPerStep,

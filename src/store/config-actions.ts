@@ -9,7 +9,15 @@ import { presetConfig, type PresetName } from '../engine/config/presets';
 import type { RunConfig, TaskSetup } from '../engine/config/run-config';
 import { MIXERS } from '../engine/mixers/registry';
 import type { MixerName, TaskKnobs } from '../engine/types';
-import { carriedKnobs, debounce, resizeWeights, sendReset, validOrError } from './config-helpers';
+import {
+  carriedKnobs,
+  debounce,
+  latestReference,
+  referenceFromSavedRun,
+  resizeWeights,
+  sendReset,
+  validOrError,
+} from './config-helpers';
 import type { Actions, StoreContext } from './state';
 import { localTaskInfo } from './validate';
 
@@ -22,6 +30,7 @@ type ConfigActions = Pick<
   | 'setMixer'
   | 'setMixerKnob'
   | 'setMixerWeights'
+  | 'setMixerReference'
   | 'setModel'
   | 'setBatchSize'
   | 'setSeed'
@@ -48,6 +57,7 @@ export function createConfigActions(ctx: StoreContext): ConfigActions {
         name: m.name as MixerName,
         knobs: m.knobs,
         ...(weights ? { weights } : {}),
+        ...(m.reference ? { reference: m.reference } : {}),
       });
     });
 
@@ -169,12 +179,22 @@ export function createConfigActions(ctx: StoreContext): ConfigActions {
       const c = cfg();
       const K = c.tasks.length;
       const keepWeights = MIXERS[name].usesInitialWeights ? c.mixer.weights : undefined;
+      // doremi: the reference already chosen, else the latest saved run of these tasks.
+      const reference = MIXERS[name].usesReference
+        ? (c.mixer.reference ??
+          latestReference(
+            ctx.get().savedRuns,
+            c.tasks.map((t) => t.spec),
+          ) ??
+          undefined)
+        : undefined;
       const v = validOrError(ctx, {
         ...c,
         mixer: {
           name,
           knobs: carriedKnobs(name, c.mixer.knobs, K),
           ...(keepWeights ? { weights: keepWeights } : {}),
+          ...(reference ? { reference } : {}),
         },
       });
       if (!v.ok) return;
@@ -184,7 +204,32 @@ export function createConfigActions(ctx: StoreContext): ConfigActions {
         name,
         knobs: v.config.mixer.knobs,
         ...(keepWeights ? { weights: keepWeights } : {}),
+        ...(reference ? { reference } : {}),
       });
+    },
+
+    setMixerReference(runId: number) {
+      const c = cfg();
+      const run = ctx.get().savedRuns.find((r) => r.id === runId);
+      const reference = run ? referenceFromSavedRun(run) : null;
+      if (!run || !reference) {
+        ctx.set({
+          error: {
+            title: 'That run cannot be a reference',
+            message: run
+              ? `"${run.label}" has no per-task validation losses to compare against.`
+              : 'It is no longer among the saved runs.',
+            kind: 'config',
+            recoverable: false,
+          },
+        });
+        return false;
+      }
+      const v = validOrError(ctx, { ...c, mixer: { ...c.mixer, reference } });
+      if (!v.ok) return false;
+      live(v.config);
+      sendMixer();
+      return true;
     },
 
     setMixerKnob(name: string, value: number | boolean) {

@@ -2,10 +2,10 @@
  * Helpers of the config actions: debounced sends, validation with a message, the reset command,
  * and how mixer weights and knobs follow a change of the task set or of the mixer.
  */
-import type { RunConfig } from '../engine/config/run-config';
+import type { ReferenceCurve, RunConfig } from '../engine/config/run-config';
 import { MIXERS, parseKnobs } from '../engine/mixers/registry';
 import type { MixerName } from '../engine/types';
-import type { StoreContext } from './state';
+import type { SavedRun, StoreContext } from './state';
 import { validateConfig, type Validated } from './validate';
 
 /**
@@ -74,4 +74,33 @@ export function carriedKnobs(name: MixerName, old: Record<string, unknown>, K: n
   } catch {
     return parseKnobs(name, {}, K);
   }
+}
+
+/**
+ * A saved run as doremi's reference: its per-task validation loss at the evaluations where every
+ * task has a finite positive value. Null when it has none.
+ */
+export function referenceFromSavedRun(run: SavedRun): ReferenceCurve | null {
+  const steps: number[] = [];
+  const valLoss: number[][] = [];
+  run.x.forEach((x, i) => {
+    const row = run.perTask.map((col) => col[i]);
+    const fine = row.length > 0 && row.every((v) => Number.isFinite(v) && v > 0);
+    if (fine && Number.isInteger(x) && x >= 0 && (steps.length === 0 || x > steps.at(-1)!)) {
+      steps.push(x);
+      valLoss.push(row);
+    }
+  });
+  if (steps.length === 0) return null;
+  return { label: run.label, tasks: run.tasks.slice(), steps, valLoss };
+}
+
+/** The most recent saved run of exactly these tasks that can serve as a reference. */
+export function latestReference(runs: readonly SavedRun[], specs: string[]): ReferenceCurve | null {
+  for (const run of [...runs].reverse()) {
+    if (run.tasks.length !== specs.length || run.tasks.some((t, k) => t !== specs[k])) continue;
+    const ref = referenceFromSavedRun(run);
+    if (ref) return ref;
+  }
+  return null;
 }

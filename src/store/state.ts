@@ -94,6 +94,8 @@ export interface Actions {
   updateTask(index: number, patch: Partial<TaskKnobs>): boolean;
   setMixer(name: MixerName): void;
   setMixerKnob(name: string, value: number | boolean): boolean;
+  /** doremi's reference: the saved run with this id (its per-task validation curve). */
+  setMixerReference(runId: number): boolean;
   /** Static weights / initial weights (one per task); undefined = uniform. */
   setMixerWeights(weights: number[] | undefined): boolean;
   setModel(patch: Partial<RunConfig['model']>): boolean;

@@ -13,6 +13,9 @@
  * - `t<i>.<knob>`: a knob of task i (0-based) that differs from the task's default: `pool`,
  *   `noise`, `enabled` (true/false) or a difficulty knob by name (`length`, `digits`, …).
  * - mixer knobs by their own names (`T0`, `zeta1`, `tau`, …): only the chosen mixer's are allowed.
+ * - `ref`, `refSteps`, `refLoss`: doremi's reference run (its label, evaluated steps, and per
+ *   step the tasks' held-out losses separated by `/`, steps by `,`; 4 significant digits), so a
+ *   link to a DoReMi setup carries the curve it compares against. The tasks are the link's.
  * - every other field of RunConfig has one key in FIELDS below.
  * Decoding is strict: an unknown key, a repeated key, a value that is not a number, or anything
  * the RunConfig schema rejects is an error that names the key.
@@ -104,6 +107,12 @@ export function encodeHash(config: RunConfig, preset: PresetName): string {
     out.push([f.key, Array.isArray(v) ? v.join(',') : String(v)]);
     if (f.key === 'mixer') {
       for (const [k, kv] of Object.entries(config.mixer.knobs)) out.push([k, String(kv)]);
+      const ref = config.mixer.reference;
+      if (ref) {
+        out.push(['ref', ref.label], ['refSteps', ref.steps.join(',')]);
+        const rows = ref.valLoss.map((row) => row.map((v) => Number(v.toPrecision(4))).join('/'));
+        out.push(['refLoss', rows.join(',')]);
+      }
     }
   }
   return out.map(([k, v]) => `${k}=${enc(v)}`).join('&');
@@ -162,6 +171,9 @@ function decodeSafe(s: string): string {
 /** Maps a RunConfig path (from a schema error) to the hash key the user wrote. */
 function keyOfPath(path: readonly PropertyKey[]): string {
   const p = path.map(String);
+  if (p[0] === 'mixer' && p[1] === 'reference') {
+    return p[2] === 'steps' ? 'refSteps' : p[2] === 'label' ? 'ref' : 'refLoss';
+  }
   if (p[0] === 'tasks' && p.length >= 4 && p[2] === 'knobs') {
     const short = Object.entries(TASK_KEYS).find(([, v]) => v === p[3])?.[0];
     return `t${p[1]}.${short ?? p.slice(3).join('.')}`;
@@ -192,10 +204,15 @@ function buildInput(
     ? new Set(MIXERS[mixerName as keyof typeof MIXERS].knobs.map((k) => k.name))
     : new Set<string>();
   const knobs: Record<string, string> = {};
+  const ref: { label?: string; steps?: number[]; loss?: number[][] } = {};
   const readKey = (key: string, raw: string): void => {
     const field = FIELDS.find((f) => f.key === key);
     const taskKey = /^t(\d+)\.([A-Za-z]\w*)$/.exec(key);
-    if (field) setPath(input, field.path, parseValue(field, raw));
+    if (key === 'ref') ref.label = raw;
+    else if (key === 'refSteps') ref.steps = raw.split(',').map((x) => parseNumber(key, x));
+    else if (key === 'refLoss') {
+      ref.loss = raw.split(',').map((row) => row.split('/').map((x) => parseNumber(key, x)));
+    } else if (field) setPath(input, field.path, parseValue(field, raw));
     else if (taskKey) {
       const i = Number(taskKey[1]);
       if (i >= tasks.length) {
@@ -222,6 +239,18 @@ function buildInput(
     } catch (e) {
       if (!(e instanceof HashError)) throw e;
       problems.push(e.message);
+    }
+  }
+  if (ref.label !== undefined || ref.steps || ref.loss) {
+    if (ref.label === undefined || !ref.steps || !ref.loss) {
+      problems.push('ref, refSteps and refLoss (a reference run) come together: one is missing');
+    } else {
+      setPath(input, 'mixer.reference', {
+        label: ref.label,
+        tasks: tasks.map((t) => t.spec),
+        steps: ref.steps,
+        valLoss: ref.loss,
+      });
     }
   }
   if (pairs.has('mixer') || Object.keys(knobs).length) {

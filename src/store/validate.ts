@@ -10,8 +10,8 @@ import {
   resolveKnobs,
 } from '../engine/config/catalogue';
 import { parseRunConfig, type RunConfig, type RunConfigInput } from '../engine/config/run-config';
-import { parseKnobs } from '../engine/mixers/registry';
-import type { TaskKnobs } from '../engine/types';
+import { MIXERS, parseKnobs } from '../engine/mixers/registry';
+import type { MixerName, TaskKnobs } from '../engine/types';
 import type { TaskInfo } from '../worker/protocol';
 
 export type Validated = { ok: true; config: RunConfig } | { ok: false; message: string };
@@ -50,6 +50,8 @@ export function validateConfig(input: unknown): Validated {
   } catch (e) {
     return { ok: false, message: message(e) };
   }
+  const refProblem = referenceProblem(config);
+  if (refProblem) return { ok: false, message: refProblem };
   const w = config.mixer.weights;
   if (w) {
     if (w.length !== K) {
@@ -63,6 +65,31 @@ export function validateConfig(input: unknown): Validated {
     }
   }
   return { ok: true, config: { ...config, mixer: { ...config.mixer, knobs } } };
+}
+
+/**
+ * Why the config's reference run does not fit its mixer (doremi): missing, or of other tasks.
+ * Null when it fits or the mixer needs none.
+ */
+export function referenceProblem(config: RunConfig): string | null {
+  const def = MIXERS[config.mixer.name as MixerName];
+  if (!def.usesReference) return null;
+  const ref = config.mixer.reference;
+  if (!ref) {
+    return (
+      `${def.label} needs a reference run: train these tasks with another mixer (e.g. Uniform mix), ` +
+      'press “Save run” under Compare runs, then choose it as the reference ' +
+      '(on the command line: --reference mix).'
+    );
+  }
+  const specs = config.tasks.map((t) => t.spec);
+  if (ref.tasks.length !== specs.length || ref.tasks.some((t, k) => t !== specs[k])) {
+    return (
+      `${def.label}: the reference run "${ref.label}" trained ${ref.tasks.join(', ')}, not ` +
+      `these tasks (${specs.join(', ')}): save a run of these tasks and choose it.`
+    );
+  }
+  return null;
 }
 
 /** The parsed config as the worker's input type (they agree; this only names the conversion). */

@@ -143,6 +143,48 @@ function Rule({ text }: { text: string }) {
   );
 }
 
+/**
+ * doremi's reference run: a saved run (Compare runs) of the same tasks. Lists them, shows the
+ * chosen one, and says how to make one when there is none.
+ */
+function ReferencePicker() {
+  const a = useActions();
+  const ref = useApp((s) => s.config.mixer.reference);
+  const specs = useApp((s) => s.config.tasks.map((t) => t.spec).join('\u0000'));
+  const runs = useApp((s) => s.savedRuns);
+  const fits = runs.filter((r) => r.tasks.join('\u0000') === specs);
+  const chosen = fits.find((r) => r.label === ref?.label);
+  return (
+    <div className="knob" data-testid="mixer-reference">
+      <div className="knob-row">
+        <span className="knob-label">Reference run</span>
+        <select
+          aria-label="reference run"
+          data-testid="mixer-reference-select"
+          value={chosen ? String(chosen.id) : ''}
+          disabled={fits.length === 0}
+          onChange={(e) => a.setMixerReference(Number(e.target.value))}
+        >
+          {!chosen && (
+            <option value="">{ref ? `${ref.label} (from the link)` : 'none saved'}</option>
+          )}
+          {fits.map((r) => (
+            <option key={r.id} value={r.id}>
+              {r.label}
+            </option>
+          ))}
+        </select>
+      </div>
+      <p className="help">
+        {ref
+          ? `Compares each task’s held-out loss with “${ref.label}” at the same step ` +
+            `(${ref.steps.length} evaluations, steps ${ref.steps[0]}–${ref.steps.at(-1)}).`
+          : 'Save a run of these tasks under Compare runs (e.g. with Uniform mix), then choose it here.'}
+      </p>
+    </div>
+  );
+}
+
 export function MixerPanel() {
   const name = useApp((s) => s.config.mixer.name as MixerName);
   const knobs = useApp((s) => s.config.mixer.knobs);
@@ -178,6 +220,7 @@ export function MixerPanel() {
           ))}
         </div>
       )}
+      {def.usesReference && <ReferencePicker />}
       {def.usesInitialWeights && <WeightsEditor name={name} />}
       <p className="hint">Changes apply at the next step, also while training.</p>
     </section>

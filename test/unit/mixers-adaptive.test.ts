@@ -120,7 +120,7 @@ describe('odm', () => {
   });
 
   it('stays uniform during warm-up and while a loss is unknown, then follows the losses', () => {
-    const m = createOdmMixer(ctx(3), { T0: 10, warmup: 20 });
+    const m = createOdmMixer(ctx(3), { T0: 10, uniformSteps: 20 });
     expect(m.needs).toEqual({ stats: false, losses: true, every: 10 });
     const L = Float64Array.of(2, 1, 1);
     expect(m.update(obs(10, { taskLosses: L })).changed).toBe(false);

@@ -284,4 +284,43 @@ describe('app store', () => {
     expect(store.getState().savedRuns[0].label).toMatch(/imported/);
     expect(sent[0]).toMatchObject({ type: 'configure' });
   });
+
+  it('doremi takes a saved run of the same tasks as its reference, or says how to make one', () => {
+    const { store, sent, a, ready, emit, runTimers } = setup();
+    ready();
+    const before = store.getState().config;
+    // No saved run yet: a clear message, and the mixer does not change.
+    a().setMixer('doremi');
+    expect(store.getState().error?.message).toMatch(/needs a reference run.*Save run/);
+    expect(store.getState().config).toEqual(before);
+    a().dismissError();
+    // Train (the preset's PiKE), evaluate twice, save the run: it becomes doremi's reference.
+    emit({ type: 'eval', result: evalAt(10, 3, 2) });
+    emit({ type: 'eval', result: evalAt(20, 3, 1.5) });
+    a().flushMetrics();
+    a().saveRun();
+    sent.length = 0;
+    a().setMixer('doremi');
+    const ref = store.getState().config.mixer.reference!;
+    expect(ref).toEqual({
+      label: 'PiKE · seed 0',
+      tasks: before.tasks.map((t) => t.spec),
+      steps: [10, 20],
+      valLoss: [
+        [2, 3, 4],
+        [1.5, 2.5, 3.5],
+      ],
+    });
+    expect(sent.at(-1)).toMatchObject({ type: 'setMixer', name: 'doremi', reference: ref });
+    runTimers();
+    // Choosing another saved run: a run whose tasks differ is refused.
+    a().saveRun();
+    const second = store.getState().savedRuns.at(-1)!;
+    expect(a().setMixerReference(second.id)).toBe(true);
+    expect(store.getState().config.mixer.reference?.label).toBe(second.label);
+    expect(a().setMixerReference(999)).toBe(false);
+    // Leaving doremi drops the reference from the setup.
+    a().setMixer('mix');
+    expect(store.getState().config.mixer.reference).toBeUndefined();
+  });
 });

@@ -67,7 +67,7 @@ describe('adaptive baselines in the trainer', () => {
 
   it('odm and ado see smoothed losses and cumulative sample counts', async () => {
     for (const name of ['odm', 'ado'] as const) {
-      const knobs = name === 'odm' ? { T0: 2, warmup: 4 } : { T0: 2, fitEvery: 4, start: 8 };
+      const knobs = name === 'odm' ? { T0: 2, uniformSteps: 4 } : { T0: 2, fitEvery: 4, start: 8 };
       const t = await Trainer.create(tiny({ name, knobs }), corpus);
       const obs = spy(t);
       await run(t, 12);

@@ -24,6 +24,30 @@ describe('URL hash', () => {
     for (const f of FIELDS) expect(knobNames).not.toContain(f.key);
   });
 
+  it('a doremi link without its reference, or with part of it, names what is missing', () => {
+    const d = decodeHash('#mixer=doremi');
+    expect(d.ok).toBe(false);
+    expect(!d.ok && d.message).toMatch(/DoReMi \(online\) needs a reference run.*Save run/);
+    const part = decodeHash('#mixer=doremi&ref=mix&refSteps=10');
+    expect(!part.ok && part.message).toMatch(/ref, refSteps and refLoss .* come together/);
+    const bad = decodeHash('#tasks=copy,sort&mixer=doremi&ref=mix&refSteps=10,20&refLoss=1/2,1/x');
+    expect(!bad.ok && bad.message).toMatch(/refLoss: "x" is not a number/);
+    const short = decodeHash('#tasks=copy,sort&mixer=doremi&ref=mix&refSteps=10,20&refLoss=1/2,1');
+    expect(!short.ok && short.message).toMatch(/refLoss: has 1 losses for 2 tasks/);
+    const ok = decodeHash(
+      '#tasks=copy,sort&mixer=doremi&ref=mix&refSteps=10,20&refLoss=1/2,0.5/1.5',
+    );
+    expect(ok.ok && ok.config.mixer.reference).toEqual({
+      label: 'mix',
+      tasks: ['copy', 'sort'],
+      steps: [10, 20],
+      valLoss: [
+        [1, 2],
+        [0.5, 1.5],
+      ],
+    });
+  });
+
   it('an empty hash is the multilingual preset', () => {
     const d = decodeHash('');
     expect(d.ok && d.preset).toBe('multilingual');
@@ -32,7 +56,21 @@ describe('URL hash', () => {
 
   it.each(PRESET_NAMES)('round-trips preset %s with every mixer', (preset) => {
     for (const mixer of MIXER_NAMES) {
-      const c = valid({ ...presetConfig(preset), mixer: { name: mixer, knobs: {} } });
+      const base = presetConfig(preset);
+      // doremi carries its reference run in the link (losses kept to 4 significant digits).
+      const tasks = base.tasks.map((t) => t.spec);
+      const reference = MIXERS[mixer].usesReference
+        ? {
+            label: 'Uniform mix · seed 0 (2)',
+            tasks,
+            steps: [50, 100],
+            valLoss: [tasks.map(() => 2.5), tasks.map((_, k) => 1.25 + k / 8)],
+          }
+        : undefined;
+      const c = valid({
+        ...base,
+        mixer: { name: mixer, knobs: {}, ...(reference ? { reference } : {}) },
+      });
       const hash = encodeHash(c, preset);
       const d = decodeHash(`#${hash}`);
       if (!d.ok) throw new Error(`${hash}: ${d.message}`);

@@ -38,6 +38,10 @@ export const resultsSchema = z.object({
     evalEvery: z.number().int().min(1),
     knobs: z.record(z.string(), z.union([z.number(), z.boolean()])),
     run: z.record(z.string(), z.unknown()),
+    /** The --reference mixer of doremi runs. */
+    reference: z.string().optional(),
+    /** Present in a shard's results (`--shard I/N`); merged results have none. */
+    shard: z.object({ index: z.number().int().min(1), count: z.number().int().min(1) }).optional(),
   }),
   runs: z.array(runResultSchema).min(1),
 });

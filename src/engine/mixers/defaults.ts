@@ -49,7 +49,7 @@
  *   MT10); the smaller one lets the logits move within a run of a few hundred updates.
  * odm.T0 = 10: the reward (the trainer's smoothed loss) is updated every step; π is recomputed
  *   every 10 steps, since each recomputation forces a loss readback (a GPU sync).
- * odm.warmup = 20: the reference keeps its initial weights for 2% of training (2000 of 100k
+ * odm.uniformSteps = 20: the reference keeps its initial weights for 2% of training (2000 of 100k
  *   steps); 20 steps also let every task's smoothed loss exist before it is used.
  * doremi.T0 = 25: each update evaluates every task's held-out set (64 examples per task), about
  *   two training steps of compute, so ~8% extra at T = 25.
@@ -78,7 +78,7 @@ export const MIXER_DEFAULTS = {
   'pike-kkt': { T0: PIKE.T0, eta: 1e-3, L: 1, beta: 1, gamma: 1, floor: 0 },
   'balanced-pike': { ...PIKE, tau: 1 },
   famo: { T0: 5, wlr: 0.025, wdecay: 0.001 },
-  odm: { T0: 10, warmup: 20 },
+  odm: { T0: 10, uniformSteps: 20 },
   doremi: { T0: 25, eta: 1, smoothing: 0.05 },
   ado: { T0: 10, fitEvery: 100, start: 200, floor: 0.05 },
   unimax: { epochs: 4, steps: 2000 },

@@ -223,13 +223,13 @@ export const BASELINE_KNOBS = {
   },
   odm: {
     T0: period(D.odm.T0, 'Steps between recomputations of the sampling weights.'),
-    warmup: int({
-      name: 'warmup',
-      label: 'Warm-up steps',
+    uniformSteps: int({
+      name: 'uniformSteps',
+      label: 'Uniform steps first',
       min: 0,
       max: 100_000,
       step: 1,
-      default: D.odm.warmup,
+      default: D.odm.uniformSteps,
       help: 'Uniform sampling for this many steps before the bandit starts.',
     }),
   },

@@ -18,7 +18,7 @@
  * exactly the trainer's smoothed per-task training loss (an exponential average with α = 0.9,
  * taken over every step; a task absent from a step keeps its value, as the reference's
  * group_update does). So R̂ = obs.taskLosses, and π is recomputed every T steps (a readback
- * each time), with ε at the current step. During the first `warmup` steps π stays uniform, as
+ * each time), with ε at the current step. During the first `uniformSteps` steps π stays uniform, as
  * the reference keeps its initial weights during its warmup. Byte-level losses of 1–5 nats
  * and ε_t of a few hundredths give exp(ε·R̂) ratios close to 1: ODM stays near uniform here,
  * which is its faithful behaviour at this scale (the rewards are not rescaled to help it).
@@ -32,7 +32,7 @@ export interface OdmOptions {
   /** T: steps between recomputations of π. */
   T0: number;
   /** Steps of uniform sampling before the bandit starts. */
-  warmup: number;
+  uniformSteps: number;
 }
 
 /** ε_t = min(1/K, √(ln K / (K·t))); 1/K for t ≤ 0 and for K = 1. */
@@ -58,7 +58,7 @@ export function createOdmMixer(ctx: MixerContext, opts: OdmOptions): Mixer {
     needs: { stats: false, losses: true, every: opts.T0 },
     weights: () => Float64Array.from(pi),
     update(obs: MixerObservation): MixerUpdateReport {
-      if (obs.step < opts.warmup) return { changed: false };
+      if (obs.step < opts.uniformSteps) return { changed: false };
       const R = obs.taskLosses;
       if (R.length !== K) {
         return {
