@@ -233,7 +233,9 @@ function handle(cmd: Command): void {
         return tick();
       });
     case 'setMixer':
-      return enqueue(() => live((t) => t.setMixer(cmd.name, cmd.knobs, cmd.weights, cmd.reference)));
+      return enqueue(() =>
+        live((t) => t.setMixer(cmd.name, cmd.knobs, cmd.weights, cmd.reference)),
+      );
     case 'updateTask':
       return enqueue(() => withTaskChange((t) => t.updateTask(cmd.index, cmd.knobs)));
     case 'addTask':
