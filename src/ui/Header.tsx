@@ -115,7 +115,10 @@ function FileButtons({ store }: { store: AppStore }) {
       >
         JSON
       </button>
-      <label className="btn small ghost" title="Load a run file exported from this page">
+      <label
+        className="btn small ghost"
+        title="Load a run file exported from this page, or a results.json from npm run experiment (its curves go to Compare runs)"
+      >
         Import
         <input
           ref={input}
