@@ -42,8 +42,12 @@
  * adapted; the numbers below were read from the reference code, see the headers):
  * famo.T0 = 5: the reference updates its logits every step from the loss change on the same
  *   batch; here the change is measured on a fixed probe (2m = 16 examples per task) across the
- *   T steps since the last update, one probe forward pass per update. T = 5 keeps that pass to
- *   ~10% of the step time on the multilingual preset (T = 1 costs ~50%); the knob goes to 1.
+ *   T steps since the last update, one probe forward pass per update. Measured on the
+ *   multilingual preset (wasm, 200 steps, one process, `npm run experiment -- --preset
+ *   multilingual --mixers 'mix,pike,famo,famo{T0=1},odm,doremi,ado,unimax' --reference mix
+ *   --seeds 1 --steps 200 --eval-every 200 --jobs 1`): 114.3 ms/step at T = 5 and 162.4 at
+ *   T = 1 against mix's 110.6 (+3% and +47%; runs of identical cost differed by up to 7% in
+ *   that process). The knob goes to 1.
  * famo.wlr = 0.025: the reference's w_lr in every experiment (Adam makes it scale-free).
  * famo.wdecay = 0.001: the reference's γ for NYU-v2, QM9 and CelebA (0.01 for CityScapes and
  *   MT10); the smaller one lets the logits move within a run of a few hundred updates.
@@ -52,7 +56,8 @@
  * odm.uniformSteps = 20: the reference keeps its initial weights for 2% of training (2000 of 100k
  *   steps); 20 steps also let every task's smoothed loss exist before it is used.
  * doremi.T0 = 25: each update evaluates every task's held-out set (64 examples per task), about
- *   two training steps of compute, so ~8% extra at T = 25.
+ *   two training steps of compute spread over 25 steps; in the measurement above doremi's
+ *   110.4 ms/step was within the noise of mix's 110.6.
  * doremi.eta = 1: the paper's η. The reference updates every step from per-batch excess losses;
  *   here an update comes every 25 steps from held-out losses, so η = 1 moves a task lagging
  *   its reference by 0.1 nat by e^0.1 per update, visible over a few hundred steps.
