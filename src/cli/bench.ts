@@ -9,10 +9,19 @@
  * Other modes:
  *   --profile [--backend wasm|cpu] [--kernels auto|reference]   where a step's time goes (profile.ts)
  *   --soak [--soak-steps N]                                      memory over a long run (soak.ts)
+ *   --stats [--preset NAME | --tasks SPEC,...] [--at S,S,...] [--repeats R]
+ *                                        how noisy PiKE's statistics are (stats-bench.ts)
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { parseArgs } from 'node:util';
-import { presetConfig } from '../engine/config/presets';
+import {
+  isPresetName,
+  PRESET_NAMES,
+  presetConfig,
+  type PresetName,
+} from '../engine/config/presets';
+import type { RunConfigInput } from '../engine/config/run-config';
+import { parseTaskWithKnobs, splitSpecs } from '../engine/config/spec';
 import { MIXER_DEFAULTS } from '../engine/mixers/defaults';
 import { createFsCorpusLoader } from '../engine/tasks/corpus-node';
 import { Trainer } from '../engine/trainer';
@@ -21,6 +30,7 @@ import { mean } from './run-experiment';
 import type { KernelMode } from '../engine/model/kernels';
 import { runProfile } from './profile';
 import { runSoak } from './soak';
+import { runStatsBench } from './stats-bench';
 
 const { values } = parseArgs({
   options: {
@@ -32,6 +42,11 @@ const { values } = parseArgs({
     steps: { type: 'string', default: '5' },
     soak: { type: 'boolean', default: false },
     'soak-steps': { type: 'string', default: '20000' },
+    stats: { type: 'boolean', default: false },
+    preset: { type: 'string' },
+    tasks: { type: 'string' },
+    at: { type: 'string', default: '0,100,300' },
+    repeats: { type: 'string', default: '12' },
   },
 });
 const rounds = Number(values.rounds);
@@ -61,6 +76,36 @@ if (values.profile) {
     },
     console.log,
   );
+  process.exit(0);
+}
+if (values.stats) {
+  const fail = (msg: string): never => {
+    console.error(`error: ${msg}`);
+    process.exit(2);
+  };
+  if (values.preset && values.tasks) fail('give at most one of --preset or --tasks');
+  if (values.preset && !isPresetName(values.preset)) {
+    fail(`unknown preset "${values.preset}"; presets: ${PRESET_NAMES.join(', ')}`);
+  }
+  const at = values.at.split(',').map(Number);
+  const repeats = Number(values.repeats);
+  if (
+    !at.every((x) => Number.isInteger(x) && x >= 0) ||
+    at.some((x, i) => i > 0 && x <= at[i - 1])
+  ) {
+    fail(`--at takes increasing steps, e.g. 0,100,300; got "${values.at}"`);
+  }
+  if (!(Number.isInteger(repeats) && repeats >= 2)) fail('--repeats must be an integer ≥ 2');
+  let statsBase: RunConfigInput = presetConfig((values.preset ?? 'multilingual') as PresetName);
+  if (values.tasks) {
+    try {
+      statsBase = { ...statsBase, tasks: splitSpecs(values.tasks).map(parseTaskWithKnobs) };
+    } catch (e) {
+      fail(`--tasks: ${(e as Error).message}`);
+    }
+  }
+  await useNodeBackend('wasm');
+  await runStatsBench({ base: statsBase, corpus, at, repeats }, console.log);
   process.exit(0);
 }
 if (values.soak) {
