@@ -14,8 +14,6 @@ import { assembleBatch, sampleParts } from './batch';
 import type { ReferenceCurve, RunConfig, TaskSetup } from './config/run-config';
 import { formatZodError, parseRunConfig } from './config/run-config';
 import { batchCounts } from './mixers/batch-counts';
-import { isUpdateStep } from './mixers/observation';
-import { createMixer } from './mixers/registry';
 import { forward } from './model/gpt';
 import { exactMatch, perExampleLoss } from './model/loss';
 import { disposeParams, initParams, isDecayed, paramList, type GptParams } from './model/params';
@@ -25,7 +23,8 @@ import { estimateGradStats } from './stats/grad-stats';
 import type { CorpusLoader } from './tasks/corpus';
 import { createTask } from './tasks/catalogue';
 import { MAX_TASKS } from './tokenizer';
-import type { GradStats, Mixer, MixerName, Rng, Task, TaskBatch } from './types';
+import { MixerHost, type TaskChange } from './mixer-host';
+import type { GradStats, MixerName, Rng, Task, TaskBatch } from './types';
 import { stackMany } from './many';
 import { StepLosses, taskSums } from './step-losses';
 import {
@@ -50,7 +49,8 @@ export class Trainer {
   private tasks: Task[] = [];
   /** Stable task-token slot of each task (adding/removing a task never renumbers the others). */
   private slots: number[] = [];
-  private mixer!: Mixer;
+  /** The mixer and what it observes between updates (counts, fixed probes). */
+  private mixer!: MixerHost;
   private readonly params: GptParams;
   private readonly vars: tf.Variable[];
   private optimizer: Optimizer;
@@ -58,12 +58,6 @@ export class Trainer {
   private readonly statsRng: Rng;
   private readonly unread = new StepLosses();
   private smoothedLoss: Float64Array = new Float64Array(0);
-  /** Examples of each task trained on so far. */
-  private seen: Float64Array = new Float64Array(0);
-  /** The fixed probe of each task (mixers with needs.probe), built on first use. */
-  private probes: TaskBatch[] | null = null;
-  /** The probe losses last measured and the step they were measured at. */
-  private probeAt: { step: number; loss: Float64Array } | null = null;
   private diverged: TrainingDivergedError | null = null;
   /** Completed optimizer steps. */
   step = 0;
@@ -88,11 +82,14 @@ export class Trainer {
       t.slots = config.tasks.map((_, i) => i);
       t.tasks = await Promise.all(config.tasks.map((s, i) => t.buildTask(s, i)));
       t.smoothedLoss = new Float64Array(t.tasks.length).fill(NaN);
-      t.seen = new Float64Array(t.tasks.length);
-      t.mixer = t.buildMixer(
-        config.mixer.name as MixerName,
-        config.mixer.knobs,
-        config.mixer.weights,
+      t.mixer = new MixerHost(
+        {
+          config: () => t.config,
+          tasks: () => t.tasks,
+          slots: () => t.slots,
+          meanLosses: (batches) => t.meanLosses(batches),
+        },
+        config.mixer,
       );
     } catch (e) {
       t.dispose();
@@ -124,27 +121,6 @@ export class Trainer {
     });
   }
 
-  private buildMixer(
-    name: MixerName,
-    knobs: unknown,
-    initialWeights?: number[],
-    reference: ReferenceCurve | undefined = this.config.mixer.reference,
-  ): Mixer {
-    return createMixer(
-      name,
-      {
-        numTasks: this.tasks.length,
-        batchSize: this.config.batchSize,
-        poolSizes: this.tasks.map((t) => t.knobs.poolSize),
-        seed: mixSeeds(this.config.seed, 7),
-        initialWeights,
-        taskNames: this.tasks.map((t) => t.id),
-        reference,
-      },
-      knobs,
-    );
-  }
-
   /** Runs one optimizer step; returns the events (metrics, stats, eval) it produced. */
   async trainStep(): Promise<TrainerEvent[]> {
     if (this.diverged) throw this.diverged;
@@ -157,11 +133,11 @@ export class Trainer {
       this.onPhase?.(phase, now - mark);
       mark = now;
     };
-    if (this.probeDue(this.step)) await this.measureProbe();
+    await this.mixer.beforeStep(this.step);
     const weights = this.currentWeights();
     const counts = batchCounts(weights, b);
-    counts.forEach((c, k) => (this.seen[k] += c));
-    const batch = this.sampleBatch(counts, this.trainRng, this.mixer.lossWeights?.());
+    this.mixer.countStep(counts);
+    const batch = this.sampleBatch(counts, this.trainRng, this.mixer.lossWeights());
     const dropoutSeed =
       this.config.model.dropout > 0 ? mixSeeds(this.config.seed, this.step + 1e6) : undefined;
     let perTask: tf.Tensor | null = null;
@@ -228,26 +204,13 @@ export class Trainer {
     return { logits, targets, mask, loss: perExampleLoss(logits, targets, mask, batch.n) };
   }
 
-  /** Whether the fixed-probe losses at step `step` are wanted and not yet measured. */
-  private probeDue(step: number): boolean {
-    const needs = this.mixer.needs;
-    return !!needs.probe && isUpdateStep(needs, step) && this.probeAt?.step !== step;
-  }
-
-  /** Each task's mean loss on its fixed probe at the current parameters (one readback). */
-  private async measureProbe(): Promise<Float64Array> {
-    const n = 2 * this.config.schedule.probeHalf;
-    // The same examples every time: drawn once per task from a stream of its own slot.
-    this.probes ??= this.tasks.map((t, k) =>
-      t.sample(createRng(mixSeeds(this.config.seed, 5000 + this.slots[k])), n),
-    );
-    const probes = this.probes;
+  /** Each batch's mean per-example loss at the current parameters (one readback). */
+  private async meanLosses(batches: TaskBatch[]): Promise<Float64Array> {
     const packed = tf.tidy(() =>
-      stackMany(probes.map((p) => tf.mean(this.exampleLosses(p).loss) as tf.Scalar)),
+      stackMany(batches.map((p) => tf.mean(this.exampleLosses(p).loss) as tf.Scalar)),
     );
     const loss = Float64Array.from(await packed.data());
     packed.dispose();
-    this.probeAt = { step: this.step, loss };
     return loss;
   }
 
@@ -257,10 +220,12 @@ export class Trainer {
     const { metricsEvery, evalEvery, statsEvery } = this.config.schedule;
     const s = this.step;
     const needs = this.mixer.needs;
-    const mixerDue = isUpdateStep(needs, s);
+    const mixerDue = this.mixer.isDue(s);
     const statsDue = (needs.stats && mixerDue) || (statsEvery > 0 && s % statsEvery === 0);
     const evalDue = evalEvery > 0 && s % evalEvery === 0;
-    if (s % metricsEvery === 0 || this.unread.overdue() || mixerDue || statsDue || evalDue) {
+    // A mixer update reads the losses only when it uses them (needs.losses).
+    const lossesDue = mixerDue && needs.losses;
+    if (s % metricsEvery === 0 || this.unread.overdue() || lossesDue || statsDue || evalDue) {
       const m = await this.flush();
       if (m) events.push(m);
     }
@@ -272,21 +237,12 @@ export class Trainer {
     const evaluation =
       evalDue || (mixerDue && needs.validation) ? await this.evaluate() : undefined;
     if (mixerDue) {
-      let probeLoss: { before: Float64Array; after: Float64Array } | undefined;
-      if (needs.probe) {
-        const before = this.probeAt?.step === s - needs.every ? this.probeAt.loss : null;
-        const after = await this.measureProbe();
-        if (before) probeLoss = { before, after };
-      }
-      const report = this.mixer.update({
-        step: s,
-        batchSize: this.config.batchSize,
-        taskLosses: this.smoothedLoss.slice(),
-        stats: needs.stats ? stats : undefined,
-        samplesSeen: this.seen.slice(),
-        probeLoss,
-        valLoss: needs.validation ? evaluation!.valLoss.slice() : undefined,
-      });
+      const report = await this.mixer.update(
+        s,
+        this.smoothedLoss.slice(),
+        stats,
+        evaluation?.valLoss.slice(),
+      );
       if (report.warning) events.push({ type: 'warning', step: s, message: report.warning });
     }
     if (evalDue) events.push(evaluation!);
@@ -365,14 +321,14 @@ export class Trainer {
     weights?: number[],
     reference?: ReferenceCurve,
   ): void {
-    const start =
-      weights ?? (ADAPTIVE.has(name) ? Array.from(this.mixer.weights(this.step)) : undefined);
-    this.mixer = this.buildMixer(name, knobs, start, reference);
-    this.config = {
-      ...this.config,
-      mixer: { name, knobs, ...(weights ? { weights } : {}), ...(reference ? { reference } : {}) },
+    const mixer = {
+      name,
+      knobs,
+      ...(weights ? { weights } : {}),
+      ...(reference ? { reference } : {}),
     };
-    this.probeAt = null;
+    this.mixer.replace(mixer, this.step);
+    this.config = { ...this.config, mixer };
   }
 
   /** Changes a task's knobs (rebuilds its pool; the model is untouched). */
@@ -381,8 +337,7 @@ export class Trainer {
     setups[index] = { ...setups[index], knobs: { ...setups[index].knobs, ...knobs } };
     this.tasks[index] = await this.buildTask(setups[index], this.slots[index]);
     this.config = { ...this.config, tasks: setups };
-    this.forgetProbes();
-    this.rebuildMixer(Array.from(this.mixer.weights(this.step)), this.config.mixer.weights);
+    this.followTasks({ kind: 'update' });
   }
 
   /** Adds a task in the lowest free slot; it starts with an even share of the weights. */
@@ -390,62 +345,30 @@ export class Trainer {
     if (this.tasks.length >= MAX_TASKS) throw new Error(`at most ${MAX_TASKS} tasks`);
     const slot = [...Array(MAX_TASKS).keys()].find((s) => !this.slots.includes(s))!;
     const task = await this.buildTask(setup, slot);
-    const K = this.tasks.length + 1;
-    const w = Array.from(this.mixer.weights(this.step), (x) => (x * (K - 1)) / K);
     this.unread.discard();
     this.tasks.push(task);
     this.slots.push(slot);
     this.smoothedLoss = Float64Array.from([...this.smoothedLoss, NaN]);
-    this.seen = Float64Array.from([...this.seen, 0]);
-    this.forgetProbes();
     this.config = { ...this.config, tasks: [...this.config.tasks, setup] };
-    const user = this.config.mixer.weights;
-    this.rebuildMixer(
-      [...w, 1 / K],
-      user && [...user, user.reduce((a, b) => a + b, 0) / user.length],
-    );
+    this.followTasks({ kind: 'add' });
   }
 
   /** Removes task `index`; the remaining weights are renormalised. */
   removeTask(index: number): void {
     if (this.tasks.length <= 1) throw new Error('cannot remove the last task');
     if (!(index >= 0 && index < this.tasks.length)) throw new RangeError(`no task ${index}`);
-    const w = Array.from(this.mixer.weights(this.step)).filter((_, k) => k !== index);
-    const sum = w.reduce((a, b) => a + b, 0);
     this.unread.discard();
     this.tasks.splice(index, 1);
     this.slots.splice(index, 1);
     this.smoothedLoss = this.smoothedLoss.filter((_, k) => k !== index);
-    this.seen = this.seen.filter((_, k) => k !== index);
-    this.forgetProbes();
     this.config = { ...this.config, tasks: this.config.tasks.filter((_, k) => k !== index) };
-    const user = this.config.mixer.weights?.filter((_, k) => k !== index);
-    this.rebuildMixer(sum > 0 ? w.map((x) => x / sum) : undefined, user);
+    this.followTasks({ kind: 'remove', index });
   }
 
-  /** The task list changed: the fixed probes and their last losses no longer apply. */
-  private forgetProbes(): void {
-    this.probes = null;
-    this.probeAt = null;
-  }
-
-  /**
-   * Rebuilds the mixer after the task list changed: adaptive mixers continue from `adaptive`
-   * (the current weights, resized), static from its user weights (resized alike).
-   */
-  private rebuildMixer(adaptive: number[] | undefined, user: number[] | undefined): void {
-    const { name, knobs, reference } = this.config.mixer;
-    this.config = {
-      ...this.config,
-      mixer: {
-        name,
-        knobs,
-        ...(user ? { weights: user } : {}),
-        ...(reference ? { reference } : {}),
-      },
-    };
-    const start = ADAPTIVE.has(name as MixerName) ? adaptive : user;
-    this.mixer = this.buildMixer(name as MixerName, knobs, start);
+  /** The mixer follows a change of the task list; the config keeps its resized user weights. */
+  private followTasks(change: TaskChange): void {
+    const weights = this.mixer.tasksChanged(change, this.config.mixer, this.step);
+    this.config = { ...this.config, mixer: { ...this.config.mixer, weights } };
   }
 
   /** Changes optimizer settings; a new optimizer kind resets the moment estimates. */
@@ -469,6 +392,3 @@ export class Trainer {
     disposeParams(this.params);
   }
 }
-
-/** Mixers that continue from the current weights when the task list or the mixer changes. */
-const ADAPTIVE = new Set<MixerName>(['pike', 'pike-kkt', 'balanced-pike']);

@@ -34,7 +34,9 @@ async function run(t: Trainer, n: number): Promise<TrainerEvent[]> {
 /** Records what the trainer hands the mixer at each update. */
 function spy(t: Trainer): MixerObservation[] {
   const seen: MixerObservation[] = [];
-  const mixer = (t as unknown as { mixer: { update(o: MixerObservation): unknown } }).mixer;
+  // The trainer's MixerHost holds the mixer; wrap the mixer's own update.
+  type Inner = { update(o: MixerObservation): unknown };
+  const mixer = (t as unknown as { mixer: { mixer: Inner } }).mixer.mixer;
   const update = mixer.update.bind(mixer);
   mixer.update = (o: MixerObservation) => {
     seen.push(o);
