@@ -10,8 +10,7 @@ import {
   splitSpecs,
 } from '../engine/config/spec';
 import { getMixerDefinition, isMixerName, MIXER_NAMES, MIXERS } from '../engine/mixers/registry';
-import { difficultySpecsFor, parseTaskSpec } from '../engine/tasks/catalogue';
-import { resolveKnobs } from '../engine/tasks/knobs';
+import { taskKnobsOf } from '../store/validate';
 import type { MixerName } from '../engine/types';
 
 export class UsageError extends Error {}
@@ -171,12 +170,8 @@ export function parseExperimentArgs(argv: string[]): ExperimentArgs {
     ? specList('tasks', values.tasks).map((spec) => {
         try {
           const setup = parseTaskWithKnobs(spec);
-          parseTaskSpec(setup.spec);
-          // Knob ranges (pool, noise, difficulty) are the task's: checked as it would build.
-          resolveKnobs(setup.spec, difficultySpecsFor(setup.spec), 1, {
-            ...setup.knobs,
-            poolSize: setup.knobs?.poolSize ?? 1,
-          });
+          // The spec and its knobs' ranges, checked as the page checks them.
+          taskKnobsOf(setup.spec, setup.knobs);
           return setup;
         } catch (e) {
           throw new UsageError(`bad task spec "${spec}": ${(e as Error).message}`);

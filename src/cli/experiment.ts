@@ -20,7 +20,7 @@ import type { CorpusLoader } from '../engine/tasks/corpus';
 import { createFsCorpusLoader } from '../engine/tasks/corpus-node';
 import { resolveUdhrCode } from '../engine/tasks/language';
 import type { MixerName } from '../engine/types';
-import { parseRunFile, RUN_FILE_FORMAT } from '../store/run-file';
+import { parseRunFileJson, RUN_FILE_FORMAT } from '../store/run-file';
 import { validateConfig } from '../store/validate';
 import { resultsSchema, type Results, type RunResult } from '../engine/config/results-schema';
 import {
@@ -68,7 +68,7 @@ export async function loadSetup(file: string): Promise<RunConfigInput> {
   }
   const isRunFile = typeof raw === 'object' && raw !== null && 'format' in raw;
   if (isRunFile) {
-    const r = parseRunFile(text);
+    const r = parseRunFileJson(raw);
     if (!r.ok) throw new UsageError(`--setup ${file}: ${r.message}`);
     return r.config;
   }

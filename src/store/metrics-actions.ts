@@ -6,7 +6,7 @@ import { MIXERS } from '../engine/mixers/registry';
 import type { MixerName } from '../engine/types';
 import type { MetricsBuffers } from './metrics';
 import { looksLikeResults, parseResults, type ResultsCurve } from './results-file';
-import { avgValCurve, parseRunFile } from './run-file';
+import { avgValCurve, parseRunFileJson, readJson } from './run-file';
 import { MAX_SAVED_RUNS, type Actions, type SavedRun, type StoreContext } from './state';
 
 type MetricsActions = Pick<
@@ -162,14 +162,10 @@ export function createMetricsActions(ctx: StoreContext): MetricsActions {
     removeSavedRun: (id) => set({ savedRuns: get().savedRuns.filter((r) => r.id !== id) }),
     clearSavedRuns: () => set({ savedRuns: [] }),
     importRunFile(text: string) {
-      let raw: unknown;
-      try {
-        raw = JSON.parse(text);
-      } catch {
-        raw = undefined; // parseRunFile below names the JSON error
-      }
-      if (looksLikeResults(raw)) return importResults(raw);
-      const r = parseRunFile(text);
+      const j = readJson(text);
+      if (!j.ok) return importError(j.message);
+      if (looksLikeResults(j.raw)) return importResults(j.raw);
+      const r = parseRunFileJson(j.raw);
       if (!r.ok) return importError(r.message);
       clearImportError();
       const mixer = r.config.mixer.name as MixerName;

@@ -7,8 +7,8 @@
  * label, at the steps that every seed of that label evaluated: the mean over seeds of the average
  * validation loss, its band (lowest and highest over seeds), and each task's mean validation loss.
  */
-import { formatZodError } from '../engine/config/run-config';
 import { resultsSchema, type Results } from '../engine/config/results-schema';
+import { briefZodError, readJson } from './run-file';
 
 export interface ResultsCurve {
   /** The run's `mixer` string, as written (an opaque label). */
@@ -43,24 +43,16 @@ export function looksLikeResults(raw: unknown): boolean {
   return 'runs' in o || (typeof config === 'object' && config !== null && 'mixers' in config);
 }
 
-const MAX_PROBLEMS = 3;
-
 /** A failure; every message names the offending path inside the file. */
 const fail = (message: string): ParsedResultsFile => ({
   ok: false,
   message: `results.json: ${message}`,
 });
 
-function zodMessage(e: Parameters<typeof formatZodError>[0]): string {
-  const problems = formatZodError(e).split('; ');
-  const more = problems.length > MAX_PROBLEMS ? `; and ${problems.length - MAX_PROBLEMS} more` : '';
-  return `${problems.slice(0, MAX_PROBLEMS).join('; ')}${more}`;
-}
-
 /** Parses already-decoded JSON. Never throws. */
 export function parseResults(raw: unknown): ParsedResultsFile {
   const r = resultsSchema.safeParse(raw);
-  if (!r.success) return fail(zodMessage(r.error));
+  if (!r.success) return fail(briefZodError(r.error));
   const results = r.data;
   const tasks = results.config.tasks;
   const taskSet = new Set(tasks);
@@ -125,13 +117,8 @@ export function parseResults(raw: unknown): ParsedResultsFile {
 
 /** Parses the text of an imported results.json. Every problem comes back as one message. */
 export function parseResultsFile(text: string): ParsedResultsFile {
-  let raw: unknown;
-  try {
-    raw = JSON.parse(text);
-  } catch (e) {
-    return { ok: false, message: `the file is not JSON (${(e as Error).message})` };
-  }
-  return parseResults(raw);
+  const j = readJson(text);
+  return j.ok ? parseResults(j.raw) : j;
 }
 
 function mean(vs: readonly number[]): number {

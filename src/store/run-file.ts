@@ -73,20 +73,34 @@ export type ParsedRunFile =
   | { ok: true; file: RunFile; config: RunConfig; avgVal: { x: number[]; y: number[] } }
   | { ok: false; message: string };
 
-/** Parses the text of an imported file. Every problem comes back as one readable message. */
-export function parseRunFile(text: string): ParsedRunFile {
-  let raw: unknown;
+/** Decodes an imported file's text as JSON, or says why it is not JSON. */
+export function readJson(
+  text: string,
+): { ok: true; raw: unknown } | { ok: false; message: string } {
   try {
-    raw = JSON.parse(text);
+    return { ok: true, raw: JSON.parse(text) };
   } catch (e) {
     return { ok: false, message: `the file is not JSON (${(e as Error).message})` };
   }
+}
+
+/** The first three problems of a schema error, and how many more there are. */
+export function briefZodError(e: Parameters<typeof formatZodError>[0]): string {
+  const problems = formatZodError(e).split('; ');
+  const more = problems.length > 3 ? `; and ${problems.length - 3} more` : '';
+  return `${problems.slice(0, 3).join('; ')}${more}`;
+}
+
+/** Parses the text of an imported file. Every problem comes back as one readable message. */
+export function parseRunFile(text: string): ParsedRunFile {
+  const j = readJson(text);
+  return j.ok ? parseRunFileJson(j.raw) : j;
+}
+
+/** Parses an imported run file already decoded from JSON. */
+export function parseRunFileJson(raw: unknown): ParsedRunFile {
   const r = runFileSchema.safeParse(raw);
-  if (!r.success) {
-    const problems = formatZodError(r.error).split('; ');
-    const more = problems.length > 3 ? `; and ${problems.length - 3} more` : '';
-    return { ok: false, message: `${problems.slice(0, 3).join('; ')}${more}` };
-  }
+  if (!r.success) return { ok: false, message: briefZodError(r.error) };
   const v = validateConfig(r.data.config);
   if (!v.ok) return { ok: false, message: `config: ${v.message}` };
   const K = v.config.tasks.length;

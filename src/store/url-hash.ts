@@ -27,6 +27,7 @@ import {
   type PresetName,
 } from '../engine/config/presets';
 import { runConfigSchema, type RunConfig } from '../engine/config/run-config';
+import { isNumeric, setTaskKnob, TASK_KNOB_KEYS, taskKnobPairs } from '../engine/config/spec';
 import { MIXERS, MIXER_NAMES } from '../engine/mixers/registry';
 import type { TaskKnobs } from '../engine/types';
 import { knobsDiff, validateConfig } from './validate';
@@ -68,9 +69,7 @@ export const FIELDS: readonly Field[] = [
 ];
 
 /** Task knob keys (`t<i>.<key>`) of the three knobs every task has. */
-const TASK_KEYS = { pool: 'poolSize', noise: 'labelNoise', enabled: 'enabled' } as const;
 const ALL_MIXER_KNOBS = new Set(MIXER_NAMES.flatMap((n) => MIXERS[n].knobs.map((k) => k.name)));
-const NUMERIC = /^[-+]?(\d+\.?\d*|\.\d+)(e[-+]?\d+)?$/i;
 
 export type DecodedHash =
   { ok: true; config: RunConfig; preset: PresetName } | { ok: false; message: string };
@@ -94,12 +93,9 @@ export function encodeHash(config: RunConfig, preset: PresetName): string {
   const out: [string, string][] = [['preset', preset]];
   out.push(['tasks', config.tasks.map((t) => t.spec).join(',')]);
   config.tasks.forEach((t, i) => {
-    const d = knobsDiff(t.spec, t.knobs);
-    if (d.poolSize !== undefined) out.push([`t${i}.pool`, String(d.poolSize)]);
-    if (d.labelNoise !== undefined) out.push([`t${i}.noise`, String(d.labelNoise)]);
-    if (d.enabled !== undefined) out.push([`t${i}.enabled`, String(d.enabled)]);
-    for (const [name, v] of Object.entries(d.difficulty ?? {}))
+    for (const [name, v] of taskKnobPairs(knobsDiff(t.spec, t.knobs))) {
       out.push([`t${i}.${name}`, String(v)]);
+    }
   });
   for (const f of FIELDS) {
     const v = getPath(config, f.path);
@@ -121,7 +117,7 @@ export function encodeHash(config: RunConfig, preset: PresetName): string {
 class HashError extends Error {}
 
 function parseNumber(key: string, raw: string): number {
-  if (!NUMERIC.test(raw.trim())) throw new HashError(`${key}: "${raw}" is not a number`);
+  if (!isNumeric(raw)) throw new HashError(`${key}: "${raw}" is not a number`);
   return Number(raw);
 }
 
@@ -137,12 +133,6 @@ function parseValue(f: Field, raw: string): unknown {
     default:
       return parseNumber(f.key, raw);
   }
-}
-
-function parseBool(key: string, raw: string): boolean {
-  if (raw === 'true' || raw === '1') return true;
-  if (raw === 'false' || raw === '0') return false;
-  throw new HashError(`${key}: "${raw}" is not true or false`);
 }
 
 /** Splits "a=1&b=2" into pairs; a key given twice is an error. */
@@ -175,7 +165,7 @@ function keyOfPath(path: readonly PropertyKey[]): string {
     return p[2] === 'steps' ? 'refSteps' : p[2] === 'label' ? 'ref' : 'refLoss';
   }
   if (p[0] === 'tasks' && p.length >= 4 && p[2] === 'knobs') {
-    const short = Object.entries(TASK_KEYS).find(([, v]) => v === p[3])?.[0];
+    const short = Object.entries(TASK_KNOB_KEYS).find(([, v]) => v === p[3])?.[0];
     return `t${p[1]}.${short ?? p.slice(3).join('.')}`;
   }
   if (p[0] === 'mixer' && p[1] === 'knobs' && p[2]) return p[2];
@@ -219,11 +209,7 @@ function buildInput(
         throw new HashError(`${key}: there is no task ${i} (${tasks.length} tasks, from t0)`);
       }
       const k = (tasks[i].knobs ??= {});
-      const name = taskKey[2];
-      if (name === 'pool') k.poolSize = parseNumber(key, raw);
-      else if (name === 'noise') k.labelNoise = parseNumber(key, raw);
-      else if (name === 'enabled') k.enabled = parseBool(key, raw);
-      else k.difficulty = { ...k.difficulty, [name]: parseNumber(key, raw) };
+      setTaskKnob(k, taskKey[2], raw, (why) => new HashError(`${key}: ${why}`));
     } else if (ALL_MIXER_KNOBS.has(key)) {
       if (!mixerKnobs.has(key)) {
         const own = [...mixerKnobs].join(', ') || 'none';

@@ -75,9 +75,57 @@ export function formatBraceSpec(name: string, knobs: Record<string, unknown>): s
 
 const NUMERIC = /^[-+]?(\d+\.?\d*|\.\d+)(e[-+]?\d+)?$/i;
 
-function number(spec: string, key: string, raw: string): number {
-  if (!NUMERIC.test(raw)) throw new Error(`"${spec}": ${key}=${raw} is not a number`);
-  return Number(raw);
+/**
+ * Whether a knob value written as text (a link, a spec, a knob field) is a plain decimal number,
+ * e.g. "3", "-0.5", ".25", "1e-3"; surrounding spaces are allowed. Rejects "", "0x10", "1,5",
+ * "Infinity" and "NaN", which Number() would turn into numbers or 0.
+ */
+export function isNumeric(text: string): boolean {
+  return NUMERIC.test(text.trim());
+}
+
+/** The names a link (`t0.pool`) and a spec (`{pool=…}`) give the knobs every task has. */
+export const TASK_KNOB_KEYS = {
+  pool: 'poolSize',
+  noise: 'labelNoise',
+  enabled: 'enabled',
+} as const;
+
+type TaskKnobsPatch = NonNullable<TaskSetup['knobs']>;
+
+/**
+ * Sets the task knob a link or spec calls `key` (`pool`, `noise`, `enabled`, else a difficulty
+ * knob) from its text. Text that is not a number (or true/false for `enabled`; 1/0 also work)
+ * throws `fail(reason)`; ranges are checked when the task is built.
+ */
+export function setTaskKnob(
+  knobs: TaskKnobsPatch,
+  key: string,
+  raw: string,
+  fail: (reason: string) => Error,
+): void {
+  if (key === 'enabled') {
+    if (raw === 'true' || raw === '1') knobs.enabled = true;
+    else if (raw === 'false' || raw === '0') knobs.enabled = false;
+    else throw fail(`"${raw}" is not true or false`);
+    return;
+  }
+  if (!isNumeric(raw)) throw fail(`"${raw}" is not a number`);
+  const value = Number(raw);
+  if (key === 'pool') knobs.poolSize = value;
+  else if (key === 'noise') knobs.labelNoise = value;
+  else knobs.difficulty = { ...knobs.difficulty, [key]: value };
+}
+
+/** The task knobs `knobs` sets, by the names links and specs use (pool, noise, enabled, difficulty). */
+export function taskKnobPairs(knobs: Partial<TaskKnobsPatch>): [string, number | boolean][] {
+  const out: [string, number | boolean][] = [];
+  for (const [short, long] of Object.entries(TASK_KNOB_KEYS)) {
+    const v = knobs[long];
+    if (v !== undefined) out.push([short, v]);
+  }
+  for (const [name, v] of Object.entries(knobs.difficulty ?? {})) out.push([name, v]);
+  return out;
 }
 
 /**
@@ -89,27 +137,14 @@ function number(spec: string, key: string, raw: string): number {
 export function parseTaskWithKnobs(spec: string): TaskSetup {
   const { name, knobs } = parseBraceSpec(spec);
   if (knobs.length === 0) return { spec: name };
-  const out: NonNullable<TaskSetup['knobs']> = {};
+  const out: TaskKnobsPatch = {};
   for (const [key, raw] of knobs) {
-    if (key === 'pool') out.poolSize = number(spec, key, raw);
-    else if (key === 'noise') out.labelNoise = number(spec, key, raw);
-    else if (key === 'enabled') {
-      if (raw !== 'true' && raw !== 'false') {
-        throw new Error(`"${spec}": enabled=${raw} is not true or false`);
-      }
-      out.enabled = raw === 'true';
-    } else out.difficulty = { ...out.difficulty, [key]: number(spec, key, raw) };
+    setTaskKnob(out, key, raw, (why) => new Error(`"${spec}": ${key}: ${why}`));
   }
   return { spec: name, knobs: out };
 }
 
 /** The brace spec of a task setup (inverse of parseTaskWithKnobs for the knobs it sets). */
 export function formatTaskWithKnobs(setup: TaskSetup): string {
-  const k = setup.knobs ?? {};
-  const knobs: Record<string, unknown> = {};
-  if (k.poolSize !== undefined) knobs.pool = k.poolSize;
-  if (k.labelNoise !== undefined) knobs.noise = k.labelNoise;
-  if (k.enabled !== undefined) knobs.enabled = k.enabled;
-  for (const [n, v] of Object.entries(k.difficulty ?? {})) knobs[n] = v;
-  return formatBraceSpec(setup.spec, knobs);
+  return formatBraceSpec(setup.spec, Object.fromEntries(taskKnobPairs(setup.knobs ?? {})));
 }

@@ -34,8 +34,7 @@ import type { ReferenceCurve } from '../config/run-config';
 import type { Mixer, MixerObservation, MixerUpdateReport } from '../types';
 import type { MixerContext } from './context';
 import { taskLabel } from './observation';
-import { isFiniteVector, maxAbsDiff, normalize, uniform } from './simplex';
-import { softmax } from './famo';
+import { isFiniteVector, maxAbsDiff, normalize, softmax, uniform } from './simplex';
 
 export interface DoremiOptions {
   /** T: steps between updates (each evaluates every task's held-out set). */

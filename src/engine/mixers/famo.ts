@@ -30,7 +30,7 @@
 import type { Mixer, MixerObservation, MixerUpdateReport } from '../types';
 import type { MixerContext } from './context';
 import { taskLabel } from './observation';
-import { isFiniteVector, maxAbsDiff, normalize, uniform } from './simplex';
+import { isFiniteVector, maxAbsDiff, normalize, softmax, uniform } from './simplex';
 
 /** ε of the reference: added to ℓ − b inside the logs and the weights. */
 export const FAMO_EPS = 1e-8;
@@ -42,14 +42,6 @@ export interface FamoOptions {
   wlr: number;
   /** Weight decay γ of the logits (pulls ξ toward 0, i.e. z toward uniform). */
   wdecay: number;
-}
-
-/** z = softmax(ξ), computed stably. */
-export function softmax(xi: ArrayLike<number>): Float64Array {
-  let m = -Infinity;
-  for (let i = 0; i < xi.length; i++) m = Math.max(m, xi[i]);
-  const e = Float64Array.from(xi, (x) => Math.exp(x - m));
-  return normalize(e);
 }
 
 /** p_k ∝ z_k / (max(ℓ_k − b_k, 0) + ε): the per-task weight of FAMO's model gradient. */

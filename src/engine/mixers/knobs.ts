@@ -4,6 +4,7 @@
  * the range a slider offers is the range the validator accepts.
  */
 import { z } from 'zod';
+import { isNumeric } from '../config/spec';
 import type { KnobSpec } from '../types';
 import { MIXER_DEFAULTS } from './defaults';
 
@@ -14,10 +15,8 @@ export interface MixerKnobSpec extends KnobSpec {
   scale: 'linear' | 'log';
 }
 
-const NUMERIC = /^\s*[-+]?(\d+\.?\d*|\.\d+)(e[-+]?\d+)?\s*$/i;
-
 /** Numeric strings (from a URL hash) become numbers; anything else is left for zod to reject. */
-const fromString = (v: unknown) => (typeof v === 'string' && NUMERIC.test(v) ? Number(v) : v);
+const fromString = (v: unknown) => (typeof v === 'string' && isNumeric(v) ? Number(v) : v);
 
 /**
  * The zod schema of one knob: a number in [min, max] (an integer when kind = 'integer'), or a

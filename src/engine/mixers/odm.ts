@@ -25,8 +25,7 @@
  */
 import type { Mixer, MixerObservation, MixerUpdateReport } from '../types';
 import type { MixerContext } from './context';
-import { softmax } from './famo';
-import { maxAbsDiff, normalize, uniform } from './simplex';
+import { maxAbsDiff, normalize, softmax, uniform } from './simplex';
 
 export interface OdmOptions {
   /** T: steps between recomputations of π. */

@@ -58,3 +58,11 @@ export function maxAbsDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
   for (let i = 0; i < a.length; i++) m = Math.max(m, Math.abs(a[i] - b[i]));
   return m;
 }
+
+/** softmax(ξ)_k = exp(ξ_k − max ξ) / Σ_j exp(ξ_j − max ξ): logits onto Δ_K, computed stably. */
+export function softmax(xi: ArrayLike<number>): Float64Array {
+  let m = -Infinity;
+  for (let i = 0; i < xi.length; i++) m = Math.max(m, xi[i]);
+  const e = Float64Array.from(xi, (x) => Math.exp(x - m));
+  return normalize(e);
+}
