@@ -156,25 +156,22 @@ function ReferencePicker() {
   const chosen = fits.find((r) => r.label === ref?.label);
   return (
     <div className="knob" data-testid="mixer-reference">
-      <div className="knob-row">
-        <span className="knob-label">Reference run</span>
-        <select
-          aria-label="reference run"
-          data-testid="mixer-reference-select"
-          value={chosen ? String(chosen.id) : ''}
-          disabled={fits.length === 0}
-          onChange={(e) => a.setMixerReference(Number(e.target.value))}
-        >
-          {!chosen && (
-            <option value="">{ref ? `${ref.label} (from the link)` : 'none saved'}</option>
-          )}
-          {fits.map((r) => (
-            <option key={r.id} value={r.id}>
-              {r.label}
-            </option>
-          ))}
-        </select>
-      </div>
+      <span className="knob-label">Reference run</span>
+      <select
+        className="reference-select"
+        aria-label="reference run"
+        data-testid="mixer-reference-select"
+        value={chosen ? String(chosen.id) : ''}
+        disabled={fits.length === 0}
+        onChange={(e) => a.setMixerReference(Number(e.target.value))}
+      >
+        {!chosen && <option value="">{ref ? `${ref.label} (from the link)` : 'none saved'}</option>}
+        {fits.map((r) => (
+          <option key={r.id} value={r.id}>
+            {r.label}
+          </option>
+        ))}
+      </select>
       <p className="help">
         {ref
           ? `Compares each task’s held-out loss with “${ref.label}” at the same step ` +
