@@ -172,3 +172,43 @@ describe('label noise', () => {
     expect(frac).toBeLessThan(0.38);
   });
 });
+
+describe('chains: every example its own source', () => {
+  /** Mean total-variation distance between each example's bigram law and the pooled one. */
+  async function spread(spec: string): Promise<number> {
+    const task = await make(spec, 64, 5);
+    const b = task.sample(createRng(9), 200);
+    const V = VOCAB_SIZE;
+    const pooled = new Float64Array(V * V);
+    const per: Float64Array[] = [];
+    for (let i = 0; i < b.n; i++) {
+      const c = new Float64Array(V * V);
+      for (let t = 1; t + 1 < 64; t++) c[b.inputs[i * 64 + t] * V + b.inputs[i * 64 + t + 1]] += 1;
+      const total = c.reduce((a, x) => a + x, 0);
+      for (let j = 0; j < c.length; j++) {
+        c[j] /= total;
+        pooled[j] += c[j] / b.n;
+      }
+      per.push(c);
+    }
+    const tv = per.map((c) => 0.5 * c.reduce((a, x, j) => a + Math.abs(x - pooled[j]), 0));
+    return tv.reduce((a, x) => a + x, 0) / tv.length;
+  }
+
+  it('its examples disagree with each other far more than one Markov language’s do', async () => {
+    const chains = await spread('chains');
+    const one = await spread('markov:1:0');
+    // 62 bigrams per example: sampling alone gives one language a sizeable spread; chains' own
+    // tables (a different top successor per state in every example) add to it.
+    expect(chains).toBeGreaterThan(one + 0.1);
+  });
+
+  it('is reproducible and keeps its validation apart from its pool', async () => {
+    const a = await make('chains', 32, 4);
+    const b = await make('chains', 32, 4);
+    expect(a.sample(createRng(1), 8)).toEqual(b.sample(createRng(1), 8));
+    expect(Array.from(a.validation().inputs)).not.toEqual(
+      Array.from(a.sample(createRng(1), a.validation().n).inputs),
+    );
+  });
+});

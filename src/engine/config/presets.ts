@@ -14,6 +14,8 @@ const MODEL: Record<PresetName, RunConfigInput['model']> = {
   conflict: { layers: 2, heads: 4, width: 64, context: 32, dropout: 0 },
   imbalanced: { layers: 2, heads: 4, width: 64, context: 32, dropout: 0 },
   similarity: { layers: 2, heads: 4, width: 64, context: 32, dropout: 0 },
+  noisy: { layers: 2, heads: 4, width: 64, context: 32, dropout: 0 },
+  saturating: { layers: 2, heads: 4, width: 64, context: 32, dropout: 0 },
 };
 
 export function isPresetName(name: string): name is PresetName {

@@ -14,14 +14,15 @@ import type { CorpusLoader } from './corpus';
 import { buildTask, type TaskData } from './examples';
 import { DEFAULT_LANGUAGE_POOL, DEFAULT_POOL, resolveKnobs } from './knobs';
 import { buildLanguageData, resolveUdhrCode, UDHR_ALIASES } from './language';
-import { buildMarkovData } from './markov';
+import { buildChainsData, buildMarkovData } from './markov';
 
-export type TaskFamily = 'udhr' | 'markov' | AlgorithmName | 'anti';
+export type TaskFamily = 'udhr' | 'markov' | 'chains' | AlgorithmName | 'anti';
 
 /** A parsed task spec. */
 export type ParsedSpec =
   | { kind: 'language'; family: 'udhr'; code: string }
   | { kind: 'markov'; family: 'markov'; seed: number; similarity: number }
+  | { kind: 'markov'; family: 'chains' }
   | { kind: 'algorithmic'; family: AlgorithmName }
   | { kind: 'anti'; family: 'anti'; source: AlgorithmName };
 
@@ -56,6 +57,17 @@ export const TASK_FAMILIES: readonly TaskFamilyInfo[] = [
     description:
       'markov:<seed>:<similarity>: text from a random Markov chain; similarity in [0, 1] blends a ' +
       'table shared by all markov tasks with one private to <seed> (1: identical languages).',
+    difficultySpecs: [],
+  },
+  {
+    family: 'chains',
+    kind: 'markov',
+    label: 'Every example its own chain',
+    example: 'chains',
+    description:
+      'chains: every example comes from its own freshly drawn random Markov chain, so examples ' +
+      'disagree with each other: a large per-example gradient variance σ² next to a small mean ' +
+      'gradient (the noisy preset).',
     difficultySpecs: [],
   },
   ...ALGORITHM_NAMES.map((name) => ({
@@ -117,6 +129,10 @@ export function parseTaskSpec(spec: string): ParsedSpec {
       throw new Error(`bad task spec "${spec}": markov similarity must be a number in [0, 1]`);
     }
     return { kind: 'markov', family: 'markov', seed: Number(parts[1]), similarity };
+  }
+  if (family === 'chains') {
+    if (parts.length !== 1) throw new Error(`bad task spec "${spec}": chains takes no arguments`);
+    return { kind: 'markov', family: 'chains' };
   }
   if (family === 'anti') {
     if (parts.length !== 2) {
@@ -200,7 +216,10 @@ export async function createTask(spec: string, opts: CreateTaskOptions): Promise
       break;
     }
     case 'markov':
-      data = buildMarkovData(parsed, dataOpts(`markov:${parsed.seed}:${parsed.similarity}`));
+      data =
+        parsed.family === 'chains'
+          ? buildChainsData(dataOpts('chains'))
+          : buildMarkovData(parsed, dataOpts(`markov:${parsed.seed}:${parsed.similarity}`));
       break;
     case 'algorithmic':
       data = buildAlgorithmicData(parsed.family, knobs.difficulty, dataOpts(parsed.family));

@@ -125,6 +125,60 @@ export function buildMarkovData(
   };
 }
 
+/** Mass a chains table puts on each state's one successor π(s); the rest is spread evenly. */
+const CHAIN_MASS = 0.97;
+
+/**
+ * A near-deterministic random cipher: state s goes to π(s) with probability CHAIN_MASS, for a
+ * random permutation π, and to any symbol with the remaining mass spread evenly.
+ */
+function cipherTable(rng: Rng): Float64Array {
+  const pi = Array.from({ length: A }, (_, i) => i);
+  for (let i = A - 1; i > 0; i--) {
+    const j = rng.int(i + 1);
+    [pi[i], pi[j]] = [pi[j], pi[i]];
+  }
+  const table = new Float64Array(A * A).fill((1 - CHAIN_MASS) / A);
+  for (let r = 0; r < A; r++) table[r * A + pi[r]] += CHAIN_MASS;
+  return table;
+}
+
+/**
+ * "chains": every example is one sequence from its own Markov chain — a fresh random cipher
+ * (cipherTable, seeded by the example's index) — so no two examples share a source. Each example
+ * is nearly deterministic on its own, but the examples disagree about every transition, so the
+ * model can only learn what they have in common (uniform transitions, and copying a transition
+ * seen earlier in the same sequence). Each example's gradient points its own way: the
+ * per-example gradient variance σ² is large next to the mean gradient ‖∇L‖², the situation
+ * PiKE's variance term is for (the noisy preset; npm run bench -- --stats --preset noisy shows
+ * the ratio against the language tasks).
+ */
+export function buildChainsData(opts: {
+  poolSize: number;
+  contextLength: number;
+  seed: number;
+}): TaskData {
+  const ctx = opts.contextLength;
+  const rng = createRng(opts.seed);
+  const make = (count: number, stream: Rng, salt: number) => {
+    const set = new ExampleSet(ctx, count);
+    for (let i = 0; i < count; i++) {
+      const cum = cumulative(cipherTable(createRng(mixSeeds(opts.seed + salt, i))));
+      fill(set, cum, 1, ctx, stream);
+    }
+    return set;
+  };
+  return {
+    label: 'Chains (every example its own Markov chain)',
+    kind: 'markov',
+    metric: 'none',
+    difficultySpecs: [],
+    pool: make(opts.poolSize, rng.fork(1), 1),
+    validation: make(MARKOV_VALIDATION_SIZE, rng.fork(2), 2),
+    noiseAlphabet: SYMBOL_BYTES.slice(),
+  };
+}
+
 /** Entropy rate (bits per symbol) of a table under its stationary law: for docs and tests. */
 export function entropyRate(table: Float64Array): number {
   let pi = new Float64Array(A).fill(1 / A);

@@ -4,7 +4,14 @@
  */
 import type { TaskKnobs } from '../types';
 
-export type PresetName = 'multilingual' | 'algorithmic' | 'conflict' | 'imbalanced' | 'similarity';
+export type PresetName =
+  | 'multilingual'
+  | 'algorithmic'
+  | 'conflict'
+  | 'imbalanced'
+  | 'similarity'
+  | 'noisy'
+  | 'saturating';
 
 /** One task of a preset: its spec and the knobs that differ from the defaults. */
 export interface PresetTask {
@@ -32,6 +39,14 @@ export const PRESET_TASKS: Readonly<Record<PresetName, readonly PresetTask[]>> =
     { spec: 'markov:3:0.35' },
     { spec: 'markov:4:0' },
   ],
+  // chains: every example from its own random Markov chain — σ² large next to ‖∇L‖².
+  noisy: [{ spec: 'udhr:en' }, { spec: 'udhr:fr' }, { spec: 'chains' }],
+  // copy of 4 letters is learned within a few hundred steps; the two languages are not.
+  saturating: [
+    { spec: 'copy', knobs: { difficulty: { length: 4 } } },
+    { spec: 'udhr:hi' },
+    { spec: 'udhr:de' },
+  ],
 };
 
 /** One line per preset, for a picker. */
@@ -41,6 +56,8 @@ export const PRESET_DESCRIPTIONS: Readonly<Record<PresetName, string>> = {
   conflict: 'Copy, reverse and anti-copy, which wants a different answer to every copy prompt.',
   imbalanced: 'English, French and Swahili with 10 : 3 : 1 as much training data.',
   similarity: 'Four Markov languages, from near-identical (0.95) to unrelated (0) to a shared one.',
+  noisy: 'English, French and "chains", whose every example comes from its own random source.',
+  saturating: 'Copying 4 letters, learned in a few hundred steps, next to Hindi and German text.',
 };
 
 /** The preset names, in display order. */
