@@ -7,7 +7,7 @@
  * again with fresh weights, so the new steps are shifted by `stepOffset` (the last step seen
  * before the restart) and the restart is marked; the history before it stays on the charts.
  */
-import type { GradStats } from '../engine/types';
+import type { GradStats, PikeUpdateDetail } from '../engine/types';
 import type { WorkerEvent } from '../worker/protocol';
 import { SeriesTable } from './series';
 
@@ -39,9 +39,13 @@ export interface MetricsBuffers {
   /** Held-out loss and exact-match accuracy per evaluation. */
   val: SeriesTable;
   accuracy: SeriesTable;
-  /** Gradient statistics per stats step: ‖∇L_k‖² and σ_k². */
+  /** Gradient statistics per stats step: ‖∇L_k‖² and σ_k², and their standard errors. */
   gradNormSq: SeriesTable;
   variance: SeriesTable;
+  gradNormSqSE: SeriesTable;
+  varianceSE: SeriesTable;
+  /** PiKE's last weight update, per task (pike, balanced-pike); null before the first. */
+  lastUpdate: PikeUpdateDetail | null;
   /** Per step, not per task: [learning rate, gradient norm]. */
   optim: SeriesTable;
   conflict: ConflictFrame[];
@@ -73,6 +77,9 @@ export function createMetrics(numTasks: number, capacity = SERIES_CAPACITY): Met
     accuracy: t('minmax'),
     gradNormSq: t('minmax'),
     variance: t('minmax'),
+    gradNormSqSE: t('mean'),
+    varianceSE: t('mean'),
+    lastUpdate: null,
     optim: t('minmax', 2),
     conflict: [],
     ema: { value: Array(numTasks).fill(0), weight: Array(numTasks).fill(0) },
@@ -98,6 +105,8 @@ const perTask = (m: MetricsBuffers) => [
   m.accuracy,
   m.gradNormSq,
   m.variance,
+  m.gradNormSqSE,
+  m.varianceSE,
 ];
 
 /** Forgets everything (a reset: new model, step 0). */
@@ -106,6 +115,7 @@ export function clearMetrics(m: MetricsBuffers, numTasks: number): void {
   for (const t of perTask(m)) t.clear(numTasks);
   m.optim.clear(2);
   m.conflict = [];
+  m.lastUpdate = null;
   m.ema = { value: Array(numTasks).fill(0), weight: Array(numTasks).fill(0) };
   m.stepOffset = 0;
   m.lastStep = 0;
@@ -120,6 +130,7 @@ export function addTaskColumn(m: MetricsBuffers): void {
   m.ema.weight.push(0);
   m.numTasks += 1;
   m.conflict = [];
+  m.lastUpdate = null;
   touchAll(m);
 }
 
@@ -129,6 +140,7 @@ export function removeTaskColumn(m: MetricsBuffers, index: number): void {
   m.ema.weight.splice(index, 1);
   m.numTasks -= 1;
   m.conflict = [];
+  m.lastUpdate = null;
   touchAll(m);
 }
 
@@ -185,6 +197,8 @@ export function ingestStats(m: MetricsBuffers, s: GradStats): boolean {
   const step = s.step + m.stepOffset;
   m.gradNormSq.push(step, s.gradNormSq);
   m.variance.push(step, s.variance);
+  m.gradNormSqSE.push(step, s.gradNormSqSE);
+  m.varianceSE.push(step, s.varianceSE);
   m.conflict.push({ step, k: K, cosine: Float64Array.from(s.cosine) });
   if (m.conflict.length > CONFLICT_CAPACITY) {
     // Thin the older half (every other frame); the recent half keeps full resolution.
@@ -223,4 +237,12 @@ export function latestValues(t: SeriesTable): number[] {
     for (let i = c.length - 1; i >= 0; i--) if (Number.isFinite(c[i])) return c[i];
     return NaN;
   });
+}
+
+/** Keeps PiKE's last update for the mixer panel (false when its task count does not match). */
+export function ingestMixerUpdate(m: MetricsBuffers, d: PikeUpdateDetail): boolean {
+  if (d.before.length !== m.numTasks) return false;
+  m.lastUpdate = { ...d, step: d.step + m.stepOffset };
+  m.rev.stats++;
+  return true;
 }

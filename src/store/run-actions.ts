@@ -16,6 +16,7 @@ import {
   clearMetrics,
   ingestEval,
   ingestMetrics,
+  ingestMixerUpdate,
   ingestStats,
   markRestart,
   removeTaskColumn,
@@ -168,6 +169,9 @@ export function createRunActions(ctx: StoreContext): RunActions {
         return;
       case 'stats':
         if (ingestStats(m, e.stats)) scheduleFlush();
+        return;
+      case 'mixer-update':
+        if (ingestMixerUpdate(m, e.detail)) scheduleFlush();
         return;
       case 'warning': {
         const text = e.message.replace(/^step \d+: /, '');

@@ -66,6 +66,8 @@ export const FIELDS: readonly Field[] = [
   { key: 'evalEvery', path: 'schedule.evalEvery', type: 'int' },
   { key: 'statsEvery', path: 'schedule.statsEvery', type: 'int' },
   { key: 'probe', path: 'schedule.probeHalf', type: 'int' },
+  { key: 'chunks', path: 'schedule.probeChunks', type: 'int' },
+  { key: 'window', path: 'schedule.statsWindow', type: 'int' },
 ];
 
 /** Task knob keys (`t<i>.<key>`) of the three knobs every task has. */

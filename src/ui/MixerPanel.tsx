@@ -2,7 +2,7 @@ import { MIXERS, MIXER_NAMES, type MixerKnobSpec } from '../engine/mixers/regist
 import type { MixerName } from '../engine/types';
 import { NumberField } from './NumberField';
 import { taskColor } from './palette';
-import { useActions, useApp, useTaskLabels } from './store-context';
+import { useActions, useApp, useStaggeredMetricsVersion, useTaskLabels } from './store-context';
 
 /** Slider position 0..1000 ↔ value, logarithmic for knobs spanning decades. */
 const SLIDER_MAX = 1000;
@@ -182,6 +182,86 @@ function ReferencePicker() {
   );
 }
 
+const signed = (v: number) => `${v >= 0 ? '+' : '−'}${Math.abs(v).toFixed(2)}`;
+
+/** A term as a bar from the centre: right (green) raises the weight, left (red) lowers it. */
+function TermBar({ value, scale }: { value: number; scale: number }) {
+  const w = scale > 0 ? Math.min(50, (50 * Math.abs(value)) / scale) : 0;
+  return (
+    <span className="term-bar" aria-hidden="true">
+      <span
+        className={value >= 0 ? 'term-up' : 'term-down'}
+        style={value >= 0 ? { left: '50%', width: `${w}%` } : { right: '50%', width: `${w}%` }}
+      />
+    </span>
+  );
+}
+
+/**
+ * PiKE's last update, per task: the gradient term +ζ₁G_k/s, the variance term −ζ₂S_k/(2b·s)
+ * and the weight before and after, so a learner sees which term moved what.
+ */
+function LastUpdate() {
+  useStaggeredMetricsVersion(4, (m) => m.rev.stats);
+  const d = useApp((s) => s.metrics.lastUpdate);
+  const labels = useTaskLabels();
+  if (!d) {
+    return (
+      <p className="hint" data-testid="pike-terms-empty">
+        The first update&apos;s terms show here once training starts.
+      </p>
+    );
+  }
+  const scale = Math.max(...d.gradTerm.map(Math.abs), ...d.varianceTerm.map(Math.abs));
+  return (
+    <div className="pike-terms" data-testid="pike-terms">
+      <div className="plot-title">Step {d.step} update: what moved each weight</div>
+      <table>
+        <thead>
+          <tr>
+            <th>Task</th>
+            <th title="+ζ₁‖∇L_k‖²/s: pulls weight toward the task">gradient</th>
+            <th title="−ζ₂σ_k²/(2b·s): pushes weight away from a noisy task">variance</th>
+            <th>weight</th>
+          </tr>
+        </thead>
+        <tbody>
+          {d.before.map((w0, k) => {
+            const w1 = d.after[k];
+            return (
+              <tr key={k} data-testid={`pike-terms-${k}`}>
+                <td className="pike-terms-task" title={labels[k]}>
+                  <span className="swatch" style={{ background: taskColor(k) }} />
+                  {labels[k] ?? `task ${k}`}
+                </td>
+                <td>
+                  <TermBar value={d.gradTerm[k]} scale={scale} />
+                  {signed(d.gradTerm[k])}
+                </td>
+                <td>
+                  <TermBar value={d.varianceTerm[k]} scale={scale} />
+                  {signed(d.varianceTerm[k])}
+                </td>
+                <td title={`change ${signed(w1 - w0)}`}>
+                  {w0.toFixed(2)} →{' '}
+                  <span className={w1 >= w0 ? 'term-up-text' : 'term-down-text'}>
+                    {w1.toFixed(2)}
+                  </span>
+                </td>
+              </tr>
+            );
+          })}
+        </tbody>
+      </table>
+      <p className="help">
+        Terms are log-weight changes: each weight is multiplied by exp(gradient + variance − their
+        mean over tasks), then renormalised and floored, so only differences between tasks move
+        weight.
+      </p>
+    </div>
+  );
+}
+
 export function MixerPanel() {
   const name = useApp((s) => s.config.mixer.name as MixerName);
   const knobs = useApp((s) => s.config.mixer.knobs);
@@ -217,6 +297,7 @@ export function MixerPanel() {
           ))}
         </div>
       )}
+      {(name === 'pike' || name === 'balanced-pike') && <LastUpdate />}
       {def.usesReference && <ReferencePicker />}
       {def.usesInitialWeights && <WeightsEditor name={name} />}
       <p className="hint">Changes apply at the next step, also while training.</p>

@@ -6,7 +6,14 @@
 import type { ReferenceCurve, RunConfigInput, TaskSetup } from '../engine/config/run-config';
 import type { OptimizerConfig } from '../engine/optim-config';
 import type { EvalResult, MetricsBatch } from '../engine/trainer-types';
-import type { GradStats, KnobSpec, MixerName, TaskKnobs, TaskKind } from '../engine/types';
+import type {
+  GradStats,
+  KnobSpec,
+  MixerName,
+  PikeUpdateDetail,
+  TaskKnobs,
+  TaskKind,
+} from '../engine/types';
 
 export type BackendName = 'webgpu' | 'webgl' | 'wasm' | 'cpu';
 export const BACKEND_CHAIN: readonly BackendName[] = ['webgpu', 'webgl', 'wasm', 'cpu'];
@@ -114,6 +121,8 @@ export type WorkerEvent =
   /** Per-step metrics since the last message (at most ~10 messages per second). */
   | { type: 'metrics'; batch: MetricsBatch }
   | { type: 'stats'; stats: GradStats }
+  /** PiKE's last weight update: each task's two terms and its weight before and after. */
+  | { type: 'mixer-update'; detail: PikeUpdateDetail }
   | { type: 'eval'; result: EvalResult }
   /** A non-fatal message, e.g. a mixer kept its weights because statistics were NaN. */
   | { type: 'warning'; message: string }

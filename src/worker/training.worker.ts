@@ -84,6 +84,7 @@ function postEvents(events: TrainerEvent[]): void {
   for (const e of events) {
     if (e.type === 'metrics') throttle.push(e);
     else if (e.type === 'stats') post({ type: 'stats', stats: e.stats });
+    else if (e.type === 'mixer-update') post({ type: 'mixer-update', detail: e.detail });
     else if (e.type === 'eval') post({ type: 'eval', result: e });
     else post({ type: 'warning', message: `step ${e.step}: ${e.message}` });
   }

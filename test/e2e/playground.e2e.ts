@@ -60,6 +60,12 @@ describe('PiKE Playground in Chromium', () => {
     ).toBeCloseTo(1, 5);
     expect(await numberIn(page, 'throughput')).toBeGreaterThan(0);
     expect(isOnSimplex(await cardWeights(page, 3))).toBe(true);
+    // Each statistic has its standard-error band (jackknife over the 4 probe chunks).
+    await expect
+      .poll(() => page.getByTestId('stats-chart').locator('path.series-band').count(), {
+        timeout: 60_000,
+      })
+      .toBeGreaterThanOrEqual(3);
     expect(errors).toEqual([]);
     await page.close();
   });
@@ -82,6 +88,12 @@ describe('PiKE Playground in Chromium', () => {
       return isOnSimplex(w) && Math.max(...w.map((x) => Math.abs(x - 33.3))) > 1;
     };
     await expect.poll(moved, { timeout: 60_000 }).toBe(true);
+    // The mixer panel shows the last update's two terms per task and the weight it produced.
+    await page.getByTestId('pike-terms').waitFor();
+    for (let k = 0; k < 3; k++) {
+      const row = await page.getByTestId(`pike-terms-${k}`).textContent();
+      expect(row).toMatch(/[+−]\d+\.\d\d.*[+−]\d+\.\d\d.*\d\.\d\d → \d\.\d\d/);
+    }
     await expect.poll(() => page.getByTestId('train-button').textContent()).toMatch(/pause/i);
     expect(new URL(page.url()).hash).toMatch(/mixer=pike/);
     expect(errors).toEqual([]);

@@ -11,14 +11,20 @@ import { TaskLegend } from './TaskLegend';
 
 const FALLBACK_Y: [number, number] = [0.1, 10];
 
-/** One statistic per task over steps, on a log axis (non-positive estimates are not drawn). */
+/**
+ * One statistic per task over steps, on a log axis (non-positive estimates are not drawn), each
+ * with a band of ± one standard error (the estimator's jackknife over its chunks). A band whose
+ * lower edge is not positive runs to the bottom of the chart: that estimate cannot rule out 0.
+ */
 function StatPlot({
   table,
+  se,
   version,
   labels,
   title,
 }: {
   table: SeriesTable;
+  se: SeriesTable;
   version: number;
   labels: string[];
   title: string;
@@ -26,28 +32,53 @@ function StatPlot({
   const { lines, last, ext } = useMemo(() => {
     void version;
     const d = table.display(pointsFor(labels.length, 100));
+    const e = se.display(pointsFor(labels.length, 100));
+    const row = new Map(e.x.map((x, i) => [x, i]));
     const dots = d.x.length <= MAX_DOTS;
-    const out: Series[] = d.cols.map((c, k) => ({
-      key: `s${k}`,
-      name: labels[k] ?? `task ${k}`,
-      color: taskColor(k),
-      x: d.x,
-      y: drawable(c, true),
-      dots,
-    }));
-    return { lines: out, last: d.x.at(-1) ?? 0, ext: seriesExtent(out.map((s) => s.y)) };
-  }, [table, version, labels]);
+    const out: Series[] = d.cols.map((c, k) => {
+      const err = d.x.map((x) => {
+        const i = row.get(x);
+        return i === undefined ? NaN : (e.cols[k]?.[i] ?? NaN);
+      });
+      return {
+        key: `s${k}`,
+        name: labels[k] ?? `task ${k}`,
+        color: taskColor(k),
+        x: d.x,
+        y: drawable(c, true),
+        dots,
+        band: { lo: c.map((v, i) => v - err[i]), hi: c.map((v, i) => v + err[i]) },
+      };
+    });
+    // The axis covers the lines and the bands' upper edges, so no band is cut off at the top.
+    const ext = seriesExtent([
+      ...out.map((s) => s.y),
+      ...out.map((s) => drawable(s.band!.hi, true)),
+    ]);
+    return { lines: out, last: d.x.at(-1) ?? 0, ext };
+  }, [table, se, version, labels]);
   const { xDomain, xTicks, yDomain, yTicks } = useSeriesAxes(last, ext, {
     log: true,
     fallbackY: FALLBACK_Y,
     xTickCount: 4,
   });
+  const banded = useMemo(
+    () =>
+      lines.map((s) => ({
+        ...s,
+        band: {
+          lo: s.band!.lo.map((v) => (Number.isFinite(v) ? Math.max(v, yDomain[0]) : NaN)),
+          hi: s.band!.hi.map((v) => (Number.isFinite(v) ? Math.max(v, yDomain[0]) : NaN)),
+        },
+      })),
+    [lines, yDomain],
+  );
   return (
     <div className="stat-plot">
       <div className="plot-title">{title}</div>
       <div className="chart-fill">
         <SeriesChart
-          lines={lines}
+          lines={banded}
           xDomain={xDomain}
           xTicks={xTicks}
           yDomain={yDomain}
@@ -78,7 +109,7 @@ const StatsChartView = memo(function StatsChartView({ version }: { version: numb
   return (
     <ChartFrame
       title="PiKE's inputs: gradient statistics"
-      subtitle="‖∇L_k‖² pulls weight toward a task; σ_k² (noise) pushes it away. Non-positive estimates are not drawn."
+      subtitle="‖∇L_k‖² pulls weight toward a task; σ_k² (noise) pushes it away. Shaded: ± one standard error of each estimate. Non-positive estimates are not drawn."
       testId="stats-chart"
       empty={
         empty
@@ -91,8 +122,20 @@ const StatsChartView = memo(function StatsChartView({ version }: { version: numb
       }
     >
       <div className="chart-fill stat-pair">
-        <StatPlot table={metrics.gradNormSq} version={version} labels={labels} title="‖∇L_k‖²" />
-        <StatPlot table={metrics.variance} version={version} labels={labels} title="σ_k²" />
+        <StatPlot
+          table={metrics.gradNormSq}
+          se={metrics.gradNormSqSE}
+          version={version}
+          labels={labels}
+          title="‖∇L_k‖²"
+        />
+        <StatPlot
+          table={metrics.variance}
+          se={metrics.varianceSE}
+          version={version}
+          labels={labels}
+          title="σ_k²"
+        />
       </div>
       <TaskLegend labels={labels} />
     </ChartFrame>
