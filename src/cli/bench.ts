@@ -9,7 +9,7 @@
  * Other modes:
  *   --profile [--backend wasm|cpu] [--kernels auto|reference]   where a step's time goes (profile.ts)
  *   --soak [--soak-steps N]                                      memory over a long run (soak.ts)
- *   --stats [--preset NAME | --tasks SPEC,...] [--at S,S,...] [--repeats R]
+ *   --stats [--preset NAME | --tasks SPEC,...] [--at S,S,...] [--repeats R] [--probe M] [--chunks C] [--window L] [--smooth β]
  *                                        how noisy PiKE's statistics are (stats-bench.ts)
  */
 import * as tf from '@tensorflow/tfjs-core';
@@ -47,6 +47,10 @@ const { values } = parseArgs({
     tasks: { type: 'string' },
     at: { type: 'string', default: '0,100,300' },
     repeats: { type: 'string', default: '12' },
+    probe: { type: 'string' },
+    chunks: { type: 'string' },
+    smooth: { type: 'string' },
+    window: { type: 'string' },
   },
 });
 const rounds = Number(values.rounds);
@@ -104,8 +108,16 @@ if (values.stats) {
       fail(`--tasks: ${(e as Error).message}`);
     }
   }
+  const schedule = { ...statsBase.schedule };
+  if (values.probe !== undefined) schedule.probeHalf = Number(values.probe);
+  if (values.chunks !== undefined) schedule.probeChunks = Number(values.chunks);
+  if (values.window !== undefined) schedule.statsWindow = Number(values.window);
+  statsBase = { ...statsBase, schedule };
+  const smooth = values.smooth === undefined ? MIXER_DEFAULTS.pike.smooth : Number(values.smooth);
+  if (!(smooth >= 0 && smooth < 1)) fail('--smooth takes β in [0, 1)');
+  if (at.some((s) => s % T0 !== 0)) fail(`--at steps must be multiples of PiKE's T₀ = ${T0}`);
   await useNodeBackend('wasm');
-  await runStatsBench({ base: statsBase, corpus, at, repeats }, console.log);
+  await runStatsBench({ base: statsBase, corpus, at, repeats, every: T0, smooth }, console.log);
   process.exit(0);
 }
 if (values.soak) {
@@ -127,28 +139,38 @@ console.log(
   `multilingual preset: ${base.tasks.map((t) => t.spec).join(', ')}; batch ${base.batchSize} x ${base.model!.context} tokens`,
 );
 const mix = await Trainer.create({ ...base, mixer: { name: 'mix', knobs: {} } }, corpus);
-const pike = await Trainer.create({ ...base, mixer: { name: 'pike', knobs: {} } }, corpus);
-console.log(
-  `model: ${mix.numParams} parameters; PiKE T0 = ${T0}, probe 2 x ${base.schedule.probeHalf} per task`,
+const pike = await Trainer.create(
+  { ...base, mixer: { name: 'pike', knobs: {} } }, // the default statistics window
+  corpus,
 );
+// PiKE measuring from its probe alone (statsWindow = 0), to price the window in the same run.
+const probeOnly = await Trainer.create(
+  { ...base, schedule: { ...base.schedule, statsWindow: 0 }, mixer: { name: 'pike', knobs: {} } },
+  corpus,
+);
+console.log(
+  `model: ${mix.numParams} parameters; PiKE T0 = ${T0}, statistics window ${pike.config.schedule.statsWindow} steps, ` +
+    `probe at least 2 x ${base.schedule.probeHalf} per task`,
+);
+const contestants = { mix, pike, 'pike, probe only': probeOnly };
+type Name = keyof typeof contestants;
+const names = Object.keys(contestants) as Name[];
 // Warm-up: kernel compilation, allocator growth, the first statistics step.
-await timeSteps(mix, T0);
-await timeSteps(pike, T0);
-const ms = { mix: [] as number[], pike: [] as number[] };
+for (const n of names) await timeSteps(contestants[n], T0);
+const ms = Object.fromEntries(names.map((n) => [n, [] as number[]])) as Record<Name, number[]>;
 for (let r = 0; r < rounds; r++) {
-  const order = r % 2 === 0 ? (['mix', 'pike'] as const) : (['pike', 'mix'] as const);
-  for (const name of order) ms[name].push((await timeSteps(name === 'mix' ? mix : pike, T0)) / T0);
+  const order = r % 2 === 0 ? names : [...names].reverse();
+  for (const n of order) ms[n].push((await timeSteps(contestants[n], T0)) / T0);
 }
-mix.dispose();
-pike.dispose();
+for (const n of names) contestants[n].dispose();
+for (const n of names) {
+  console.log(
+    `wasm  ${n.padEnd(16)}: ${mean(ms[n]).toFixed(1)} ms/step (${rounds} blocks of ${T0} steps: ${ms[n].map((x) => x.toFixed(0)).join(' ')})`,
+  );
+}
 const mixMs = mean(ms.mix);
 const pikeMs = mean(ms.pike);
-console.log(
-  `wasm  mix : ${mixMs.toFixed(1)} ms/step (${rounds} blocks of ${T0} steps: ${ms.mix.map((x) => x.toFixed(0)).join(' ')})`,
-);
-console.log(
-  `wasm  pike: ${pikeMs.toFixed(1)} ms/step (${rounds} blocks of ${T0} steps: ${ms.pike.map((x) => x.toFixed(0)).join(' ')})`,
-);
+const probeOnlyMs = mean(ms['pike, probe only']);
 
 for (const backend of ['wasm', 'cpu'] as const) {
   await useNodeBackend(backend);
@@ -162,4 +184,5 @@ for (const backend of ['wasm', 'cpu'] as const) {
   );
 }
 console.log(`tensors alive at exit: ${tf.memory().numTensors}`);
-console.log(`pike/mix ms-per-step ratio: ${(pikeMs / mixMs).toFixed(2)}`);
+console.log(`pike (probe only)/mix ms-per-step ratio: ${(probeOnlyMs / mixMs).toFixed(3)}`);
+console.log(`pike/mix ms-per-step ratio: ${(pikeMs / mixMs).toFixed(3)}`);

@@ -1,5 +1,5 @@
 /** Events and results the trainer produces (plain data: the worker posts them to the page). */
-import type { GradStats, Task } from './types';
+import type { GradStats, PikeUpdateDetail, Task } from './types';
 
 /** Per-step metrics of the steps since the last readback, row-major [n, K] where 2-D. */
 export interface MetricsBatch {
@@ -31,6 +31,8 @@ export type TrainerEvent =
   | MetricsBatch
   | EvalResult
   | { type: 'stats'; stats: GradStats }
+  /** What a PiKE-type update did, per task (MixerUpdateReport.detail). */
+  | { type: 'mixer-update'; detail: PikeUpdateDetail }
   | { type: 'warning'; step: number; message: string };
 
 /** Thrown when a loss turns NaN or infinite; training cannot continue without a reset. */

@@ -17,9 +17,10 @@ import { batchCounts } from './mixers/batch-counts';
 import { forward } from './model/gpt';
 import { exactMatch, perExampleLoss } from './model/loss';
 import { disposeParams, initParams, isDecayed, paramList, type GptParams } from './model/params';
-import { Optimizer, optimizerConfigSchema, type OptimizerConfig } from './optim';
+import { flatten, Optimizer, optimizerConfigSchema, type OptimizerConfig } from './optim';
 import { createRng, mixSeeds } from './rng';
-import { estimateGradStats } from './stats/grad-stats';
+import { chunkGrads, chunkSizes, estimateFromChunks, type ChunkGrad } from './stats/grad-stats';
+import { StatsWindow } from './stats/stats-window';
 import type { CorpusLoader } from './tasks/corpus';
 import { createTask } from './tasks/catalogue';
 import { MAX_TASKS } from './tokenizer';
@@ -36,6 +37,24 @@ import {
 } from './trainer-types';
 
 export * from './trainer-types';
+
+/** A task's sub-batch as two halves (one when it has a single example). */
+function halves(p: TaskBatch): TaskBatch[] {
+  if (p.n < 2) return [p];
+  const T = p.contextLength;
+  const cut = Math.ceil(p.n / 2);
+  const part = (from: number, to: number): TaskBatch => ({
+    n: to - from,
+    contextLength: T,
+    inputs: p.inputs.subarray(from * T, to * T),
+    targets: p.targets.subarray(from * T, to * T),
+    mask: p.mask.subarray(from * T, to * T),
+  });
+  return [part(0, cut), part(cut, p.n)];
+}
+
+/** Most bytes the statistics window may keep (per-task gradients of its steps). */
+export const WINDOW_BYTES = 128 * 2 ** 20;
 
 /** Phases of a training step that `Trainer.onPhase` reports (bench --profile). */
 export type StepPhase = 'batch' | 'forward+backward' | 'optimizer' | 'readback';
@@ -58,6 +77,8 @@ export class Trainer {
   private readonly statsRng: Rng;
   private readonly unread = new StepLosses();
   private smoothedLoss: Float64Array = new Float64Array(0);
+  /** Per-task gradients of the last training steps before a statistics step (owned). */
+  private readonly window = new StatsWindow();
   private diverged: TrainingDivergedError | null = null;
   /** Completed optimizer steps. */
   step = 0;
@@ -102,6 +123,11 @@ export class Trainer {
     return this.tasks;
   }
 
+  /** Gradient tensors the statistics window holds now (owned by the trainer). */
+  get statsWindowChunks(): number {
+    return this.window.size;
+  }
+
   get numParams(): number {
     return this.vars.reduce((s, v) => s + v.size, 0);
   }
@@ -137,29 +163,38 @@ export class Trainer {
     const weights = this.currentWeights();
     const counts = batchCounts(weights, b);
     this.mixer.countStep(counts);
-    const batch = this.sampleBatch(counts, this.trainRng, this.mixer.lossWeights());
-    const dropoutSeed =
-      this.config.model.dropout > 0 ? mixSeeds(this.config.seed, this.step + 1e6) : undefined;
+    const lossWeights = this.mixer.lossWeights();
+    const parts = sampleParts(this.tasks, counts, this.trainRng);
     let perTask: tf.Tensor | null = null;
-    const gradNorm = tf.tidy(() => {
-      const inputs = tf.tensor2d(batch.inputs, [b, T], 'int32');
-      const targets = tf.tensor1d(batch.targets, 'int32');
-      const mask = tf.tensor1d(batch.mask, 'float32');
-      const member = tf.tensor2d(batch.membership, [b, batch.K]);
-      const exW = tf.tensor1d(batch.exampleWeights, 'float32');
+    let gradNorm: tf.Scalar;
+    if (this.inStatsWindow(this.step + 1)) {
       lap('batch');
-      const { value, grads } = tf.variableGrads(() => {
-        const logits = forward(this.params, this.config.model, inputs, { dropoutSeed });
-        const ex = perExampleLoss(logits, targets, mask, b); // [b]
-        perTask = tf.keep(taskSums(ex, member)); // [1, K] per-task loss sums
-        return tf.div(tf.sum(tf.mul(ex, exW)), b) as tf.Scalar;
-      }, this.vars);
-      value.dispose();
+      gradNorm = this.taskwiseStep(parts, lossWeights, (t) => (perTask = t));
       lap('forward+backward');
-      const norm = this.optimizer.apply(this.vars.map((v) => grads[v.name]));
-      lap('optimizer');
-      return norm;
-    });
+    } else {
+      const batch = assembleBatch(parts, T, lossWeights);
+      const dropoutSeed =
+        this.config.model.dropout > 0 ? mixSeeds(this.config.seed, this.step + 1e6) : undefined;
+      gradNorm = tf.tidy(() => {
+        const inputs = tf.tensor2d(batch.inputs, [b, T], 'int32');
+        const targets = tf.tensor1d(batch.targets, 'int32');
+        const mask = tf.tensor1d(batch.mask, 'float32');
+        const member = tf.tensor2d(batch.membership, [b, batch.K]);
+        const exW = tf.tensor1d(batch.exampleWeights, 'float32');
+        lap('batch');
+        const { value, grads } = tf.variableGrads(() => {
+          const logits = forward(this.params, this.config.model, inputs, { dropoutSeed });
+          const ex = perExampleLoss(logits, targets, mask, b); // [b]
+          perTask = tf.keep(taskSums(ex, member)); // [1, K] per-task loss sums
+          return tf.div(tf.sum(tf.mul(ex, exW)), b) as tf.Scalar;
+        }, this.vars);
+        value.dispose();
+        lap('forward+backward');
+        const norm = this.optimizer.apply(this.vars.map((v) => grads[v.name]));
+        lap('optimizer');
+        return norm;
+      });
+    }
     this.step += 1;
     this.unread.add({
       step: this.step,
@@ -170,6 +205,75 @@ export class Trainer {
       lr: this.optimizer.lastLr,
     });
     return this.afterStep();
+  }
+
+  /** True when a statistics step is due after `step` (PiKE's T₀ or the display's statsEvery). */
+  private statsDueAt(step: number): boolean {
+    const { statsEvery } = this.config.schedule;
+    return (
+      (this.mixer.needs.stats && this.mixer.isDue(step)) ||
+      (statsEvery > 0 && step % statsEvery === 0)
+    );
+  }
+
+  /**
+   * The window's length in steps: `statsWindow`, but no more than fits WINDOW_BYTES of kept
+   * gradients (K·P floats per step), so a large model falls back to the probe alone.
+   */
+  statsWindowSteps(): number {
+    const perStep = 4 * this.numParams * Math.max(1, this.tasks.length);
+    return Math.min(this.config.schedule.statsWindow, Math.floor(WINDOW_BYTES / perStep));
+  }
+
+  /**
+   * True when step `step` falls in the statistics window: a statistics step is due within the
+   * next `statsWindow` steps (this one included). Off with dropout, whose masks the per-task
+   * passes would not reproduce.
+   */
+  private inStatsWindow(step: number): boolean {
+    const L = this.statsWindowSteps();
+    if (L <= 0 || this.config.model.dropout > 0) return false;
+    for (let s = step; s < step + L; s++) if (this.statsDueAt(s)) return true;
+    return false;
+  }
+
+  /**
+   * One optimizer step computed task by task (stats-window.ts): each task's sub-batch in two
+   * halves; for each half the mean-loss gradient ĝ (kept for the statistics, grouped by step) and
+   * its share of the training gradient, n·y_k/b·ĝ — together the mixed batch's gradient, summed in
+   * another order. Hands the per-task loss sums [1, K] to `keepPerTask`. No dropout
+   * (inStatsWindow).
+   */
+  private taskwiseStep(
+    parts: (TaskBatch | null)[],
+    lossWeights: ArrayLike<number> | undefined,
+    keepPerTask: (t: tf.Tensor) => void,
+  ): tf.Scalar {
+    const b = this.config.batchSize;
+    const step = this.step + 1;
+    this.window.prune(step - this.statsWindowSteps() + 1);
+    return tf.tidy(() => {
+      let acc: tf.Tensor[] | null = null;
+      const sums: tf.Tensor[] = [];
+      parts.forEach((p, k) => {
+        let sum: tf.Tensor = tf.scalar(0);
+        for (const half of p ? halves(p) : []) {
+          const { value, grads } = tf.variableGrads(
+            () => tf.mean(this.exampleLosses(half).loss) as tf.Scalar,
+            this.vars,
+          );
+          const gs = this.vars.map((v) => grads[v.name]);
+          this.window.add(k, tf.keep(flatten(gs)), half.n, step);
+          const scale = (half.n * (lossWeights ? lossWeights[k] : 1)) / b;
+          const prev: tf.Tensor[] | null = acc;
+          acc = gs.map((g, i) => (prev ? tf.add(prev[i], tf.mul(g, scale)) : tf.mul(g, scale)));
+          sum = tf.add(sum, tf.mul(value, half.n));
+        }
+        sums.push(sum);
+      });
+      keepPerTask(tf.keep(tf.reshape(stackMany(sums), [1, parts.length])));
+      return this.optimizer.apply(acc!);
+    });
   }
 
   /**
@@ -244,6 +348,7 @@ export class Trainer {
         evaluation?.valLoss.slice(),
       );
       if (report.warning) events.push({ type: 'warning', step: s, message: report.warning });
+      if (report.detail) events.push({ type: 'mixer-update', detail: report.detail });
     }
     if (evalDue) events.push(evaluation!);
     return events;
@@ -275,16 +380,62 @@ export class Trainer {
     return out;
   }
 
-  /** Gradient statistics of every task at the current parameters (one readback). */
-  async gradStats(): Promise<GradStats> {
-    const m = this.config.schedule.probeHalf;
+  /**
+   * Gradient statistics of every task (one readback): the per-task sub-batches of the statistics
+   * window, topped up with a probe so every task has at least 2·probeHalf examples in at least 2
+   * chunks (a task the mixer starves is still measured). With `emulateWindow`, the window is
+   * drawn afresh at the current parameters (min(statsWindow, step) steps' worth of per-task
+   * sub-batches at the current weights, from the statistics rng) instead of taken from training:
+   * bench --stats
+   * uses it to repeat the same estimator at fixed parameters.
+   */
+  async gradStats(opts: { emulateWindow?: boolean } = {}): Promise<GradStats> {
+    const { probeHalf, probeChunks } = this.config.schedule;
+    const statsWindow = this.statsWindowSteps();
+    const K = this.tasks.length;
     const lossOf = (batch: TaskBatch) => () =>
       tf.tidy(() => tf.mean(this.exampleLosses(batch).loss) as tf.Scalar);
-    const probes = this.tasks.map((t) => ({
-      a: lossOf(t.sample(this.statsRng, m)),
-      b: lossOf(t.sample(this.statsRng, m)),
-    }));
-    return estimateGradStats(probes, this.vars, m, this.step);
+    let window: ChunkGrad[][];
+    if (opts.emulateWindow) {
+      const counts = batchCounts(this.currentWeights(), this.config.batchSize);
+      window = this.tasks.map((t, k) => {
+        const chunks: ChunkGrad[] = [];
+        if (this.config.model.dropout === 0 && counts[k] > 0) {
+          // Only as many steps as training would have had (none at step 0).
+          for (let i = 0; i < Math.min(statsWindow, this.step); i++) {
+            const probe = halves(t.sample(this.statsRng, counts[k])).map((h) => ({
+              loss: lossOf(h),
+              n: h.n,
+            }));
+            for (const c of chunkGrads(probe, this.vars)) chunks.push({ ...c, group: i });
+          }
+        }
+        return chunks;
+      });
+    } else {
+      window = this.window.take(K);
+    }
+    try {
+      window = window.map((chunks, k) => {
+        // Examples in steps with two halves (a step with one example of a task cannot pair).
+        const perStep = new Map<number, number[]>();
+        for (const c of chunks)
+          perStep.set(c.group ?? -1, [...(perStep.get(c.group ?? -1) ?? []), c.n]);
+        let usable = 0;
+        for (const ns of perStep.values())
+          if (ns.length >= 2) usable += ns.reduce((a, x) => a + x, 0);
+        const need = usable >= 2 * probeHalf ? 0 : Math.max(2, 2 * probeHalf - usable);
+        const sizes = need > 0 ? chunkSizes(need, probeChunks) : [];
+        const probe = sizes.map((n) => ({
+          loss: lossOf(this.tasks[k].sample(this.statsRng, n)),
+          n,
+        }));
+        return [...chunks, ...chunkGrads(probe, this.vars).map((c) => ({ ...c, group: -1 }))];
+      });
+      return await estimateFromChunks(window, this.step);
+    } finally {
+      for (const chunks of window) for (const c of chunks) c.g.dispose();
+    }
   }
 
   /** Held-out loss (and exact-match accuracy where the task defines it) of every task. */
@@ -367,6 +518,7 @@ export class Trainer {
 
   /** The mixer follows a change of the task list; the config keeps its resized user weights. */
   private followTasks(change: TaskChange): void {
+    this.window.clear();
     const weights = this.mixer.tasksChanged(change, this.config.mixer, this.step);
     this.config = { ...this.config, mixer: { ...this.config.mixer, weights } };
   }
@@ -388,6 +540,7 @@ export class Trainer {
 
   dispose(): void {
     this.unread.discard();
+    this.window.clear();
     this.optimizer.dispose();
     disposeParams(this.params);
   }

@@ -74,14 +74,22 @@ export interface Task {
 /** Gradient statistics for K tasks, estimated per DESIGN.md §2 (one readback per stats step). */
 export interface GradStats {
   step: number;
-  /** Unbiased estimate of ||grad L_k||^2, <g_A, g_B>; may be slightly negative. */
+  /** Unbiased estimate of ||grad L_k||^2 (U-statistic over probe chunks); may be slightly negative. */
   gradNormSq: Float64Array;
-  /** Estimate of the per-sample gradient variance sigma_k^2 (trace of the covariance). */
+  /** Unbiased estimate of the per-sample gradient variance sigma_k^2 (trace of the covariance). */
   variance: Float64Array;
+  /** Jackknife standard error of gradNormSq from this step's chunks (NaN with 2 chunks). */
+  gradNormSqSE: Float64Array;
+  /** Jackknife standard error of variance (NaN with 2 chunks). */
+  varianceSE: Float64Array;
   /** Row-major K x K cosine similarity of the task gradients (diagonal 1, NaN if a norm is 0). */
   cosine: Float64Array;
-  /** Samples per half-probe (m). */
-  probeHalf: number;
+  /** Examples per task the estimates used (statistics window + probe). */
+  examples: number[];
+  /** Chunks per task (2: the paper's halves). */
+  chunks: number[];
+  /** Groups per task: training steps of the window plus the probe (pairs stay within one). */
+  groups: number[];
 }
 
 /** What the trainer tells a mixer when it asks for an update. */
@@ -109,6 +117,27 @@ export interface MixerUpdateReport {
   changed: boolean;
   /** Set when the observation was unusable (e.g. NaN statistics) and the weights were kept. */
   warning?: string;
+  /** A PiKE-type update's terms, per task, for the mixer panel (pike, balanced-pike). */
+  detail?: PikeUpdateDetail;
+}
+
+/**
+ * What one PiKE update did, per task: the two terms of its exponent (already divided by the
+ * scale s), the centred and clipped exponent, and the weights before and after.
+ */
+export interface PikeUpdateDetail {
+  step: number;
+  /** The statistics the update used (smoothed when the mixer smooths them). */
+  gradNormSq: number[];
+  variance: number[];
+  /** +ζ₁·G_k / s */
+  gradTerm: number[];
+  /** −ζ₂·S_k / (2b·s) */
+  varianceTerm: number[];
+  /** e_k after centring and clipping: log(w_after/w_before) before normalisation and floor. */
+  exponent: number[];
+  before: number[];
+  after: number[];
 }
 
 export type MixerName =

@@ -2,16 +2,11 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { createPikeKktMixer, kktCoefficients, solveKkt } from '../../src/engine/mixers/pike-kkt';
 import type { GradStats, MixerObservation } from '../../src/engine/types';
+import { gradStatsOf } from './helpers/grad-stats';
 
 function observation(g: number[], s: number[], batchSize: number, step = 0): MixerObservation {
   const k = g.length;
-  const stats: GradStats = {
-    step,
-    gradNormSq: Float64Array.from(g),
-    variance: Float64Array.from(s),
-    cosine: new Float64Array(k * k),
-    probeHalf: 8,
-  };
+  const stats: GradStats = gradStatsOf(step, g, s);
   return { step, batchSize, taskLosses: new Float64Array(k).fill(NaN), stats };
 }
 

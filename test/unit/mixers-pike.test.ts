@@ -4,6 +4,7 @@ import type { MixerContext } from '../../src/engine/mixers/context';
 import { isUpdateStep } from '../../src/engine/mixers/observation';
 import { createPikeMixer, pikeExponents, type PikeOptions } from '../../src/engine/mixers/pike';
 import type { MixerObservation } from '../../src/engine/types';
+import { gradStatsOf } from './helpers/grad-stats';
 
 function observation(
   g: number[],
@@ -17,13 +18,7 @@ function observation(
     step,
     batchSize,
     taskLosses: Float64Array.from(losses ?? new Array<number>(k).fill(NaN)),
-    stats: {
-      step,
-      gradNormSq: Float64Array.from(g),
-      variance: Float64Array.from(s),
-      cosine: new Float64Array(k * k),
-      probeHalf: 8,
-    },
+    stats: gradStatsOf(step, g, s),
   };
 }
 
@@ -40,6 +35,7 @@ const opts = (o: Partial<PikeOptions> = {}): PikeOptions => ({
   zeta2: 0.2,
   floor: 0,
   scaleAware: false,
+  smooth: 0,
   ...o,
 });
 
@@ -53,7 +49,9 @@ describe('pike', () => {
   it('applies the paper formula literally when scaleAware = false', () => {
     const m = createPikeMixer(ctx(3, W0), opts());
     expect(Array.from(m.weights(0))).toEqual(W0);
-    expect(m.update(observation(G, S, 8))).toEqual({ changed: true });
+    const report = m.update(observation(G, S, 8));
+    expect(report.changed).toBe(true);
+    expect(report.warning).toBeUndefined();
     const w = m.weights(1);
     const expected = [0.4641714424367327, 0.4259953148595346, 0.10983324270373261];
     for (let k = 0; k < 3; k++) expect(w[k]).toBeCloseTo(expected[k], 14);
@@ -120,6 +118,43 @@ describe('pike', () => {
     }
     expect(changedAt).toEqual([0, 5, 10, 15, 20]);
     expect(isUpdateStep({ stats: false, losses: false, every: 0 }, 0)).toBe(false);
+  });
+
+  it('reports each task’s two terms, exponent and weights of the update (the mixer panel)', () => {
+    const m = createPikeMixer(ctx(3, W0), opts());
+    const { detail } = m.update(observation(G, S, 8));
+    // ζ₁ = 0.3, ζ₂ = 0.2, b = 8, s = 1: gradient term 0.3·G_k, variance term −0.2·S_k/16.
+    G.forEach((g, k) => expect(detail!.gradTerm[k]).toBeCloseTo(0.3 * g, 14));
+    S.forEach((v, k) => expect(detail!.varianceTerm[k]).toBeCloseTo((-0.2 * v) / 16, 14));
+    const raw = G.map((_, k) => detail!.gradTerm[k] + detail!.varianceTerm[k]);
+    const mean = raw.reduce((a, x) => a + x, 0) / 3;
+    raw.forEach((x, k) => expect(detail!.exponent[k]).toBeCloseTo(x - mean, 14));
+    expect(detail!.before).toEqual(W0);
+    expect(detail!.after).toEqual(Array.from(m.weights(1)));
+    expect(detail!.gradNormSq).toEqual(G);
+  });
+
+  it('with smooth = β, acts on the bias-corrected average of the statistics so far', () => {
+    // β = 0.5: after two updates the average is (0.5·0.5·x₁ + 0.5·x₂)/(1 − 0.25) = (x₁ + 2x₂)/3.
+    const G2 = [0.2, 1.4, 0.9];
+    const S2 = [3, 0.5, 8];
+    const smoothed = createPikeMixer(ctx(3, W0), opts({ smooth: 0.5 }));
+    const plain = createPikeMixer(ctx(3, W0), opts());
+    smoothed.update(observation(G, S, 8));
+    plain.update(observation(G, S, 8)); // the first update uses its own statistics
+    expect(Array.from(smoothed.weights(1))).toEqual(Array.from(plain.weights(1)));
+    const avg = (a: number[], b: number[]) => a.map((x, k) => (x + 2 * b[k]) / 3);
+    const d = smoothed.update(observation(G2, S2, 8, undefined, 5)).detail!;
+    plain.update(observation(avg(G, G2), avg(S, S2), 8, undefined, 5));
+    const w = smoothed.weights(6);
+    const p = plain.weights(6);
+    for (let k = 0; k < 3; k++) {
+      expect(w[k]).toBeCloseTo(p[k], 14);
+      expect(d.gradNormSq[k]).toBeCloseTo(avg(G, G2)[k], 14);
+    }
+    // An unusable observation never enters the average.
+    smoothed.update(observation([NaN, 1, 1], [1, 1, 1], 8, undefined, 10));
+    expect(Array.from(smoothed.weights(11))).toEqual(Array.from(w));
   });
 
   it('reports unusable observations and keeps the weights', () => {

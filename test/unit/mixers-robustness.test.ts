@@ -2,6 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { createMixer, MIXER_NAMES, MIXERS } from '../../src/engine/mixers/registry';
 import type { Mixer, MixerObservation } from '../../src/engine/types';
+import { gradStatsOf } from './helpers/grad-stats';
 
 /** Statistics as a stats probe may produce them, including the awkward ones. */
 const stat = fc.oneof(
@@ -107,13 +108,7 @@ describe('every mixer, on random and hostile statistics', () => {
             step,
             batchSize: sc.batchSize,
             taskLosses: Float64Array.from(o.losses),
-            stats: {
-              step,
-              gradNormSq: Float64Array.from(o.g),
-              variance: Float64Array.from(o.s),
-              cosine: new Float64Array(sc.k * sc.k),
-              probeHalf: 4,
-            },
+            stats: gradStatsOf(step, o.g, o.s, undefined, 4),
             samplesSeen: seen.slice(),
             probeLoss: { before: Float64Array.from(o.losses), after: Float64Array.from(o.after) },
             valLoss: Float64Array.from(o.after),

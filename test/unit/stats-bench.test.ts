@@ -1,7 +1,7 @@
 /**
  * `npm run bench -- --stats`: the measurement of PiKE's statistics (issue 8 part 1) on a tiny
  * model: one row per task and step, finite relative standard errors computed from the repeats,
- * the variance share in [0, 1], and the closing median line.
+ * smoothing that narrows the spread, the variance share in [0, 1], and the closing median line.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import { median, relSE, runStatsBench } from '../../src/cli/stats-bench';
@@ -31,16 +31,18 @@ describe('bench --stats', () => {
           schedule: { probeHalf: 2 },
         },
         corpus: createFsCorpusLoader(),
-        at: [0, 3],
-        repeats: 3,
+        at: [0, 4],
+        repeats: 4,
+        every: 2,
+        smooth: 0.7,
       },
       (l) => lines.push(l),
     );
     expect(rows.map((r) => `${r.step}/${r.task}`)).toEqual([
       '0/copy',
       '0/markov:1:0.5',
-      '3/copy',
-      '3/markov:1:0.5',
+      '4/copy',
+      '4/markov:1:0.5',
     ]);
     for (const r of rows) {
       expect(Number.isFinite(r.gradNormSq.relSE) && r.gradNormSq.relSE > 0).toBe(true);
@@ -48,7 +50,32 @@ describe('bench --stats', () => {
       expect(r.varianceShare).toBeGreaterThanOrEqual(0);
       expect(r.varianceShare).toBeLessThanOrEqual(1);
     }
-    expect(medianRelSE).toBe(median(rows.map((r) => r.gradNormSq.relSE)));
+    // At step 0 each chain has one estimate: smoothed = one-step, no lag.
+    for (const r of rows.filter((x) => x.step === 0)) {
+      expect(r.gradNormSq.smoothedRelSE).toBeCloseTo(r.gradNormSq.relSE, 12);
+      expect(r.gradNormSq.lag).toBeCloseTo(0, 12);
+    }
+    for (const r of rows.filter((x) => x.step === 4)) {
+      expect(Number.isFinite(r.gradNormSq.smoothedRelSE)).toBe(true);
+      expect(Number.isFinite(r.gradNormSq.lag)).toBe(true);
+    }
+    expect(medianRelSE).toBe(median(rows.map((r) => r.gradNormSq.smoothedRelSE)));
     expect(lines.at(-1)).toBe(`median relative SE of gradNormSq: ${medianRelSE.toFixed(3)}`);
+  });
+
+  it('refuses measurement steps that are not PiKE statistics steps', async () => {
+    await expect(
+      runStatsBench(
+        {
+          base: { tasks: [{ spec: 'copy' }, { spec: 'reverse' }], mixer: { name: 'mix' } },
+          corpus: createFsCorpusLoader(),
+          at: [0, 3],
+          repeats: 2,
+          every: 2,
+          smooth: 0,
+        },
+        () => {},
+      ),
+    ).rejects.toThrow(/multiples of T₀ = 2/);
   });
 });

@@ -7,6 +7,7 @@ import { fakeClient } from './helpers/fake-client';
 import type { TaskInfo, WorkerEvent } from '../../src/worker/protocol';
 import { localTaskInfo } from '../../src/store/validate';
 import { buildRunFile } from '../../src/store/run-file';
+import { gradStatsOf } from './helpers/grad-stats';
 
 /** A store wired to a fake worker client, with timers run by hand. */
 function setup(hash = '', search = '') {
@@ -67,13 +68,13 @@ const evalAt = (step: number, K: number, v = 2): EvalResult => ({
   accuracy: new Float64Array(K).fill(NaN),
 });
 
-const statsAt = (step: number, K: number): GradStats => ({
-  step,
-  gradNormSq: new Float64Array(K).fill(1),
-  variance: new Float64Array(K).fill(2),
-  cosine: Float64Array.from({ length: K * K }, (_, i) => (i % (K + 1) === 0 ? 1 : 0.2)),
-  probeHalf: 8,
-});
+const statsAt = (step: number, K: number): GradStats =>
+  gradStatsOf(
+    step,
+    new Float64Array(K).fill(1),
+    new Float64Array(K).fill(2),
+    Float64Array.from({ length: K * K }, (_, i) => (i % (K + 1) === 0 ? 1 : 0.2)),
+  );
 
 describe('app store', () => {
   it('boots from the hash and ?backend, configuring the worker once', () => {

@@ -25,8 +25,15 @@ export const scheduleSchema = z.object({
   evalEvery: z.number().int().min(0).max(100_000).default(100),
   /** Steps between display statistics (conflict matrix); 0 disables. PiKE adds its own T₀. */
   statsEvery: z.number().int().min(0).max(100_000).default(50),
-  /** Probe half size m: examples per half-probe per task. */
+  /** Probe half size m: the statistics probe draws 2m examples per task. */
   probeHalf: z.number().int().min(1).max(256).default(8),
+  /** Chunks the probe is split into (2: the paper's halves; more: a U-statistic over pairs). */
+  probeChunks: z.number().int().min(2).max(64).default(4),
+  /**
+   * Training steps before each statistics step whose per-task sub-batches feed the statistics
+   * (stats-window.ts); 0: the probe alone.
+   */
+  statsWindow: z.number().int().min(0).max(100).default(6),
 });
 
 const finitePositive = z.number().refine((x) => Number.isFinite(x) && x > 0, {

@@ -23,7 +23,7 @@
  */
 import type { Mixer, MixerObservation, MixerUpdateReport } from '../types';
 import { initialWeightsOf, type MixerContext } from './context';
-import { pikeUpdate, type PikeOptions } from './pike';
+import { pikeSmoothing, pikeUpdate, type PikeOptions } from './pike';
 import { applyFloor } from './simplex';
 
 export interface BalancedPikeOptions extends PikeOptions {
@@ -64,6 +64,7 @@ export function createBalancedPikeMixer(ctx: MixerContext, opts: BalancedPikeOpt
   const k = ctx.numTasks;
   let w = applyFloor(initialWeightsOf(ctx), opts.floor);
   let y: Float64Array = new Float64Array(k).fill(1);
+  const smoothing = pikeSmoothing(opts.smooth);
   return {
     name: 'balanced-pike',
     needs: { stats: true, losses: true, every: opts.T0 },
@@ -74,7 +75,7 @@ export function createBalancedPikeMixer(ctx: MixerContext, opts: BalancedPikeOpt
         obs.taskLosses.length === k ? obs.taskLosses : Array<number>(k).fill(NaN);
       const yNext = tiltedLossWeights(losses, opts.tau);
       const scale = (v: Float64Array) => v.map((x, i) => x * yNext[i] * yNext[i]);
-      const result = pikeUpdate('balanced-pike', w, obs, opts, ctx.taskNames, (g, s) => [
+      const result = pikeUpdate('balanced-pike', w, obs, opts, smoothing, ctx.taskNames, (g, s) => [
         scale(g),
         scale(s),
       ]);

@@ -75,7 +75,7 @@
  *   without an end). With the presets' pools (2000 windows per language, 64 000 examples of
  *   budget), small pools are capped and the rest is spread uniformly.
  */
-const PIKE = { T0: 50, zeta1: 0.5, zeta2: 0.5, floor: 0.02, scaleAware: true } as const;
+const PIKE = { T0: 50, zeta1: 0.5, zeta2: 0.5, floor: 0.02, scaleAware: true, smooth: 0 } as const;
 
 export const MIXER_DEFAULTS = {
   temperature: { T: 2 },

@@ -128,6 +128,15 @@ export const KNOBS = {
     kind: 'boolean',
     scale: 'linear',
   } satisfies MixerKnobSpec,
+  smooth: num({
+    name: 'smooth',
+    label: 'Smoothing β',
+    min: 0,
+    max: 0.95,
+    step: 0.05,
+    default: P.smooth,
+    help: 'Average ‖∇L_k‖² and σ_k² over updates (weight β on the past) to cut estimation noise; 0 uses each update’s own, as in the paper.',
+  }),
   tau: num({
     name: 'tau',
     label: 'Tilt τ',

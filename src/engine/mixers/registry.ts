@@ -50,10 +50,12 @@ const PIKE_KNOBS = {
   zeta2: KNOBS.zeta2,
   floor: KNOBS.floor,
   scaleAware: KNOBS.scaleAware,
+  smooth: KNOBS.smooth,
 };
 const pikeRule =
   'every T₀ steps: w_k ← w_k·exp((ζ₁‖∇L_k‖² − ζ₂σ_k²/2b)/s), w ← w/‖w‖₁, ' +
-  'then w ← (1−K·f)·w + f;  s = mean_k ‖∇L_k‖² when scale-aware, else 1';
+  'then w ← (1−K·f)·w + f;  s = mean_k ‖∇L_k‖² when scale-aware, else 1; ' +
+  '‖∇L_k‖², σ_k² averaged over updates with weight β (smooth; 0 = the paper)';
 
 /** Keeps each entry's schema and factory in agreement (O inferred per mixer). */
 const define = <O>(def: MixerDefinition<O>): MixerDefinition => def;

@@ -1,0 +1,23 @@
+import type { GradStats } from '../../../src/engine/types';
+
+/** A GradStats record from plain numbers (standard errors unknown, as with 2 probe chunks). */
+export function gradStatsOf(
+  step: number,
+  g: ArrayLike<number>,
+  s: ArrayLike<number>,
+  cosine: ArrayLike<number> = new Float64Array(g.length * g.length),
+  probeHalf = 8,
+): GradStats {
+  const K = g.length;
+  return {
+    step,
+    gradNormSq: Float64Array.from(g),
+    variance: Float64Array.from(s),
+    gradNormSqSE: new Float64Array(K).fill(NaN),
+    varianceSE: new Float64Array(K).fill(NaN),
+    cosine: Float64Array.from(cosine),
+    examples: new Array<number>(K).fill(2 * probeHalf),
+    chunks: new Array<number>(K).fill(2),
+    groups: new Array<number>(K).fill(1),
+  };
+}
