@@ -47,6 +47,8 @@ export interface ExperimentArgs {
   jobs: number;
   /** --shard I/N: train only the I-th (1-based) of N slices of the seeds × mixers grid. */
   shard: { index: number; count: number } | null;
+  /** --stats-every N: gradient statistics every N steps, recording the conflict (0: none). */
+  statsEvery: number;
 }
 
 export const USAGE = `usage: npm run experiment -- (--preset NAME | --tasks SPEC,SPEC,... | --setup FILE)
@@ -55,6 +57,7 @@ export const USAGE = `usage: npm run experiment -- (--preset NAME | --tasks SPEC
          [--batch B] [--lr LR] [--knobs NAME=V,NAME=V (shared by every mixer that has them)]
          [--jobs J=${availableParallelism()} (processes running the grid; 1 = this process)]
          [--shard I/N (train the I-th of N slices of the seeds x mixers grid)]
+         [--stats-every N (record the share of negative task-gradient cosines every N steps)]
        npm run experiment -- merge DIR DIR ... [--out DIR=experiments/merged]
 specs:   a name with knobs in braces, e.g. udhr:hi{noise=0.3;pool=500}, add{digits=4},
          pike{zeta2=0}, balanced-pike{tau=3;T0=25}; task knobs: pool, noise, enabled, or a
@@ -155,6 +158,7 @@ export function parseExperimentArgs(argv: string[]): ExperimentArgs {
         knobs: { type: 'string' },
         jobs: { type: 'string' },
         shard: { type: 'string' },
+        'stats-every': { type: 'string' },
       },
     }));
   } catch (e) {
@@ -236,5 +240,9 @@ export function parseExperimentArgs(argv: string[]): ExperimentArgs {
     ),
     batchSize: values.batch === undefined ? null : positiveInt('batch', values.batch, 32),
     lr,
+    statsEvery:
+      values['stats-every'] === undefined
+        ? 0
+        : positiveInt('stats-every', values['stats-every'], 0),
   };
 }

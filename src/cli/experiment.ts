@@ -153,8 +153,8 @@ export async function main(argv: string[]): Promise<number> {
   const grid: RunSpec[] = [];
   for (let i = 0; i < args.seeds; i++) {
     for (const mixer of variants) {
-      const { steps, evalEvery, knobs } = args;
-      grid.push({ base, mixer, seed: firstSeed + i, steps, evalEvery, knobs });
+      const { steps, evalEvery, knobs, statsEvery } = args;
+      grid.push({ base, mixer, seed: firstSeed + i, steps, evalEvery, knobs, statsEvery });
     }
   }
   const shard = args.shard;
@@ -202,6 +202,7 @@ export async function main(argv: string[]): Promise<number> {
       run: parseRunConfig(base),
       ...(args.reference ? { reference: args.reference.label } : {}),
       ...(shard ? { shard } : {}),
+      ...(args.statsEvery > 0 ? { statsEvery: args.statsEvery } : {}),
     },
     runs,
   });

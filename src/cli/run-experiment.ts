@@ -26,6 +26,8 @@ export interface RunSpec {
   evalEvery: number;
   /** Knob overrides shared by all mixers; each takes the ones it knows (the variant's win). */
   knobs: Record<string, number | boolean>;
+  /** Gradient statistics every this many steps, to record the conflict (0 or absent: none). */
+  statsEvery?: number;
 }
 
 /**
@@ -80,8 +82,13 @@ export async function runOne(
         ...(reference ? { reference } : {}),
       },
       seed: spec.seed,
-      // No display statistics: a mixer pays only for the statistics it asks for.
-      schedule: { ...spec.base.schedule, statsEvery: 0, evalEvery: 0, metricsEvery: 25 },
+      // No display statistics unless asked (--stats-every): a mixer pays only for its own.
+      schedule: {
+        ...spec.base.schedule,
+        statsEvery: spec.statsEvery ?? 0,
+        evalEvery: 0,
+        metricsEvery: 25,
+      },
     },
     corpus,
   );
@@ -89,10 +96,24 @@ export async function runOne(
   const curve: RunResult['curve'] = [];
   let trainMs = 0;
   let last: Awaited<ReturnType<Trainer['evaluate']>> | null = null;
+  const conflict = { statsSteps: 0, negative: 0, cells: 0, sum: 0 };
   try {
     for (let s = 1; s <= spec.steps; s++) {
       const t0 = performance.now();
-      await trainer.trainStep();
+      const events = await trainer.trainStep();
+      for (const e of events) {
+        if (e.type !== 'stats' || !spec.statsEvery || s % spec.statsEvery !== 0) continue;
+        const K = e.stats.gradNormSq.length;
+        conflict.statsSteps++;
+        for (let i = 0; i < K; i++)
+          for (let j = i + 1; j < K; j++) {
+            const c = e.stats.cosine[i * K + j];
+            if (!Number.isFinite(c)) continue;
+            conflict.cells++;
+            conflict.sum += c;
+            if (c < 0) conflict.negative++;
+          }
+      }
       if (s === spec.steps) await trainer.flush(); // count the final readback as training time
       trainMs += performance.now() - t0;
       if (s % spec.evalEvery === 0 || s === spec.steps) {
@@ -134,5 +155,14 @@ export async function runOne(
       ),
     },
     curve,
+    ...(spec.statsEvery
+      ? {
+          conflict: {
+            statsSteps: conflict.statsSteps,
+            negativeShare: conflict.cells ? conflict.negative / conflict.cells : 0,
+            meanCosine: conflict.cells ? conflict.sum / conflict.cells : 0,
+          },
+        }
+      : {}),
   };
 }

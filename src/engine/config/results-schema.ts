@@ -26,6 +26,17 @@ export const runResultSchema = z.object({
     accuracy: z.record(z.string(), z.number().min(0).max(1)),
   }),
   curve: z.array(curvePointSchema).min(1),
+  /**
+   * With --stats-every: over the run's statistics steps, the share of off-diagonal task-gradient
+   * cosines that were negative, and their mean.
+   */
+  conflict: z
+    .object({
+      statsSteps: z.number().int().min(0),
+      negativeShare: z.number().min(0).max(1),
+      meanCosine: z.number(),
+    })
+    .optional(),
 });
 
 export const resultsSchema = z.object({
@@ -42,6 +53,8 @@ export const resultsSchema = z.object({
     reference: z.string().optional(),
     /** Present in a shard's results (`--shard I/N`); merged results have none. */
     shard: z.object({ index: z.number().int().min(1), count: z.number().int().min(1) }).optional(),
+    /** --stats-every: the runs recorded their gradient conflict (run.conflict). */
+    statsEvery: z.number().int().min(1).optional(),
   }),
   runs: z.array(runResultSchema).min(1),
 });

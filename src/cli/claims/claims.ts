@@ -1,0 +1,523 @@
+/**
+ * The paper's claims at playground scale (issue 8 part 5): the experiments they need, and for
+ * each claim its tables, comparisons (verdict.ts) and plots (svg.ts) from those experiments'
+ * results. Pure: no training here (cli/claims-main.ts runs the experiments).
+ */
+import type { Results, RunResult } from '../../engine/config/results-schema';
+import { mean, std } from '../summary';
+import { PLOT_COLORS, facets, type Panel, type PlotSeries } from './svg';
+import {
+  compare,
+  verdictOf,
+  type Comparison,
+  type ComparisonResult,
+  type Verdict,
+} from './verdict';
+
+export interface Setting {
+  steps: number;
+  seeds: number;
+  evalEvery: number;
+}
+
+/** The committed report's setting, and CI's (one seed: every verdict is undetermined). */
+export const FULL: Setting = { steps: 400, seeds: 3, evalEvery: 50 };
+export const TINY: Setting = { steps: 6, seeds: 1, evalEvery: 3 };
+
+export interface ExperimentPlan {
+  id: string;
+  /** `npm run experiment` arguments besides --steps, --seeds, --eval-every, --out, --jobs. */
+  args: (s: Setting) => string[];
+}
+
+const statsEvery = (s: Setting) => String(Math.max(1, Math.round(s.steps / 8)));
+
+export const EXPERIMENTS: ExperimentPlan[] = [
+  {
+    id: 'multilingual',
+    args: () => [
+      '--preset',
+      'multilingual',
+      '--mixers',
+      'mix,random,round-robin,pike,balanced-pike{tau=1},balanced-pike{tau=3},balanced-pike{tau=5},famo,odm,doremi,ado',
+      '--reference',
+      'mix',
+    ],
+  },
+  {
+    id: 'imbalanced',
+    args: () => [
+      '--preset',
+      'imbalanced',
+      '--mixers',
+      'mix,random,round-robin,pike,temperature{T=1}',
+    ],
+  },
+  { id: 'noisy', args: () => ['--preset', 'noisy', '--mixers', 'mix,pike,pike{zeta2=0}'] },
+  { id: 'saturating', args: () => ['--preset', 'saturating', '--mixers', 'mix,pike'] },
+  ...(['multilingual', 'imbalanced', 'conflict'] as const).map((preset) => ({
+    id: `conflict-${preset}`,
+    args: (s: Setting) => ['--preset', preset, '--mixers', 'mix', '--stats-every', statsEvery(s)],
+  })),
+];
+
+/** The full command of an experiment, as the report prints it. */
+export function commandOf(p: ExperimentPlan, s: Setting, out: string, jobs: number): string {
+  const quote = (a: string) => (/[{}=,;]/.test(a) ? `'${a}'` : a);
+  return [
+    'npm run experiment --',
+    ...p.args(s).map(quote),
+    `--steps ${s.steps} --seeds ${s.seeds} --eval-every ${s.evalEvery} --jobs ${jobs}`,
+    `--out ${out}`,
+  ].join(' ');
+}
+
+type ResultsById = Record<string, Results>;
+
+const runsOf = (r: Results, mixer: string): RunResult[] =>
+  r.runs.filter((x) => x.mixer === mixer).sort((a, b) => a.seed - b.seed);
+const per = (r: Results, mixer: string, f: (x: RunResult) => number) => runsOf(r, mixer).map(f);
+const avgVal = (x: RunResult) => x.final.avgValLoss;
+const worstVal = (x: RunResult) => x.final.worstValLoss;
+const fmt = (xs: number[], d = 3) =>
+  xs.length === 0
+    ? 'n/a'
+    : xs.length === 1
+      ? xs[0].toFixed(d)
+      : `${mean(xs).toFixed(d)} ± ${std(xs).toFixed(d)}`;
+
+/** A markdown table. */
+function table(head: string[], rows: string[][]): string {
+  return [
+    `| ${head.join(' | ')} |`,
+    `| ${head.map(() => '---').join(' | ')} |`,
+    ...rows.map((r) => `| ${r.join(' | ')} |`),
+  ].join('\n');
+}
+
+/** Mean curve (avg val loss) with a min–max band over seeds, per mixer. */
+function lossPanel(r: Results, mixers: string[], title: string): Panel {
+  const series: PlotSeries[] = mixers.map((m, i) => {
+    const runs = runsOf(r, m);
+    const x = runs[0]?.curve.map((p) => p.step) ?? [];
+    const at = (j: number) => runs.map((run) => run.curve[j]?.avgValLoss ?? NaN);
+    return {
+      name: m,
+      color: PLOT_COLORS[i % PLOT_COLORS.length],
+      x,
+      y: x.map((_, j) => mean(at(j))),
+      lo: x.map((_, j) => Math.min(...at(j))),
+      hi: x.map((_, j) => Math.max(...at(j))),
+    };
+  });
+  return { title, series, yLabel: 'avg validation loss' };
+}
+
+/** Mean sampling weight of each task over steps, one panel per mixer. */
+function weightPanels(r: Results, mixers: string[]): Panel[] {
+  const tasks = r.config.tasks;
+  return mixers.map((m) => {
+    const runs = runsOf(r, m);
+    const x = runs[0]?.curve.map((p) => p.step) ?? [];
+    return {
+      title: `weights: ${m}`,
+      yLabel: 'share of batch (mean over seeds)',
+      yDomain: [0, 1] as [number, number],
+      series: tasks.map((t, k) => ({
+        name: t,
+        color: PLOT_COLORS[k % PLOT_COLORS.length],
+        x,
+        y: x.map((_, j) => mean(runs.map((run) => run.curve[j]?.weights[k] ?? NaN))),
+      })),
+    };
+  });
+}
+
+export interface ClaimReport {
+  n: number;
+  title: string;
+  paper: string;
+  experiments: string[];
+  body: string;
+  comparisons: ComparisonResult[];
+  verdict: Verdict;
+  /** SVG files: name → content. */
+  plots: Record<string, string>;
+  /** One line for the README. */
+  summary: string;
+}
+
+interface ClaimDef {
+  n: number;
+  title: string;
+  paper: string;
+  experiments: string[];
+  build(r: ResultsById): {
+    body: string;
+    comparisons: Comparison[];
+    plots: Record<string, Panel[]>;
+    summary: (v: Verdict) => string;
+  };
+}
+
+const mixTable = (r: Results, mixers: string[]) =>
+  table(
+    ['mixer', 'final avg val loss', 'worst task val loss', 'steps to Mix final', 'ms/step'],
+    mixers.map((m) => {
+      const steps = per(r, m, (x) => x.stepsToMixFinal ?? NaN).filter(Number.isFinite);
+      return [
+        m,
+        fmt(per(r, m, avgVal)),
+        fmt(per(r, m, worstVal)),
+        steps.length ? `${fmt(steps, 0)} (${steps.length}/${runsOf(r, m).length} seeds)` : 'never',
+        fmt(
+          per(r, m, (x) => x.msPerStep),
+          1,
+        ),
+      ];
+    }),
+  );
+
+const weightOf = (k: number, at: 'final' | 'mean') => (x: RunResult) =>
+  at === 'final' ? x.curve[x.curve.length - 1].weights[k] : mean(x.curve.map((p) => p.weights[k]));
+
+export const CLAIMS: ClaimDef[] = [
+  {
+    n: 1,
+    title: 'Mixing every task in every batch (Mix) beats Random and Round-Robin task sampling.',
+    paper:
+      'the main text’s comparison of sampling strategies: mixing every task into every batch beats Round-Robin and Random',
+    experiments: ['multilingual', 'imbalanced'],
+    build: (r) => {
+      const sets = ['multilingual', 'imbalanced'];
+      const ms = ['mix', 'random', 'round-robin'];
+      return {
+        body: sets.map((s) => `**${s}**\n\n${mixTable(r[s], ms)}`).join('\n\n'),
+        comparisons: sets.flatMap((s) =>
+          ['random', 'round-robin'].map((o) => ({
+            label: `Mix < ${o} (final avg val loss, ${s})`,
+            lower: per(r[s], 'mix', avgVal),
+            higher: per(r[s], o, avgVal),
+          })),
+        ),
+        plots: { 'claim1-loss': sets.map((s) => lossPanel(r[s], ms, s)) },
+        summary: (v) => `Mix vs Random / Round-Robin: ${v}.`,
+      };
+    },
+  },
+  {
+    n: 2,
+    title:
+      'PiKE ends with a lower average validation loss than Mix and static weights, and gets to Mix’s final loss sooner.',
+    paper:
+      'the abstract and the multilingual mC4 experiments (en, hi, de; GPT-2-style 270M and 1B): PiKE beats static and non-adaptive mixing (measured there as downstream accuracy; at 750M on GLaM’s domains Mix had the lower perplexity)',
+    experiments: ['multilingual', 'imbalanced'],
+    build: (r) => ({
+      body:
+        `**multilingual**\n\n${mixTable(r.multilingual, ['mix', 'pike'])}\n\n` +
+        `**imbalanced** (temperature{T=1}: static weights proportional to the pools)\n\n` +
+        mixTable(r.imbalanced, ['mix', 'temperature{T=1}', 'pike']),
+      comparisons: [
+        {
+          label: 'PiKE < Mix (multilingual)',
+          lower: per(r.multilingual, 'pike', avgVal),
+          higher: per(r.multilingual, 'mix', avgVal),
+        },
+        {
+          label: 'PiKE < Mix (imbalanced)',
+          lower: per(r.imbalanced, 'pike', avgVal),
+          higher: per(r.imbalanced, 'mix', avgVal),
+        },
+        {
+          label: 'PiKE < static size-proportional (imbalanced)',
+          lower: per(r.imbalanced, 'pike', avgVal),
+          higher: per(r.imbalanced, 'temperature{T=1}', avgVal),
+        },
+      ],
+      plots: {
+        'claim2-loss': [
+          lossPanel(r.multilingual, ['mix', 'pike'], 'multilingual'),
+          lossPanel(r.imbalanced, ['mix', 'temperature{T=1}', 'pike'], 'imbalanced'),
+        ],
+        'claim2-weights': weightPanels(r.multilingual, ['pike']),
+      },
+      summary: (v) => `PiKE vs Mix and static weights (final avg val loss): ${v}.`,
+    }),
+  },
+  {
+    n: 3,
+    title: 'The variance term moves weight away from a task with noisy examples, and that helps.',
+    paper:
+      'Algorithm 1’s −ζ₂σ_k²/(2b) term, from the bound of Theorem 3.4; the paper: without the variance term PiKE over-weights high-loss noisy tasks',
+    experiments: ['noisy'],
+    build: (r) => {
+      const n = r.noisy;
+      const chains = n.config.tasks.indexOf('chains');
+      return {
+        body: table(
+          [
+            'mixer',
+            'mean weight of chains',
+            'final weight of chains',
+            'final avg val loss',
+            'worst task val loss',
+          ],
+          ['mix', 'pike', 'pike{zeta2=0}'].map((m) => [
+            m,
+            fmt(per(n, m, weightOf(chains, 'mean'))),
+            fmt(per(n, m, weightOf(chains, 'final'))),
+            fmt(per(n, m, avgVal)),
+            fmt(per(n, m, worstVal)),
+          ]),
+        ),
+        comparisons: [
+          {
+            label: 'chains gets less weight with the variance term (mean weight: PiKE < PiKE ζ₂=0)',
+            lower: per(n, 'pike', weightOf(chains, 'mean')),
+            higher: per(n, 'pike{zeta2=0}', weightOf(chains, 'mean')),
+          },
+          {
+            label: 'and PiKE ends better (final avg val loss: PiKE < PiKE ζ₂=0)',
+            lower: per(n, 'pike', avgVal),
+            higher: per(n, 'pike{zeta2=0}', avgVal),
+          },
+        ],
+        plots: {
+          'claim3-loss': [lossPanel(n, ['mix', 'pike', 'pike{zeta2=0}'], 'noisy')],
+          'claim3-weights': weightPanels(n, ['pike', 'pike{zeta2=0}']),
+        },
+        summary: (v) => `The variance term on the noisy preset: ${v}.`,
+      };
+    },
+  },
+  {
+    n: 4,
+    title:
+      'Balanced-PiKE (τ ∈ {1, 3, 5}) narrows the gap between the best and the worst task at a small cost in average loss.',
+    paper:
+      'Balanced-PiKE on the tilted loss, τ ∈ {1, 3, 5}: τ = 3 the best trade-off, τ = 5 the most balanced',
+    experiments: ['multilingual'],
+    build: (r) => {
+      const m = r.multilingual;
+      const taus = [1, 3, 5].map((t) => `balanced-pike{tau=${t}}`);
+      const gap = (x: RunResult) => {
+        const v = Object.values(x.final.valLoss);
+        return Math.max(...v) - Math.min(...v);
+      };
+      return {
+        body: table(
+          ['mixer', 'worst task val loss', 'best–worst gap', 'final avg val loss'],
+          ['pike', ...taus].map((x) => [
+            x,
+            fmt(per(m, x, worstVal)),
+            fmt(per(m, x, gap)),
+            fmt(per(m, x, avgVal)),
+          ]),
+        ),
+        comparisons: taus.map((t) => ({
+          label: `${t} has a lower worst-task loss than PiKE`,
+          lower: per(m, t, worstVal),
+          higher: per(m, 'pike', worstVal),
+        })),
+        plots: {
+          'claim4-loss': [lossPanel(m, ['pike', ...taus], 'multilingual')],
+          'claim4-weights': weightPanels(m, ['pike', taus[2]]),
+        },
+        summary: (v) => `Balanced-PiKE's worst task vs PiKE's: ${v}.`,
+      };
+    },
+  },
+  {
+    n: 5,
+    title:
+      'Task gradients rarely conflict in multilingual data (PiKE’s premise), unlike a task built to conflict.',
+    paper:
+      'the title’s premise: in multilingual and multi-domain pre-training task-gradient cosines are rarely negative',
+    experiments: ['conflict-multilingual', 'conflict-imbalanced', 'conflict-conflict'],
+    build: (r) => {
+      const share = (id: string) => per(r[id], 'mix', (x) => x.conflict?.negativeShare ?? NaN);
+      const cos = (id: string) => per(r[id], 'mix', (x) => x.conflict?.meanCosine ?? NaN);
+      const ids = ['conflict-multilingual', 'conflict-imbalanced', 'conflict-conflict'];
+      return {
+        body: table(
+          ['preset (Mix, statistics every steps/8)', 'share of negative cosines', 'mean cosine'],
+          ids.map((id) => [id.replace('conflict-', ''), fmt(share(id)), fmt(cos(id))]),
+        ),
+        comparisons: ['multilingual', 'imbalanced'].map((p) => ({
+          label: `${p} has a smaller share of negative cosines than conflict`,
+          lower: share(`conflict-${p}`),
+          higher: share('conflict-conflict'),
+        })),
+        plots: {},
+        summary: (v) => `Low conflict on the language presets against the conflict preset: ${v}.`,
+      };
+    },
+  },
+  {
+    n: 6,
+    title:
+      'On a task that is learned early, PiKE moves weight away from it as its gradient norm falls, and that pays.',
+    paper:
+      'a consequence of Algorithm 1’s gradient term ζ₁‖∇L_k‖² (weights follow the gradient norms during training), tested here on a task built to saturate',
+    experiments: ['saturating'],
+    build: (r) => {
+      const s = r.saturating;
+      const copy = s.config.tasks.indexOf('copy');
+      return {
+        body: table(
+          [
+            'mixer',
+            'final weight of copy',
+            'final avg val loss',
+            'copy val loss',
+            'worst task val loss',
+          ],
+          ['mix', 'pike'].map((m) => [
+            m,
+            fmt(per(s, m, weightOf(copy, 'final'))),
+            fmt(per(s, m, avgVal)),
+            fmt(per(s, m, (x) => x.final.valLoss.copy)),
+            fmt(per(s, m, worstVal)),
+          ]),
+        ),
+        comparisons: [
+          {
+            label: 'PiKE’s final weight of copy < 1/3 (Mix’s)',
+            lower: per(s, 'pike', weightOf(copy, 'final')),
+            higher: 1 / 3,
+          },
+          {
+            label: 'PiKE < Mix (final avg val loss)',
+            lower: per(s, 'pike', avgVal),
+            higher: per(s, 'mix', avgVal),
+          },
+        ],
+        plots: {
+          'claim6-loss': [lossPanel(s, ['mix', 'pike'], 'saturating')],
+          'claim6-weights': weightPanels(s, ['pike']),
+        },
+        summary: (v) => `PiKE on the saturating preset: ${v}.`,
+      };
+    },
+  },
+  {
+    n: 7,
+    title: 'PiKE’s overhead over Mix is small (here: under 10% per step).',
+    paper: 'the abstract: “negligible computational overhead” (two scalars per task)',
+    experiments: ['multilingual'],
+    build: (r) => {
+      const m = r.multilingual;
+      const mix = per(m, 'mix', (x) => x.msPerStep);
+      const ratio = per(m, 'pike', (x) => x.msPerStep).map((p, i) => p / mix[i]);
+      return {
+        body:
+          table(
+            ['mixer', 'ms/step', 'ratio to Mix (same seed)'],
+            [
+              ['mix', fmt(mix, 1), '1'],
+              [
+                'pike',
+                fmt(
+                  per(m, 'pike', (x) => x.msPerStep),
+                  1,
+                ),
+                fmt(ratio),
+              ],
+            ],
+          ) +
+          '\n\nThe runs train in parallel processes, so these times are noisy; `npm run bench` measures the ratio in one process (README, Figures).',
+        comparisons: [{ label: 'PiKE/Mix ms-per-step ratio < 1.10', lower: ratio, higher: 1.1 }],
+        plots: {},
+        summary: (v) => `PiKE's overhead under 10%: ${v}.`,
+      };
+    },
+  },
+  {
+    n: 8,
+    title: 'PiKE ends with a lower average validation loss than FAMO, ODM, DoReMi and ADO.',
+    paper:
+      'the GLaM six-domain experiments: PiKE beats DoReMi, ADO and FAMO in average downstream accuracy (ODM is added here as a fifth adaptive baseline)',
+    experiments: ['multilingual'],
+    build: (r) => {
+      const m = r.multilingual;
+      const others = ['famo', 'odm', 'doremi', 'ado'];
+      return {
+        body: mixTable(m, ['mix', 'pike', ...others]),
+        comparisons: others.map((o) => ({
+          label: `PiKE < ${o}`,
+          lower: per(m, 'pike', avgVal),
+          higher: per(m, o, avgVal),
+        })),
+        plots: {
+          'claim8-loss': [lossPanel(m, ['mix', 'pike', ...others], 'multilingual')],
+          'claim8-weights': weightPanels(m, ['famo', 'odm', 'ado']),
+        },
+        summary: (v) => `PiKE vs FAMO, ODM, DoReMi, ADO: ${v}.`,
+      };
+    },
+  },
+];
+
+/** Every claim's report from the experiments' results. */
+export function buildReports(results: ResultsById): ClaimReport[] {
+  return CLAIMS.map((c) => {
+    const b = c.build(results);
+    const comparisons = b.comparisons.map(compare);
+    const verdict = verdictOf(comparisons);
+    const plots = Object.fromEntries(
+      Object.entries(b.plots).map(([name, panels]) => [`${name}.svg`, facets(panels)]),
+    );
+    return {
+      n: c.n,
+      title: c.title,
+      paper: c.paper,
+      experiments: c.experiments,
+      body: b.body,
+      comparisons,
+      verdict,
+      plots,
+      summary: b.summary(verdict),
+    };
+  });
+}
+
+/** docs/claims.md. */
+export function claimsMarkdown(
+  reports: ClaimReport[],
+  opts: { setting: Setting; commands: Record<string, string>; plotDir: string; header: string },
+): string {
+  const out: string[] = [
+    '# The PiKE paper’s claims at playground scale',
+    '',
+    opts.header,
+    '',
+    `Setting: ${opts.setting.steps} steps, ${opts.setting.seeds} seed(s) per mixer, held-out evaluation every ${opts.setting.evalEvery} steps, the presets' model (2 layers, width 64) and optimizer (Adam 3e-3), wasm backend.`,
+    '',
+    '**Verdict rule (fixed before the run, `src/cli/claims/verdict.ts`).** Each claim is a set of comparisons “A is lower than B” over seeds. A comparison holds when mean(B) − mean(A) > 2·SE with SE = √(s²_A/n_A + s²_B/n_B) (a constant B has no variance). A claim **holds** when all its comparisons hold, **does not hold at this scale** when none does, and is **mixed** otherwise; with a single seed it is **undetermined**. The paper measures downstream accuracy of 270M–1B models; here everything is held-out loss of a 120k-parameter byte-level model after 400 steps, so a verdict is about this scale only.',
+    '',
+    '| # | claim | verdict |',
+    '| --- | --- | --- |',
+    ...reports.map((r) => `| ${r.n} | ${r.title} | **${r.verdict}** |`),
+    '',
+  ];
+  for (const r of reports) {
+    out.push(`## ${r.n}. ${r.title}`, '', `Paper: ${r.paper}.`, '', 'Commands:', '', '```');
+    for (const e of r.experiments) out.push(opts.commands[e]);
+    out.push(
+      '```',
+      '',
+      r.body,
+      '',
+      '| comparison | mean(B) − mean(A) | 2·SE | holds |',
+      '| --- | --- | --- | --- |',
+    );
+    for (const c of r.comparisons) {
+      out.push(
+        `| ${c.label} | ${c.diff.toFixed(4)} | ${Number.isFinite(c.se) ? (2 * c.se).toFixed(4) : 'n/a'} | ${c.holds === null ? 'n/a' : c.holds ? 'yes' : 'no'} |`,
+      );
+    }
+    out.push('', `**Verdict: ${r.verdict}.**`, '');
+    for (const name of Object.keys(r.plots)) out.push(`![${name}](${opts.plotDir}/${name})`, '');
+  }
+  return out.join('\n');
+}
