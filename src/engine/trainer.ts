@@ -207,12 +207,16 @@ export class Trainer {
     return this.afterStep();
   }
 
-  /** True when a statistics step is due after `step` (PiKE's T₀ or the display's statsEvery). */
+  /**
+   * True when a statistics step is due after `step`: PiKE's T₀, or the display's statsEvery —
+   * after the first step too, so the conflict matrix and PiKE's inputs show at once instead of
+   * after statsEvery steps.
+   */
   private statsDueAt(step: number): boolean {
     const { statsEvery } = this.config.schedule;
     return (
       (this.mixer.needs.stats && this.mixer.isDue(step)) ||
-      (statsEvery > 0 && step % statsEvery === 0)
+      (statsEvery > 0 && (step % statsEvery === 0 || step === 1))
     );
   }
 
@@ -321,11 +325,11 @@ export class Trainer {
   /** Readbacks, statistics and evaluation that fall due after a step. */
   private async afterStep(): Promise<TrainerEvent[]> {
     const events: TrainerEvent[] = [];
-    const { metricsEvery, evalEvery, statsEvery } = this.config.schedule;
+    const { metricsEvery, evalEvery } = this.config.schedule;
     const s = this.step;
     const needs = this.mixer.needs;
     const mixerDue = this.mixer.isDue(s);
-    const statsDue = (needs.stats && mixerDue) || (statsEvery > 0 && s % statsEvery === 0);
+    const statsDue = this.statsDueAt(s);
     const evalDue = evalEvery > 0 && s % evalEvery === 0;
     // A mixer update reads the losses only when it uses them (needs.losses).
     const lossesDue = mixerDue && needs.losses;

@@ -1,4 +1,5 @@
 import type { AppStore } from '../store/store';
+import { AccuracyChart } from './charts/AccuracyChart';
 import { CompareChart } from './charts/CompareChart';
 import { ConflictMatrix } from './charts/ConflictMatrix';
 import { LossChart } from './charts/LossChart';
@@ -9,12 +10,13 @@ import { Header } from './Header';
 import { HowToRead } from './HowToRead';
 import { MixerPanel } from './MixerPanel';
 import { ModelPanel } from './ModelPanel';
-import { StoreContext, useActions } from './store-context';
+import { StoreContext, useActions, useApp } from './store-context';
 import { TaskBoard } from './TaskBoard';
 import { useKeyboard } from './useKeyboard';
 
 function Layout({ store }: { store: AppStore }) {
   useKeyboard(useActions());
+  const hasAccuracy = useApp((s) => s.tasks.some((t) => t.metric === 'accuracy'));
   return (
     <div className="app">
       <Header store={store} />
@@ -33,8 +35,9 @@ function Layout({ store }: { store: AppStore }) {
             <LossChart />
             <ConflictMatrix />
           </div>
-          <div className="chart-row bottom">
+          <div className={`chart-row bottom${hasAccuracy ? ' three' : ''}`}>
             <StatsChart />
+            <AccuracyChart />
             <CompareChart />
           </div>
         </main>

@@ -70,6 +70,42 @@ describe('PiKE Playground in Chromium', () => {
     await page.close();
   });
 
+  it('shows the first statistics right after step 1, and exact-match accuracy for algorithmic tasks', async () => {
+    // statsEvery = 50: without the first-step statistics nothing would show before step 50.
+    const hash =
+      'preset=algorithmic&mixer=mix&layers=1&heads=2&width=32&context=32&batch=8' +
+      '&metricsEvery=2&evalEvery=4&statsEvery=50&probe=2&warmup=0';
+    const { page, errors } = await openPage(s, `/#${hash}`);
+    await waitForBackend(page);
+    // A language-only setup has no accuracy chart; this one has four algorithmic tasks.
+    await page.getByTestId('accuracy-chart').waitFor();
+    await page.getByTestId('train-button').click();
+    await expect
+      .poll(async () => (await conflictValues(page)).length, { timeout: 60_000 })
+      .toBe(16);
+    expect(await numberIn(page, 'step-counter')).toBeLessThan(50);
+    // PiKE's inputs have their step-1 points (dots: a single point per task).
+    await expect
+      .poll(() => page.getByTestId('stats-chart').locator('circle').count(), { timeout: 30_000 })
+      .toBeGreaterThanOrEqual(4);
+    await waitForStep(page, 9);
+    // Two evaluations: one line (or dots) per algorithmic task, on a 0–100% axis.
+    await expect
+      .poll(
+        () =>
+          page
+            .getByTestId('accuracy-chart')
+            .locator('svg path')
+            .evaluateAll((ps) => ps.filter((p) => (p.getAttribute('d') ?? '').length > 10).length),
+        { timeout: 60_000 },
+      )
+      .toBeGreaterThanOrEqual(4);
+    expect(await page.getByTestId('accuracy-chart').locator('li').count()).toBe(4);
+    expect(await page.getByTestId('accuracy-chart').textContent()).toMatch(/100%/);
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
   it('switching the mixer to pike while training moves the weights without stopping', async () => {
     const { page, errors } = await openPage(s, `/#${TINY}`);
     await waitForBackend(page);

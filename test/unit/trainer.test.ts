@@ -61,8 +61,12 @@ describe('Trainer', () => {
     // b's statistics came from the window alone: 2 steps × 4 examples of each task, each step's
     // in two halves (pairs within a step only).
     const stats = evb.flatMap((e) => (e.type === 'stats' ? [e.stats] : []));
-    expect(stats.map((s) => s.step)).toEqual([2, 4, 6]);
-    for (const s of stats) {
+    // The first statistics come right after step 1 (its own halves), then every 2 steps.
+    expect(stats.map((s) => s.step)).toEqual([1, 2, 4, 6]);
+    // Step 1's statistics took step 1's halves, so step 2 has only its own.
+    expect(stats[0].examples).toEqual([4, 4]);
+    expect(stats[1].examples).toEqual([4, 4]);
+    for (const s of stats.slice(2)) {
       expect(s.examples).toEqual([8, 8]);
       expect(s.chunks).toEqual([4, 4]);
       expect(s.groups).toEqual([2, 2]);

@@ -103,14 +103,18 @@ function SeriesLayer({ lines, stack }: Pick<SeriesChartProps, 'lines' | 'stack'>
             strokeLinejoin="round"
           />
           {s.dots &&
-            s.x.map((x, i) => {
-              const v = s.y[i];
-              const px = sx(x);
-              const py = v === null || !Number.isFinite(v) ? undefined : sy(v);
-              return px === undefined || py === undefined || !Number.isFinite(py) ? null : (
-                <circle key={i} cx={px} cy={py} r={2} fill={s.color} />
-              );
-            })}
+            (() => {
+              // A series with one or two points: larger dots, so a lone point reads as data.
+              const lone = s.y.filter((v) => v !== null && Number.isFinite(v)).length <= 2;
+              return s.x.map((x, i) => {
+                const v = s.y[i];
+                const px = sx(x);
+                const py = v === null || !Number.isFinite(v) ? undefined : sy(v);
+                return px === undefined || py === undefined || !Number.isFinite(py) ? null : (
+                  <circle key={i} cx={px} cy={py} r={lone ? 3.5 : 2} fill={s.color} />
+                );
+              });
+            })()}
         </g>
       ))}
     </g>
