@@ -2,12 +2,14 @@
  * The training loop: mixer weights → batch counts → per-task samples → one optimizer step, with
  * per-task losses computed on the device in the same step and read back in batches
  * (step-losses.ts: every `metricsEvery` steps, after the first step, and at least once a
- * second). Gradient statistics run every T₀ steps for mixers that need them and every
- * `statsEvery` steps for the display; evaluation on each task's held-out set every `evalEvery`
- * steps.
+ * second). Gradient statistics (stats/task-stats.ts) run every T₀ steps for mixers that need
+ * them and after step 1 and every `statsEvery` steps for the display; the steps just before them
+ * compute their update task by task, feeding the statistics window. Evaluation on each task's
+ * held-out set (batch-losses.ts) every `evalEvery` steps.
  *
- * Ownership: the Trainer owns the parameters, the optimizer state and the unread per-step loss
- * tensors (through StepLosses); `dispose()` frees them all. Everything else lives inside tf.tidy.
+ * Ownership: the Trainer owns the parameters, the optimizer state, the unread per-step loss
+ * tensors (through StepLosses) and the statistics window (through TaskStatistics); `dispose()`
+ * frees them all. Everything else lives inside tf.tidy.
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { assembleBatch, sampleParts } from './batch';
@@ -15,18 +17,17 @@ import type { ReferenceCurve, RunConfig, TaskSetup } from './config/run-config';
 import { formatZodError, parseRunConfig } from './config/run-config';
 import { batchCounts } from './mixers/batch-counts';
 import { forward } from './model/gpt';
-import { exactMatch, perExampleLoss } from './model/loss';
+import { perExampleLoss } from './model/loss';
+import { evaluateTasks, exampleLosses, meanLosses } from './batch-losses';
 import { disposeParams, initParams, isDecayed, paramList, type GptParams } from './model/params';
-import { flatten, Optimizer, optimizerConfigSchema, type OptimizerConfig } from './optim';
+import { Optimizer, optimizerConfigSchema, type OptimizerConfig } from './optim';
 import { createRng, mixSeeds } from './rng';
-import { chunkGrads, chunkSizes, estimateFromChunks, type ChunkGrad } from './stats/grad-stats';
-import { StatsWindow } from './stats/stats-window';
+import { TaskStatistics } from './stats/task-stats';
 import type { CorpusLoader } from './tasks/corpus';
 import { createTask } from './tasks/catalogue';
 import { MAX_TASKS } from './tokenizer';
 import { MixerHost, type TaskChange } from './mixer-host';
-import type { GradStats, MixerName, Rng, Task, TaskBatch } from './types';
-import { stackMany } from './many';
+import type { GradStats, MixerName, Rng, Task } from './types';
 import { StepLosses, taskSums } from './step-losses';
 import {
   enabledWeights,
@@ -37,24 +38,6 @@ import {
 } from './trainer-types';
 
 export * from './trainer-types';
-
-/** A task's sub-batch as two halves (one when it has a single example). */
-function halves(p: TaskBatch): TaskBatch[] {
-  if (p.n < 2) return [p];
-  const T = p.contextLength;
-  const cut = Math.ceil(p.n / 2);
-  const part = (from: number, to: number): TaskBatch => ({
-    n: to - from,
-    contextLength: T,
-    inputs: p.inputs.subarray(from * T, to * T),
-    targets: p.targets.subarray(from * T, to * T),
-    mask: p.mask.subarray(from * T, to * T),
-  });
-  return [part(0, cut), part(cut, p.n)];
-}
-
-/** Most bytes the statistics window may keep (per-task gradients of its steps). */
-export const WINDOW_BYTES = 128 * 2 ** 20;
 
 /** Phases of a training step that `Trainer.onPhase` reports (bench --profile). */
 export type StepPhase = 'batch' | 'forward+backward' | 'optimizer' | 'readback';
@@ -77,8 +60,8 @@ export class Trainer {
   private readonly statsRng: Rng;
   private readonly unread = new StepLosses();
   private smoothedLoss: Float64Array = new Float64Array(0);
-  /** Per-task gradients of the last training steps before a statistics step (owned). */
-  private readonly window = new StatsWindow();
+  /** When statistics fall due, the window of per-task gradients before them, the estimates. */
+  private stats!: TaskStatistics;
   private diverged: TrainingDivergedError | null = null;
   /** Completed optimizer steps. */
   step = 0;
@@ -108,10 +91,20 @@ export class Trainer {
           config: () => t.config,
           tasks: () => t.tasks,
           slots: () => t.slots,
-          meanLosses: (batches) => t.meanLosses(batches),
+          meanLosses: (batches) => meanLosses(t.params, t.config.model, batches),
         },
         config.mixer,
       );
+      t.stats = new TaskStatistics({
+        config: () => t.config,
+        tasks: () => t.tasks,
+        vars: t.vars,
+        rng: t.statsRng,
+        meanLoss: (batch) =>
+          tf.mean(exampleLosses(t.params, t.config.model, batch).loss) as tf.Scalar,
+        weights: () => t.currentWeights(),
+        mixerWantsAt: (step) => t.mixer.needs.stats && t.mixer.isDue(step),
+      });
     } catch (e) {
       t.dispose();
       throw e;
@@ -125,7 +118,7 @@ export class Trainer {
 
   /** Gradient tensors the statistics window holds now (owned by the trainer). */
   get statsWindowChunks(): number {
-    return this.window.size;
+    return this.stats.held;
   }
 
   get numParams(): number {
@@ -167,9 +160,13 @@ export class Trainer {
     const parts = sampleParts(this.tasks, counts, this.trainRng);
     let perTask: tf.Tensor | null = null;
     let gradNorm: tf.Scalar;
-    if (this.inStatsWindow(this.step + 1)) {
+    if (this.stats.inWindow(this.step + 1)) {
       lap('batch');
-      gradNorm = this.taskwiseStep(parts, lossWeights, (t) => (perTask = t));
+      gradNorm = tf.tidy(() => {
+        const step = this.stats.taskwiseGradients(parts, lossWeights, this.step + 1);
+        perTask = tf.keep(step.perTask);
+        return this.optimizer.apply(step.grads);
+      });
       lap('forward+backward');
     } else {
       const batch = assembleBatch(parts, T, lossWeights);
@@ -208,118 +205,19 @@ export class Trainer {
   }
 
   /**
-   * True when a statistics step is due after `step`: PiKE's T₀, or the display's statsEvery —
-   * after the first step too, so the conflict matrix and PiKE's inputs show at once instead of
-   * after statsEvery steps.
-   */
-  private statsDueAt(step: number): boolean {
-    const { statsEvery } = this.config.schedule;
-    return (
-      (this.mixer.needs.stats && this.mixer.isDue(step)) ||
-      (statsEvery > 0 && (step % statsEvery === 0 || step === 1))
-    );
-  }
-
-  /**
-   * The window's length in steps: `statsWindow`, but no more than fits WINDOW_BYTES of kept
-   * gradients (K·P floats per step), so a large model falls back to the probe alone.
-   */
-  statsWindowSteps(): number {
-    const perStep = 4 * this.numParams * Math.max(1, this.tasks.length);
-    return Math.min(this.config.schedule.statsWindow, Math.floor(WINDOW_BYTES / perStep));
-  }
-
-  /**
-   * True when step `step` falls in the statistics window: a statistics step is due within the
-   * next `statsWindow` steps (this one included). Off with dropout, whose masks the per-task
-   * passes would not reproduce.
-   */
-  private inStatsWindow(step: number): boolean {
-    const L = this.statsWindowSteps();
-    if (L <= 0 || this.config.model.dropout > 0) return false;
-    for (let s = step; s < step + L; s++) if (this.statsDueAt(s)) return true;
-    return false;
-  }
-
-  /**
-   * One optimizer step computed task by task (stats-window.ts): each task's sub-batch in two
-   * halves; for each half the mean-loss gradient ĝ (kept for the statistics, grouped by step) and
-   * its share of the training gradient, n·y_k/b·ĝ — together the mixed batch's gradient, summed in
-   * another order. Hands the per-task loss sums [1, K] to `keepPerTask`. No dropout
-   * (inStatsWindow).
-   */
-  private taskwiseStep(
-    parts: (TaskBatch | null)[],
-    lossWeights: ArrayLike<number> | undefined,
-    keepPerTask: (t: tf.Tensor) => void,
-  ): tf.Scalar {
-    const b = this.config.batchSize;
-    const step = this.step + 1;
-    this.window.prune(step - this.statsWindowSteps() + 1);
-    return tf.tidy(() => {
-      let acc: tf.Tensor[] | null = null;
-      const sums: tf.Tensor[] = [];
-      parts.forEach((p, k) => {
-        let sum: tf.Tensor = tf.scalar(0);
-        for (const half of p ? halves(p) : []) {
-          const { value, grads } = tf.variableGrads(
-            () => tf.mean(this.exampleLosses(half).loss) as tf.Scalar,
-            this.vars,
-          );
-          const gs = this.vars.map((v) => grads[v.name]);
-          this.window.add(k, tf.keep(flatten(gs)), half.n, step);
-          const scale = (half.n * (lossWeights ? lossWeights[k] : 1)) / b;
-          const prev: tf.Tensor[] | null = acc;
-          acc = gs.map((g, i) => (prev ? tf.add(prev[i], tf.mul(g, scale)) : tf.mul(g, scale)));
-          sum = tf.add(sum, tf.mul(value, half.n));
-        }
-        sums.push(sum);
-      });
-      keepPerTask(tf.keep(tf.reshape(stackMany(sums), [1, parts.length])));
-      return this.optimizer.apply(acc!);
-    });
-  }
-
-  /**
    * The forward pass and loss of one training-sized batch, without gradients or an update
    * (bench --profile splits forward from backward with it). Draws from its own rng stream.
    */
   forwardOnly(): void {
     const counts = batchCounts(this.currentWeights(), this.config.batchSize);
     const batch = this.sampleBatch(counts, this.statsRng.fork(3), undefined);
-    tf.tidy(() => void this.exampleLosses({ ...batch, n: batch.b }));
+    tf.tidy(() => void exampleLosses(this.params, this.config.model, { ...batch, n: batch.b }));
   }
 
   /** A mixed batch of `counts[k]` examples of each task, drawn with `rng`. */
   private sampleBatch(counts: Int32Array, rng: Rng, lossWeights: ArrayLike<number> | undefined) {
     const T = this.config.model.context;
     return assembleBatch(sampleParts(this.tasks, counts, rng), T, lossWeights);
-  }
-
-  /**
-   * The model's logits and per-example losses on a batch (no dropout); call inside a tidy.
-   * logits [n·T, V], loss [n].
-   */
-  private exampleLosses(batch: Pick<TaskBatch, 'n' | 'inputs' | 'targets' | 'mask'>) {
-    const T = this.config.model.context;
-    const targets = tf.tensor1d(batch.targets, 'int32');
-    const mask = tf.tensor1d(batch.mask);
-    const logits = forward(
-      this.params,
-      this.config.model,
-      tf.tensor2d(batch.inputs, [batch.n, T], 'int32'),
-    );
-    return { logits, targets, mask, loss: perExampleLoss(logits, targets, mask, batch.n) };
-  }
-
-  /** Each batch's mean per-example loss at the current parameters (one readback). */
-  private async meanLosses(batches: TaskBatch[]): Promise<Float64Array> {
-    const packed = tf.tidy(() =>
-      stackMany(batches.map((p) => tf.mean(this.exampleLosses(p).loss) as tf.Scalar)),
-    );
-    const loss = Float64Array.from(await packed.data());
-    packed.dispose();
-    return loss;
   }
 
   /** Readbacks, statistics and evaluation that fall due after a step. */
@@ -329,7 +227,7 @@ export class Trainer {
     const s = this.step;
     const needs = this.mixer.needs;
     const mixerDue = this.mixer.isDue(s);
-    const statsDue = this.statsDueAt(s);
+    const statsDue = this.stats.dueAt(s);
     const evalDue = evalEvery > 0 && s % evalEvery === 0;
     // A mixer update reads the losses only when it uses them (needs.losses).
     const lossesDue = mixerDue && needs.losses;
@@ -385,85 +283,17 @@ export class Trainer {
   }
 
   /**
-   * Gradient statistics of every task (one readback): the per-task sub-batches of the statistics
-   * window, topped up with a probe so every task has at least 2·probeHalf examples in at least 2
-   * chunks (a task the mixer starves is still measured). With `emulateWindow`, the window is
-   * drawn afresh at the current parameters (min(statsWindow, step) steps' worth of per-task
-   * sub-batches at the current weights, from the statistics rng) instead of taken from training:
-   * bench --stats
-   * uses it to repeat the same estimator at fixed parameters.
+   * Gradient statistics of every task at the current step (one readback; task-stats.ts): the
+   * statistics window topped up by a probe, or with `emulateWindow` a window drawn afresh at the
+   * current parameters (bench --stats).
    */
-  async gradStats(opts: { emulateWindow?: boolean } = {}): Promise<GradStats> {
-    const { probeHalf, probeChunks } = this.config.schedule;
-    const statsWindow = this.statsWindowSteps();
-    const K = this.tasks.length;
-    const lossOf = (batch: TaskBatch) => () =>
-      tf.tidy(() => tf.mean(this.exampleLosses(batch).loss) as tf.Scalar);
-    let window: ChunkGrad[][];
-    if (opts.emulateWindow) {
-      const counts = batchCounts(this.currentWeights(), this.config.batchSize);
-      window = this.tasks.map((t, k) => {
-        const chunks: ChunkGrad[] = [];
-        if (this.config.model.dropout === 0 && counts[k] > 0) {
-          // Only as many steps as training would have had (none at step 0).
-          for (let i = 0; i < Math.min(statsWindow, this.step); i++) {
-            const probe = halves(t.sample(this.statsRng, counts[k])).map((h) => ({
-              loss: lossOf(h),
-              n: h.n,
-            }));
-            for (const c of chunkGrads(probe, this.vars)) chunks.push({ ...c, group: i });
-          }
-        }
-        return chunks;
-      });
-    } else {
-      window = this.window.take(K);
-    }
-    try {
-      window = window.map((chunks, k) => {
-        // Examples in steps with two halves (a step with one example of a task cannot pair).
-        const perStep = new Map<number, number[]>();
-        for (const c of chunks)
-          perStep.set(c.group ?? -1, [...(perStep.get(c.group ?? -1) ?? []), c.n]);
-        let usable = 0;
-        for (const ns of perStep.values())
-          if (ns.length >= 2) usable += ns.reduce((a, x) => a + x, 0);
-        const need = usable >= 2 * probeHalf ? 0 : Math.max(2, 2 * probeHalf - usable);
-        const sizes = need > 0 ? chunkSizes(need, probeChunks) : [];
-        const probe = sizes.map((n) => ({
-          loss: lossOf(this.tasks[k].sample(this.statsRng, n)),
-          n,
-        }));
-        return [...chunks, ...chunkGrads(probe, this.vars).map((c) => ({ ...c, group: -1 }))];
-      });
-      return await estimateFromChunks(window, this.step);
-    } finally {
-      for (const chunks of window) for (const c of chunks) c.g.dispose();
-    }
+  gradStats(opts: { emulateWindow?: boolean } = {}): Promise<GradStats> {
+    return this.stats.measure(this.step, opts);
   }
 
   /** Held-out loss (and exact-match accuracy where the task defines it) of every task. */
-  async evaluate(): Promise<EvalResult> {
-    const packed = tf.tidy(() =>
-      stackMany(
-        this.tasks.map((t) => {
-          const v = t.validation();
-          const { logits, targets, mask, loss } = this.exampleLosses(v);
-          return tf.stack([tf.mean(loss), tf.mean(exactMatch(logits, targets, mask, v.n))]);
-        }),
-      ),
-    );
-    const data = await packed.data();
-    packed.dispose();
-    const K = this.tasks.length;
-    return {
-      type: 'eval',
-      step: this.step,
-      valLoss: Float64Array.from({ length: K }, (_, k) => data[2 * k]),
-      accuracy: Float64Array.from({ length: K }, (_, k) =>
-        this.tasks[k].metric === 'accuracy' ? data[2 * k + 1] : NaN,
-      ),
-    };
+  evaluate(): Promise<EvalResult> {
+    return evaluateTasks(this.params, this.config.model, this.tasks, this.step);
   }
 
   /**
@@ -522,7 +352,7 @@ export class Trainer {
 
   /** The mixer follows a change of the task list; the config keeps its resized user weights. */
   private followTasks(change: TaskChange): void {
-    this.window.clear();
+    this.stats.clear();
     const weights = this.mixer.tasksChanged(change, this.config.mixer, this.step);
     this.config = { ...this.config, mixer: { ...this.config.mixer, weights } };
   }
@@ -544,7 +374,7 @@ export class Trainer {
 
   dispose(): void {
     this.unread.discard();
-    this.window.clear();
+    this.stats?.clear();
     this.optimizer.dispose();
     disposeParams(this.params);
   }

@@ -78,16 +78,6 @@ export function chunkEstimates(
   return { G: (T - D) / (N * N - Q), S: (within - T / N) / (use.length - 1) };
 }
 
-/** Leave-one-chunk-out jackknife standard errors of G and S (NaN with fewer than 3 chunks). */
-export function jackknifeSE(M: ArrayLike<number>, n: readonly number[]): { G: number; S: number } {
-  const e = groupedEstimates(
-    M,
-    n,
-    n.map(() => 0),
-  );
-  return { G: e.seG, S: e.seS };
-}
-
 /**
  * A chunk's flattened mean-loss gradient [P] (the caller owns it), its number of examples, and
  * its group: chunks of one group were measured at the same parameters (one training step of the
@@ -97,6 +87,13 @@ export interface ChunkGrad {
   g: tf.Tensor1D;
   n: number;
   group?: number;
+}
+
+/** The chunk indices of each group with at least 2 chunks (the groups that give pairs). */
+export function pairedGroups(groups: readonly number[]): number[][] {
+  return [...new Set(groups)]
+    .map((id) => groups.flatMap((g, i) => (g === id ? [i] : [])))
+    .filter((m) => m.length >= 2);
 }
 
 /**
@@ -113,10 +110,7 @@ export function groupedEstimates(
   n: readonly number[],
   groups: readonly number[],
 ): { G: number; S: number; seG: number; seS: number; used: number } {
-  const ids = [...new Set(groups)];
-  const members = ids
-    .map((id) => groups.flatMap((g, i) => (g === id ? [i] : [])))
-    .filter((m) => m.length >= 2);
+  const members = pairedGroups(groups);
   const combine = (sets: number[][]) => {
     let gw = 0;
     let g = 0;

@@ -1,0 +1,185 @@
+/**
+ * The trainer's gradient statistics (DESIGN.md §2): when they fall due, the statistics window
+ * (stats-window.ts) that the last steps before them fill with per-task gradients, and the
+ * statistics step itself (window + probe top-up → grad-stats.ts's estimator).
+ *
+ * On a step inside the window the trainer asks `taskwiseGradients` for its update: each task's
+ * sub-batch in two halves; for each half the mean-loss gradient ĝ (kept in the window, grouped by
+ * step) and its share of the training gradient, n·y_k/b·ĝ — together the mixed batch's gradient,
+ * summed in another order. Off with dropout, whose masks the per-task passes would not reproduce.
+ *
+ * Ownership: the window's kept gradients belong to this object until a statistics step uses them
+ * or `clear` (task-list changes, dispose) frees them.
+ */
+import * as tf from '@tensorflow/tfjs-core';
+import type { RunConfig } from '../config/run-config';
+import { stackMany } from '../many';
+import { batchCounts } from '../mixers/batch-counts';
+import { flatten } from '../optim';
+import type { GradStats, Rng, Task, TaskBatch } from '../types';
+import {
+  chunkGrads,
+  chunkSizes,
+  estimateFromChunks,
+  pairedGroups,
+  type ChunkGrad,
+} from './grad-stats';
+import { StatsWindow } from './stats-window';
+
+/** Most bytes the statistics window may keep (per-task gradients of its steps). */
+export const WINDOW_BYTES = 128 * 2 ** 20;
+
+/** What the statistics need from the trainer. */
+export interface StatsEnv {
+  config(): RunConfig;
+  tasks(): readonly Task[];
+  vars: tf.Variable[];
+  /** The statistics' own random stream (probes, and the bench's emulated window). */
+  rng: Rng;
+  /** Mean per-example loss of `batch` at the current parameters, no dropout; in a gradient scope. */
+  meanLoss(batch: TaskBatch): tf.Scalar;
+  /** Current sampling weights (the emulated window's batch shares). */
+  weights(): Float64Array;
+  /** True when the mixer takes statistics after `step` (PiKE's T₀). */
+  mixerWantsAt(step: number): boolean;
+}
+
+/** A task's sub-batch as two halves (one when it has a single example). */
+export function halves(p: TaskBatch): TaskBatch[] {
+  if (p.n < 2) return [p];
+  const T = p.contextLength;
+  const cut = Math.ceil(p.n / 2);
+  const part = (from: number, to: number): TaskBatch => ({
+    n: to - from,
+    contextLength: T,
+    inputs: p.inputs.subarray(from * T, to * T),
+    targets: p.targets.subarray(from * T, to * T),
+    mask: p.mask.subarray(from * T, to * T),
+  });
+  return [part(0, cut), part(cut, p.n)];
+}
+
+export class TaskStatistics {
+  private readonly window = new StatsWindow();
+  private readonly numParams: number;
+
+  constructor(private readonly env: StatsEnv) {
+    this.numParams = env.vars.reduce((s, v) => s + v.size, 0);
+  }
+
+  /** Gradient tensors the window holds now. */
+  get held(): number {
+    return this.window.size;
+  }
+
+  /**
+   * True when a statistics step is due after `step`: the mixer's, or the display's statsEvery —
+   * after the first step too, so the conflict matrix and PiKE's inputs show at once.
+   */
+  dueAt(step: number): boolean {
+    const { statsEvery } = this.env.config().schedule;
+    return (
+      this.env.mixerWantsAt(step) || (statsEvery > 0 && (step % statsEvery === 0 || step === 1))
+    );
+  }
+
+  /**
+   * The window's length in steps: `statsWindow`, but no more than fits WINDOW_BYTES of kept
+   * gradients (K·P floats per step), so a large model falls back to the probe alone; 0 with
+   * dropout.
+   */
+  windowSteps(): number {
+    const config = this.env.config();
+    if (config.model.dropout > 0) return 0;
+    const perStep = 4 * this.numParams * Math.max(1, this.env.tasks().length);
+    return Math.min(config.schedule.statsWindow, Math.floor(WINDOW_BYTES / perStep));
+  }
+
+  /** True when step `step` is in the window: a statistics step is due within the next L steps. */
+  inWindow(step: number): boolean {
+    const L = this.windowSteps();
+    for (let s = step; s < step + L; s++) if (this.dueAt(s)) return true;
+    return false;
+  }
+
+  /**
+   * The training gradient of step `step` computed task by task (call inside a tidy): returns the
+   * per-variable gradients Σ_k (n_k·y_k/b)·ĝ_k and the per-task loss sums [1, K]; keeps each
+   * half's ĝ in the window.
+   */
+  taskwiseGradients(
+    parts: readonly (TaskBatch | null)[],
+    lossWeights: ArrayLike<number> | undefined,
+    step: number,
+  ): { grads: tf.Tensor[]; perTask: tf.Tensor } {
+    const b = this.env.config().batchSize;
+    const vars = this.env.vars;
+    this.window.prune(step - this.windowSteps() + 1);
+    let acc: tf.Tensor[] | null = null;
+    const sums: tf.Tensor[] = [];
+    parts.forEach((p, k) => {
+      let sum: tf.Tensor = tf.scalar(0);
+      for (const half of p ? halves(p) : []) {
+        const { value, grads } = tf.variableGrads(() => this.env.meanLoss(half), vars);
+        const gs = vars.map((v) => grads[v.name]);
+        this.window.add(k, tf.keep(flatten(gs)), half.n, step);
+        const scale = (half.n * (lossWeights ? lossWeights[k] : 1)) / b;
+        const prev: tf.Tensor[] | null = acc;
+        acc = gs.map((g, i) => (prev ? tf.add(prev[i], tf.mul(g, scale)) : tf.mul(g, scale)));
+        sum = tf.add(sum, tf.mul(value, half.n));
+      }
+      sums.push(sum);
+    });
+    return { grads: acc!, perTask: tf.reshape(stackMany(sums), [1, parts.length]) };
+  }
+
+  /**
+   * Gradient statistics of every task at `step` (one readback): the window's per-task halves,
+   * topped up with a probe so every task has at least 2·probeHalf pairable examples (a task the
+   * mixer starves is still measured). With `emulateWindow` the window is drawn afresh at the
+   * current parameters (min(L, step) steps of per-task sub-batches at the current weights, from
+   * the statistics rng) instead of taken from training: bench --stats repeats the estimator so.
+   */
+  async measure(step: number, opts: { emulateWindow?: boolean } = {}): Promise<GradStats> {
+    const { probeHalf, probeChunks } = this.env.config().schedule;
+    const { vars, rng } = this.env;
+    const tasks = this.env.tasks();
+    const lossOf = (batch: TaskBatch) => () => tf.tidy(() => this.env.meanLoss(batch));
+    let window: ChunkGrad[][];
+    if (opts.emulateWindow) {
+      const counts = batchCounts(this.env.weights(), this.env.config().batchSize);
+      const L = Math.min(this.windowSteps(), step); // none at step 0, as in training
+      window = tasks.map((t, k) =>
+        Array.from({ length: counts[k] > 0 ? L : 0 }, (_, i) =>
+          chunkGrads(
+            halves(t.sample(rng, counts[k])).map((h) => ({ loss: lossOf(h), n: h.n })),
+            vars,
+          ).map((c) => ({ ...c, group: i })),
+        ).flat(),
+      );
+    } else {
+      window = this.window.take(tasks.length);
+    }
+    try {
+      window = window.map((chunks, k) => {
+        const usable = pairedGroups(chunks.map((c) => c.group ?? -1))
+          .flat()
+          .reduce((a, i) => a + chunks[i].n, 0);
+        const need = usable >= 2 * probeHalf ? 0 : Math.max(2, 2 * probeHalf - usable);
+        const probe = (need > 0 ? chunkSizes(need, probeChunks) : []).map((n) => ({
+          loss: lossOf(tasks[k].sample(rng, n)),
+          n,
+        }));
+        return [...chunks, ...chunkGrads(probe, vars).map((c) => ({ ...c, group: -1 }))];
+      });
+      return await estimateFromChunks(window, step);
+    } finally {
+      for (const chunks of window) for (const c of chunks) c.g.dispose();
+    }
+  }
+
+  /** Frees the window (the task list changed, or the trainer is disposed). */
+  clear(): void {
+    this.window.clear();
+  }
+}
