@@ -16,15 +16,9 @@ import { availableParallelism, tmpdir } from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { resultsSchema, type Results } from '../engine/config/results-schema';
-import {
-  buildReports,
-  claimsMarkdown,
-  commandOf,
-  EXPERIMENTS,
-  FULL,
-  TINY,
-  type Setting,
-} from './claims/claims';
+import { buildReports } from './claims/claims';
+import { commandOf, EXPERIMENTS, FULL, TINY, type Setting } from './claims/experiments';
+import { claimsMarkdown } from './claims/report';
 import { main as experimentMain } from './experiment';
 
 export interface ClaimsOptions {

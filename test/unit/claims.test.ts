@@ -4,7 +4,9 @@
  * runs end to end in CI (`npm run claims -- --tiny`).
  */
 import { describe, expect, it } from 'vitest';
-import { buildReports, claimsMarkdown, EXPERIMENTS, FULL } from '../../src/cli/claims/claims';
+import { buildReports } from '../../src/cli/claims/claims';
+import { EXPERIMENTS, FULL } from '../../src/cli/claims/experiments';
+import { claimsMarkdown } from '../../src/cli/claims/report';
 import { compare, verdictOf } from '../../src/cli/claims/verdict';
 import type { Results, RunResult } from '../../src/engine/config/results-schema';
 

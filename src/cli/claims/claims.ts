@@ -1,185 +1,25 @@
 /**
- * The paper's claims at playground scale (issue 8 part 5): the experiments they need, and for
- * each claim its tables, comparisons (verdict.ts) and plots (svg.ts) from those experiments'
- * results. Pure: no training here (cli/claims-main.ts runs the experiments).
+ * The paper's claims at playground scale (issue 8 part 5): for each claim, the sentence, its
+ * place in the paper, the experiments it reads (experiments.ts), and from their results its
+ * tables, comparisons (verdict.ts) and plots (report.ts, svg.ts). Pure: no training here
+ * (claims-main.ts runs the experiments).
  */
-import type { Results, RunResult } from '../../engine/config/results-schema';
-import { mean, std } from '../summary';
-import { PLOT_COLORS, facets, type Panel, type PlotSeries } from './svg';
+import type { RunResult } from '../../engine/config/results-schema';
 import {
-  compare,
-  verdictOf,
-  type Comparison,
-  type ComparisonResult,
-  type Verdict,
-} from './verdict';
-
-export interface Setting {
-  steps: number;
-  seeds: number;
-  evalEvery: number;
-}
-
-/** The committed report's setting, and CI's (one seed: every verdict is undetermined). */
-export const FULL: Setting = { steps: 400, seeds: 3, evalEvery: 50 };
-export const TINY: Setting = { steps: 6, seeds: 1, evalEvery: 3 };
-
-export interface ExperimentPlan {
-  id: string;
-  /** `npm run experiment` arguments besides --steps, --seeds, --eval-every, --out, --jobs. */
-  args: (s: Setting) => string[];
-}
-
-const statsEvery = (s: Setting) => String(Math.max(1, Math.round(s.steps / 8)));
-
-export const EXPERIMENTS: ExperimentPlan[] = [
-  {
-    id: 'multilingual',
-    args: () => [
-      '--preset',
-      'multilingual',
-      '--mixers',
-      'mix,random,round-robin,pike,balanced-pike{tau=1},balanced-pike{tau=3},balanced-pike{tau=5},famo,odm,doremi,ado',
-      '--reference',
-      'mix',
-    ],
-  },
-  {
-    id: 'imbalanced',
-    args: () => [
-      '--preset',
-      'imbalanced',
-      '--mixers',
-      'mix,random,round-robin,pike,temperature{T=1}',
-    ],
-  },
-  { id: 'noisy', args: () => ['--preset', 'noisy', '--mixers', 'mix,pike,pike{zeta2=0}'] },
-  { id: 'saturating', args: () => ['--preset', 'saturating', '--mixers', 'mix,pike'] },
-  ...(['multilingual', 'imbalanced', 'conflict'] as const).map((preset) => ({
-    id: `conflict-${preset}`,
-    args: (s: Setting) => ['--preset', preset, '--mixers', 'mix', '--stats-every', statsEvery(s)],
-  })),
-];
-
-/** The full command of an experiment, as the report prints it. */
-export function commandOf(p: ExperimentPlan, s: Setting, out: string, jobs: number): string {
-  const quote = (a: string) => (/[{}=,;]/.test(a) ? `'${a}'` : a);
-  return [
-    'npm run experiment --',
-    ...p.args(s).map(quote),
-    `--steps ${s.steps} --seeds ${s.seeds} --eval-every ${s.evalEvery} --jobs ${jobs}`,
-    `--out ${out}`,
-  ].join(' ');
-}
-
-type ResultsById = Record<string, Results>;
-
-const runsOf = (r: Results, mixer: string): RunResult[] =>
-  r.runs.filter((x) => x.mixer === mixer).sort((a, b) => a.seed - b.seed);
-const per = (r: Results, mixer: string, f: (x: RunResult) => number) => runsOf(r, mixer).map(f);
-const avgVal = (x: RunResult) => x.final.avgValLoss;
-const worstVal = (x: RunResult) => x.final.worstValLoss;
-const fmt = (xs: number[], d = 3) =>
-  xs.length === 0
-    ? 'n/a'
-    : xs.length === 1
-      ? xs[0].toFixed(d)
-      : `${mean(xs).toFixed(d)} ± ${std(xs).toFixed(d)}`;
-
-/** A markdown table. */
-function table(head: string[], rows: string[][]): string {
-  return [
-    `| ${head.join(' | ')} |`,
-    `| ${head.map(() => '---').join(' | ')} |`,
-    ...rows.map((r) => `| ${r.join(' | ')} |`),
-  ].join('\n');
-}
-
-/** Mean curve (avg val loss) with a min–max band over seeds, per mixer. */
-function lossPanel(r: Results, mixers: string[], title: string): Panel {
-  const series: PlotSeries[] = mixers.map((m, i) => {
-    const runs = runsOf(r, m);
-    const x = runs[0]?.curve.map((p) => p.step) ?? [];
-    const at = (j: number) => runs.map((run) => run.curve[j]?.avgValLoss ?? NaN);
-    return {
-      name: m,
-      color: PLOT_COLORS[i % PLOT_COLORS.length],
-      x,
-      y: x.map((_, j) => mean(at(j))),
-      lo: x.map((_, j) => Math.min(...at(j))),
-      hi: x.map((_, j) => Math.max(...at(j))),
-    };
-  });
-  return { title, series, yLabel: 'avg validation loss' };
-}
-
-/** Mean sampling weight of each task over steps, one panel per mixer. */
-function weightPanels(r: Results, mixers: string[]): Panel[] {
-  const tasks = r.config.tasks;
-  return mixers.map((m) => {
-    const runs = runsOf(r, m);
-    const x = runs[0]?.curve.map((p) => p.step) ?? [];
-    return {
-      title: `weights: ${m}`,
-      yLabel: 'share of batch (mean over seeds)',
-      yDomain: [0, 1] as [number, number],
-      series: tasks.map((t, k) => ({
-        name: t,
-        color: PLOT_COLORS[k % PLOT_COLORS.length],
-        x,
-        y: x.map((_, j) => mean(runs.map((run) => run.curve[j]?.weights[k] ?? NaN))),
-      })),
-    };
-  });
-}
-
-export interface ClaimReport {
-  n: number;
-  title: string;
-  paper: string;
-  experiments: string[];
-  body: string;
-  comparisons: ComparisonResult[];
-  verdict: Verdict;
-  /** SVG files: name → content. */
-  plots: Record<string, string>;
-  /** One line for the README. */
-  summary: string;
-}
-
-interface ClaimDef {
-  n: number;
-  title: string;
-  paper: string;
-  experiments: string[];
-  build(r: ResultsById): {
-    body: string;
-    comparisons: Comparison[];
-    plots: Record<string, Panel[]>;
-    summary: (v: Verdict) => string;
-  };
-}
-
-const mixTable = (r: Results, mixers: string[]) =>
-  table(
-    ['mixer', 'final avg val loss', 'worst task val loss', 'steps to Mix final', 'ms/step'],
-    mixers.map((m) => {
-      const steps = per(r, m, (x) => x.stepsToMixFinal ?? NaN).filter(Number.isFinite);
-      return [
-        m,
-        fmt(per(r, m, avgVal)),
-        fmt(per(r, m, worstVal)),
-        steps.length ? `${fmt(steps, 0)} (${steps.length}/${runsOf(r, m).length} seeds)` : 'never',
-        fmt(
-          per(r, m, (x) => x.msPerStep),
-          1,
-        ),
-      ];
-    }),
-  );
-
-const weightOf = (k: number, at: 'final' | 'mean') => (x: RunResult) =>
-  at === 'final' ? x.curve[x.curve.length - 1].weights[k] : mean(x.curve.map((p) => p.weights[k]));
+  avgVal,
+  buildReport,
+  fmt,
+  lossPanel,
+  mixTable,
+  per,
+  table,
+  weightOf,
+  weightPanels,
+  worstVal,
+  type ClaimDef,
+  type ClaimReport,
+  type ResultsById,
+} from './report';
 
 export const CLAIMS: ClaimDef[] = [
   {
@@ -460,64 +300,5 @@ export const CLAIMS: ClaimDef[] = [
 
 /** Every claim's report from the experiments' results. */
 export function buildReports(results: ResultsById): ClaimReport[] {
-  return CLAIMS.map((c) => {
-    const b = c.build(results);
-    const comparisons = b.comparisons.map(compare);
-    const verdict = verdictOf(comparisons);
-    const plots = Object.fromEntries(
-      Object.entries(b.plots).map(([name, panels]) => [`${name}.svg`, facets(panels)]),
-    );
-    return {
-      n: c.n,
-      title: c.title,
-      paper: c.paper,
-      experiments: c.experiments,
-      body: b.body,
-      comparisons,
-      verdict,
-      plots,
-      summary: b.summary(verdict),
-    };
-  });
-}
-
-/** docs/claims.md. */
-export function claimsMarkdown(
-  reports: ClaimReport[],
-  opts: { setting: Setting; commands: Record<string, string>; plotDir: string; header: string },
-): string {
-  const out: string[] = [
-    '# The PiKE paper’s claims at playground scale',
-    '',
-    opts.header,
-    '',
-    `Setting: ${opts.setting.steps} steps, ${opts.setting.seeds} seed(s) per mixer, held-out evaluation every ${opts.setting.evalEvery} steps, the presets' model (2 layers, width 64) and optimizer (Adam 3e-3), wasm backend.`,
-    '',
-    '**Verdict rule (fixed before the run, `src/cli/claims/verdict.ts`).** Each claim is a set of comparisons “A is lower than B” over seeds. A comparison holds when mean(B) − mean(A) > 2·SE with SE = √(s²_A/n_A + s²_B/n_B) (a constant B has no variance). A claim **holds** when all its comparisons hold, **does not hold at this scale** when none does, and is **mixed** otherwise; with a single seed it is **undetermined**. The paper measures downstream accuracy of 270M–1B models; here everything is held-out loss of a 120k-parameter byte-level model after 400 steps, so a verdict is about this scale only.',
-    '',
-    '| # | claim | verdict |',
-    '| --- | --- | --- |',
-    ...reports.map((r) => `| ${r.n} | ${r.title} | **${r.verdict}** |`),
-    '',
-  ];
-  for (const r of reports) {
-    out.push(`## ${r.n}. ${r.title}`, '', `Paper: ${r.paper}.`, '', 'Commands:', '', '```');
-    for (const e of r.experiments) out.push(opts.commands[e]);
-    out.push(
-      '```',
-      '',
-      r.body,
-      '',
-      '| comparison | mean(B) − mean(A) | 2·SE | holds |',
-      '| --- | --- | --- | --- |',
-    );
-    for (const c of r.comparisons) {
-      out.push(
-        `| ${c.label} | ${c.diff.toFixed(4)} | ${Number.isFinite(c.se) ? (2 * c.se).toFixed(4) : 'n/a'} | ${c.holds === null ? 'n/a' : c.holds ? 'yes' : 'no'} |`,
-      );
-    }
-    out.push('', `**Verdict: ${r.verdict}.**`, '');
-    for (const name of Object.keys(r.plots)) out.push(`![${name}](${opts.plotDir}/${name})`, '');
-  }
-  return out.join('\n');
+  return CLAIMS.map((c) => buildReport(c, results));
 }
