@@ -115,9 +115,13 @@ if (values.stats) {
   statsBase = { ...statsBase, schedule };
   const smooth = values.smooth === undefined ? MIXER_DEFAULTS.pike.smooth : Number(values.smooth);
   if (!(smooth >= 0 && smooth < 1)) fail('--smooth takes β in [0, 1)');
-  if (at.some((s) => s % T0 !== 0)) fail(`--at steps must be multiples of PiKE's T₀ = ${T0}`);
   await useNodeBackend('wasm');
-  await runStatsBench({ base: statsBase, corpus, at, repeats, every: T0, smooth }, console.log);
+  // runStatsBench checks --at against T₀ and the config (--probe, --chunks, --window) first.
+  try {
+    await runStatsBench({ base: statsBase, corpus, at, repeats, every: T0, smooth }, console.log);
+  } catch (e) {
+    fail((e as Error).message);
+  }
   process.exit(0);
 }
 if (values.soak) {

@@ -114,7 +114,7 @@ const StatsChartView = memo(function StatsChartView({ version }: { version: numb
       empty={
         empty
           ? every > 0
-            ? `Measured every ${every} steps${usesStats ? ' and every T₀ (for the mixer)' : ''}: press Train.`
+            ? `Measured after the first step and every ${every} steps${usesStats ? ' (and every T₀ for the mixer)' : ''}: press Train.`
             : usesStats
               ? 'Measured every T₀ steps, when the mixer updates: press Train.'
               : 'Not measured: this mixer does not need them and "stats every" is 0.'
@@ -122,20 +122,21 @@ const StatsChartView = memo(function StatsChartView({ version }: { version: numb
       }
     >
       <div className="chart-fill stat-pair">
-        <StatPlot
-          table={metrics.gradNormSq}
-          se={metrics.gradNormSqSE}
-          version={version}
-          labels={labels}
-          title="‖∇L_k‖²"
-        />
-        <StatPlot
-          table={metrics.variance}
-          se={metrics.varianceSE}
-          version={version}
-          labels={labels}
-          title="σ_k²"
-        />
+        {(
+          [
+            [metrics.gradNormSq, metrics.gradNormSqSE, '‖∇L_k‖²'],
+            [metrics.variance, metrics.varianceSE, 'σ_k²'],
+          ] as const
+        ).map(([table, se, title]) => (
+          <StatPlot
+            key={title}
+            table={table}
+            se={se}
+            version={version}
+            labels={labels}
+            title={title}
+          />
+        ))}
       </div>
       <TaskLegend labels={labels} />
     </ChartFrame>
