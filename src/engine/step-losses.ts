@@ -56,46 +56,29 @@ export class StepLosses {
     tokensPerStep: number,
     onReadback?: (ms: number) => void,
   ): Promise<MetricsBatch | null> {
+    const [out] = await readMany([{ losses: this, tokensPerStep }], onReadback);
+    return out;
+  }
+
+  /** Hands the unread steps over with their losses packed into one flat tensor (readMany). */
+  take(): { steps: UnreadStep[]; packed: tf.Tensor1D; since: number } | null {
     const steps = this.unread;
     if (steps.length === 0) return null;
     this.unread = [];
-    const K = steps[0].counts.length;
     const packed = tf.tidy(() =>
       tf.concat([
         tf.reshape(concatMany(steps.map((p) => p.perTask)), [-1]),
         stackMany(steps.map((p) => p.gradNorm)),
       ]),
-    );
+    ) as tf.Tensor1D;
     disposeSteps(steps);
-    const t0 = performance.now();
-    const data = await packed.data(); // forces a GPU sync: once per readback
-    packed.dispose();
-    const now = performance.now();
-    onReadback?.(now - t0);
-    const n = steps.length;
-    const msPerStep = (now - this.since) / n;
+    return { steps, packed, since: this.since };
+  }
+
+  /** Records a readback of the steps `take()` handed over (for `overdue()`). */
+  markRead(now: number): void {
     this.lastRead = now;
     this.reads += 1;
-    const out: MetricsBatch = {
-      type: 'metrics',
-      steps: Int32Array.from(steps, (p) => p.step),
-      numTasks: K,
-      taskLoss: new Float32Array(n * K).fill(NaN),
-      weights: new Float32Array(n * K),
-      counts: new Int32Array(n * K),
-      lr: Float32Array.from(steps, (p) => p.lr),
-      gradNorm: Float32Array.from(data.subarray(n * K)),
-      msPerStep,
-      tokensPerSec: (tokensPerStep * 1000) / Math.max(msPerStep, 1e-9),
-    };
-    steps.forEach((p, i) => {
-      for (let k = 0; k < K; k++) {
-        out.weights[i * K + k] = p.weights[k];
-        out.counts[i * K + k] = p.counts[k];
-        if (p.counts[k] > 0) out.taskLoss[i * K + k] = data[i * K + k] / p.counts[k];
-      }
-    });
-    return out;
   }
 
   /** Drops the unread steps (e.g. their width K is about to change); read() first to keep them. */
@@ -103,6 +86,70 @@ export class StepLosses {
     disposeSteps(this.unread);
     this.unread = [];
   }
+}
+
+/**
+ * Reads the unread steps of several StepLosses back in ONE readback (a race's contestants share
+ * it): their packed losses are concatenated on the device and read once. Returns one metrics
+ * batch per entry (null where nothing was unread). taskLoss is the per-task mean (NaN where a
+ * task had no examples; possibly non-finite where the training diverged, for the caller to
+ * judge). `onReadback` gets the readback's own wall time.
+ */
+export async function readMany(
+  sets: readonly { losses: StepLosses; tokensPerStep: number }[],
+  onReadback?: (ms: number) => void,
+): Promise<(MetricsBatch | null)[]> {
+  const taken = sets.map((s) => s.losses.take());
+  const live = taken.filter((t) => t !== null);
+  if (live.length === 0) return taken.map(() => null);
+  const all = live.length === 1 ? live[0].packed : tf.concat(live.map((t) => t.packed));
+  const t0 = performance.now();
+  let data: Float32Array;
+  try {
+    data = (await all.data()) as Float32Array; // forces a GPU sync: once per readback
+  } finally {
+    for (const t of live) t.packed.dispose();
+    all.dispose();
+  }
+  const now = performance.now();
+  onReadback?.(now - t0);
+  let offset = 0;
+  return taken.map((t, j) => {
+    if (!t) return null;
+    sets[j].losses.markRead(now);
+    const size = t.packed.size;
+    const out = unpack(t.steps, data.subarray(offset, offset + size), now - t.since);
+    offset += size;
+    const ms = out.msPerStep;
+    out.tokensPerSec = (sets[j].tokensPerStep * 1000) / Math.max(ms, 1e-9);
+    return out;
+  });
+}
+
+/** One StepLosses' share of a readback as a metrics batch (`elapsed`: ms since its first step). */
+function unpack(steps: UnreadStep[], data: Float32Array, elapsed: number): MetricsBatch {
+  const K = steps[0].counts.length;
+  const n = steps.length;
+  const out: MetricsBatch = {
+    type: 'metrics',
+    steps: Int32Array.from(steps, (p) => p.step),
+    numTasks: K,
+    taskLoss: new Float32Array(n * K).fill(NaN),
+    weights: new Float32Array(n * K),
+    counts: new Int32Array(n * K),
+    lr: Float32Array.from(steps, (p) => p.lr),
+    gradNorm: Float32Array.from(data.subarray(n * K)),
+    msPerStep: elapsed / n,
+    tokensPerSec: 0,
+  };
+  steps.forEach((p, i) => {
+    for (let k = 0; k < K; k++) {
+      out.weights[i * K + k] = p.weights[k];
+      out.counts[i * K + k] = p.counts[k];
+      if (p.counts[k] > 0) out.taskLoss[i * K + k] = data[i * K + k] / p.counts[k];
+    }
+  });
+  return out;
 }
 
 function disposeSteps(steps: UnreadStep[]): void {

@@ -28,7 +28,7 @@ import { createTask } from './tasks/catalogue';
 import { MAX_TASKS } from './tokenizer';
 import { MixerHost, type TaskChange } from './mixer-host';
 import type { GradStats, MixerName, Rng, Task } from './types';
-import { StepLosses, taskSums } from './step-losses';
+import { readMany, StepLosses, taskSums } from './step-losses';
 import {
   enabledWeights,
   TrainingDivergedError,
@@ -65,6 +65,12 @@ export class Trainer {
   private diverged: TrainingDivergedError | null = null;
   /** Completed optimizer steps. */
   step = 0;
+  /**
+   * Leave the routine loss readbacks (every `metricsEvery` steps, once a second) to the owner,
+   * which reads several trainers at once (run-set.ts). Readbacks a step needs for itself (a
+   * mixer update's losses, statistics, evaluation) still happen here.
+   */
+  deferMetrics = false;
 
   private constructor(
     public config: RunConfig,
@@ -119,6 +125,11 @@ export class Trainer {
   /** Gradient tensors the statistics window holds now (owned by the trainer). */
   get statsWindowChunks(): number {
     return this.stats.held;
+  }
+
+  /** Whether a routine loss readback is due (every `metricsEvery` steps, or once a second). */
+  get metricsDue(): boolean {
+    return this.step % this.config.schedule.metricsEvery === 0 || this.unread.overdue();
   }
 
   get numParams(): number {
@@ -231,7 +242,8 @@ export class Trainer {
     const evalDue = evalEvery > 0 && s % evalEvery === 0;
     // A mixer update reads the losses only when it uses them (needs.losses).
     const lossesDue = mixerDue && needs.losses;
-    if (s % metricsEvery === 0 || this.unread.overdue() || lossesDue || statsDue || evalDue) {
+    const routine = !this.deferMetrics && (s % metricsEvery === 0 || this.unread.overdue());
+    if (routine || lossesDue || statsDue || evalDue) {
       const m = await this.flush();
       if (m) events.push(m);
     }
@@ -261,11 +273,38 @@ export class Trainer {
    * them as a metrics batch. Throws TrainingDivergedError naming the first bad step and task.
    */
   async flush(): Promise<MetricsBatch | null> {
-    const { batchSize, model } = this.config;
-    const out = await this.unread.read(batchSize * model.context, (ms) =>
-      this.onPhase?.('readback', ms),
+    const [out] = await Trainer.flushMany([this]);
+    return out;
+  }
+
+  /**
+   * Flushes several trainers in ONE readback (a race's contestants, run-set.ts). Throws the
+   * first trainer's TrainingDivergedError after every trainer has taken its own batch in.
+   */
+  static async flushMany(trainers: readonly Trainer[]): Promise<(MetricsBatch | null)[]> {
+    const outs = await readMany(
+      trainers.map((t) => ({
+        losses: t.unread,
+        tokensPerStep: t.config.batchSize * t.config.model.context,
+      })),
+      (ms) => trainers.forEach((t) => t.onPhase?.('readback', ms / trainers.length)),
     );
-    if (!out) return null;
+    let diverged: TrainingDivergedError | null = null;
+    trainers.forEach((t, j) => {
+      try {
+        t.absorb(outs[j]);
+      } catch (e) {
+        if (!(e instanceof TrainingDivergedError)) throw e;
+        diverged ??= e;
+      }
+    });
+    if (diverged) throw diverged;
+    return outs;
+  }
+
+  /** Checks a readback for NaN/Inf (throws naming the first bad step and task) and smooths. */
+  private absorb(out: MetricsBatch | null): void {
+    if (!out) return;
     const K = out.numTasks;
     out.steps.forEach((step, i) => {
       for (let k = 0; k < K; k++) {
@@ -279,7 +318,16 @@ export class Trainer {
         this.smoothedLoss[k] = Number.isNaN(prev) ? loss : 0.9 * prev + 0.1 * loss;
       }
     });
-    return out;
+  }
+
+  /** Whether the run stopped on a non-finite loss (it cannot train on without a reset). */
+  get hasDiverged(): boolean {
+    return this.diverged !== null;
+  }
+
+  /** Throws the run's TrainingDivergedError if it diverged. */
+  assertHealthy(): void {
+    if (this.diverged) throw this.diverged;
   }
 
   /**

@@ -146,8 +146,28 @@ export function createMetricsActions(ctx: StoreContext): MetricsActions {
         });
         return;
       }
-      const mixer = s.config.mixer.name as MixerName;
       const tasks = s.config.tasks.map((t) => t.spec);
+      if (s.config.race && s.runs.length === s.runMetrics.length) {
+        // A race: every contestant's curve, labelled by the contestant.
+        const added: Omit<SavedRun, 'id'>[] = [];
+        s.runs.forEach((run, i) => {
+          const m = s.runMetrics[i];
+          added.push({
+            label: uniqueLabel(`${run.label} · seed ${s.config.seed} (race)`, [
+              ...s.savedRuns,
+              ...(added as SavedRun[]),
+            ]),
+            mixer: run.spec,
+            seed: s.config.seed,
+            ...avgValCurve(m),
+            tasks,
+            perTask: livePerTask(m, tasks.length),
+          });
+        });
+        keep(added);
+        return;
+      }
+      const mixer = s.config.mixer.name as MixerName;
       keep([
         {
           label: runLabel(mixer, s.config.seed, s.savedRuns),

@@ -52,6 +52,8 @@ export interface MetricsBuffers {
   /** Running EMA state of trainSmooth: sum and bias-correction weight per task. */
   ema: { value: number[]; weight: number[] };
   stepOffset: number;
+  /** Smoothed ms per step of this run (NaN before its first readback): the race leaderboard. */
+  msPerStep: number;
   /**
    * Last session step of a metrics row. Eval and stats events do not move it: the worker posts
    * them at once while it may still hold the metrics of the steps before them.
@@ -84,6 +86,7 @@ export function createMetrics(numTasks: number, capacity = SERIES_CAPACITY): Met
     conflict: [],
     ema: { value: Array(numTasks).fill(0), weight: Array(numTasks).fill(0) },
     stepOffset: 0,
+    msPerStep: NaN,
     lastStep: 0,
     restarts: [],
     rev: { steps: 0, eval: 0, stats: 0 },
@@ -118,6 +121,7 @@ export function clearMetrics(m: MetricsBuffers, numTasks: number): void {
   m.lastUpdate = null;
   m.ema = { value: Array(numTasks).fill(0), weight: Array(numTasks).fill(0) };
   m.stepOffset = 0;
+  m.msPerStep = NaN;
   m.lastStep = 0;
   m.restarts = [];
   touchAll(m);
@@ -177,6 +181,9 @@ export function ingestMetrics(m: MetricsBuffers, b: MetricsBatch): boolean {
     m.weights.push(step, b.weights, i * K);
     m.optim.push(step, [b.lr[i], b.gradNorm[i]]);
     m.lastStep = step;
+  }
+  if (Number.isFinite(b.msPerStep) && b.msPerStep > 0) {
+    m.msPerStep = Number.isNaN(m.msPerStep) ? b.msPerStep : 0.7 * m.msPerStep + 0.3 * b.msPerStep;
   }
   m.rev.steps++;
   return true;

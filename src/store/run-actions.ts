@@ -14,6 +14,7 @@ import { sendReset } from './config-helpers';
 import {
   addTaskColumn,
   clearMetrics,
+  createMetrics,
   ingestEval,
   ingestMetrics,
   ingestMixerUpdate,
@@ -108,13 +109,22 @@ export function createRunActions(ctx: StoreContext): RunActions {
       if (e.backend.measuredAt !== savedChoice) ctx.backendMemory.save(e.backend);
       savedChoice = e.backend.measuredAt;
     }
-    const m = get().metrics;
-    if (op?.kind === 'reset') clearMetrics(m, e.tasks.length);
-    else if (op?.kind === 'restart') markRestart(m);
-    else if (op?.kind === 'add') addTaskColumn(m);
-    else if (op?.kind === 'remove') removeTaskColumn(m, op.index);
-    if (m.numTasks !== e.tasks.length) clearMetrics(m, e.tasks.length); // out of step: start over
+    const K = e.tasks.length;
+    const runMetrics = get().runMetrics.slice(0, e.runs.length);
+    for (const m of runMetrics) {
+      if (op?.kind === 'reset') clearMetrics(m, K);
+      else if (op?.kind === 'restart') markRestart(m);
+      else if (op?.kind === 'add') addTaskColumn(m);
+      else if (op?.kind === 'remove') removeTaskColumn(m, op.index);
+      if (m.numTasks !== K) clearMetrics(m, K); // out of step: start over
+    }
+    while (runMetrics.length < e.runs.length) runMetrics.push(createMetrics(K));
+    const selectedRun = Math.min(get().selectedRun, runMetrics.length - 1);
     const patch: Partial<AppState> = {
+      runs: e.runs,
+      runMetrics,
+      selectedRun,
+      metrics: runMetrics[selectedRun],
       backend: e.backend,
       measuring: null,
       numParams: e.numParams,
@@ -144,7 +154,9 @@ export function createRunActions(ctx: StoreContext): RunActions {
   };
 
   const receive = (e: WorkerEvent) => {
-    const m = get().metrics;
+    // Events of one run go to that run's history; one of a run no longer shown is dropped.
+    const m = 'run' in e && e.run !== undefined ? get().runMetrics[e.run] : get().metrics;
+    if (!m) return;
     switch (e.type) {
       case 'ready':
         return onReady(e);
@@ -155,7 +167,7 @@ export function createRunActions(ctx: StoreContext): RunActions {
           const n = e.batch.steps.length;
           if (n) pendingStep = e.batch.steps[n - 1];
           const tps = e.batch.tokensPerSec;
-          if (Number.isFinite(tps) && tps > 0) {
+          if (e.run === get().selectedRun && Number.isFinite(tps) && tps > 0) {
             const prev = pendingTps ?? get().tokensPerSec;
             pendingTps = prev > 0 ? TPS_SMOOTHING * prev + (1 - TPS_SMOOTHING) * tps : tps;
           }

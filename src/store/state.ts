@@ -13,6 +13,7 @@ import type {
   BackendRequest,
   Command,
   ErrorKind,
+  RunInfo,
   TaskInfo,
   WorkerEvent,
 } from '../worker/protocol';
@@ -122,6 +123,23 @@ export interface Actions {
   clearSavedRuns(): void;
   /** Validates an imported run file; a good one loads its setup and adds its curve. */
   importRunFile(text: string): boolean;
+  /**
+   * Starts a race from the current setup (a reset): the current mixer against a rival (Uniform
+   * mix, or PiKE when the current mixer is Uniform mix).
+   */
+  startRace(): void;
+  /** Adds a contestant (at most MAX_CONTESTANTS): the first mixer not racing yet. */
+  addContestant(): boolean;
+  /** Removes contestant i; a race of one ends (that contestant's mixer stays). */
+  removeContestant(index: number): void;
+  /** Replaces contestant i by a mixer spec such as `pike{zeta2=0}` (validated; a reset). */
+  setContestant(index: number, spec: string): boolean;
+  /** Replaces the race by these contestants (a lesson's next experiment; a reset). */
+  setRace(specs: string[]): boolean;
+  /** Back to one run with the selected contestant's mixer (a reset). */
+  endRace(): void;
+  /** The run whose task cards, conflict matrix and statistics the page shows. */
+  selectRun(index: number): void;
   /** Handles one worker event (the client's onEvent). */
   receive(event: WorkerEvent): void;
   /** Publishes buffered metrics to subscribers now. */
@@ -150,7 +168,13 @@ export interface AppState {
   warnings: Notice[];
   /** Why training was last reset by a settings change, e.g. "width changed". */
   resetNote: string | null;
-  /** Mutable history; `metricsVersion` changes when it changed. */
+  /** The runs the worker trains (one, or a race's contestants), from its last `ready`. */
+  runs: RunInfo[];
+  /** The run the task cards and charts follow (a race's contestant chosen in the leaderboard). */
+  selectedRun: number;
+  /** Mutable history of each run, by run id. */
+  runMetrics: MetricsBuffers[];
+  /** runMetrics[selectedRun]: what the per-run charts draw. `metricsVersion` bumps on change. */
   metrics: MetricsBuffers;
   metricsVersion: number;
   savedRuns: SavedRun[];

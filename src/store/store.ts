@@ -13,6 +13,7 @@ import { browserBackendMemory } from './backend-choice';
 import { createConfigActions } from './config-actions';
 import { createMetrics } from './metrics';
 import { createMetricsActions } from './metrics-actions';
+import { createRaceActions } from './race-actions';
 import { createRunActions } from './run-actions';
 import type { AppState, StoreContext, StoreDeps } from './state';
 import { localTaskInfo, validateConfig } from './validate';
@@ -43,6 +44,7 @@ export function createAppStore(deps: StoreDeps = {}): AppStore {
       includeSoftware: false,
     };
     const config = defaultConfig();
+    const metrics = createMetrics(config.tasks.length);
     return {
       config,
       preset: 'multilingual',
@@ -58,7 +60,10 @@ export function createAppStore(deps: StoreDeps = {}): AppStore {
       error: null,
       warnings: [],
       resetNote: null,
-      metrics: createMetrics(config.tasks.length),
+      runs: [],
+      selectedRun: 0,
+      runMetrics: [metrics],
+      metrics,
       metricsVersion: 0,
       savedRuns: [],
       actions: {
@@ -66,6 +71,7 @@ export function createAppStore(deps: StoreDeps = {}): AppStore {
         ...createRunActions(ctx),
         ...createBackendActions(ctx),
         ...createMetricsActions(ctx),
+        ...createRaceActions(ctx),
       },
     };
   });

@@ -16,6 +16,8 @@
  * - `ref`, `refSteps`, `refLoss`: doremi's reference run (its label, evaluated steps, and per
  *   step the tasks' held-out losses separated by `/`, steps by `,`; 4 significant digits), so a
  *   link to a DoReMi setup carries the curve it compares against. The tasks are the link's.
+ * - `race`: a race's contestants as comma-separated mixer specs with their knobs in braces, e.g.
+ *   `race=mix,pike,pike{zeta2=0},balanced-pike{tau=3}` (2 to 4).
  * - every other field of RunConfig has one key in FIELDS below.
  * Decoding is strict: an unknown key, a repeated key, a value that is not a number, or anything
  * the RunConfig schema rejects is an error that names the key.
@@ -27,7 +29,15 @@ import {
   type PresetName,
 } from '../engine/config/presets';
 import { runConfigSchema, type RunConfig } from '../engine/config/run-config';
-import { isNumeric, setTaskKnob, TASK_KNOB_KEYS, taskKnobPairs } from '../engine/config/spec';
+import {
+  formatBraceSpec,
+  isNumeric,
+  parseBraceSpec,
+  setTaskKnob,
+  splitSpecs,
+  TASK_KNOB_KEYS,
+  taskKnobPairs,
+} from '../engine/config/spec';
 import { MIXERS, MIXER_NAMES } from '../engine/mixers/registry';
 import type { TaskKnobs } from '../engine/types';
 import { knobsDiff, validateConfig } from './validate';
@@ -77,7 +87,14 @@ export type DecodedHash =
   { ok: true; config: RunConfig; preset: PresetName } | { ok: false; message: string };
 
 const enc = (v: string) =>
-  encodeURIComponent(v).replace(/%3A/gi, ':').replace(/%2C/gi, ',').replace(/%2F/gi, '/');
+  encodeURIComponent(v)
+    .replace(/%3A/gi, ':')
+    .replace(/%2C/gi, ',')
+    .replace(/%2F/gi, '/')
+    .replace(/%7B/gi, '{')
+    .replace(/%7D/gi, '}')
+    .replace(/%3B/gi, ';')
+    .replace(/%3D/gi, '=');
 
 function getPath(o: unknown, path: string): unknown {
   return path.split('.').reduce<unknown>((a, p) => (a as Record<string, unknown>)?.[p], o);
@@ -113,7 +130,22 @@ export function encodeHash(config: RunConfig, preset: PresetName): string {
       }
     }
   }
+  if (config.race) {
+    out.push(['race', config.race.map((c) => formatBraceSpec(c.name, c.knobs)).join(',')]);
+  }
   return out.map(([k, v]) => `${k}=${enc(v)}`).join('&');
+}
+
+/** `mix,pike{zeta2=0}` → contestants (names and knobs as text; the schema checks them). */
+function parseRace(raw: string): { name: string; knobs: Record<string, string> }[] {
+  try {
+    return splitSpecs(raw).map((spec) => {
+      const b = parseBraceSpec(spec);
+      return { name: b.name, knobs: Object.fromEntries(b.knobs) };
+    });
+  } catch (e) {
+    throw new HashError(`race: ${(e as Error).message}`);
+  }
 }
 
 class HashError extends Error {}
@@ -163,6 +195,7 @@ function decodeSafe(s: string): string {
 /** Maps a RunConfig path (from a schema error) to the hash key the user wrote. */
 function keyOfPath(path: readonly PropertyKey[]): string {
   const p = path.map(String);
+  if (p[0] === 'race') return p[1] === undefined ? 'race' : `race (contestant ${Number(p[1]) + 1})`;
   if (p[0] === 'mixer' && p[1] === 'reference') {
     return p[2] === 'steps' ? 'refSteps' : p[2] === 'label' ? 'ref' : 'refLoss';
   }
@@ -201,6 +234,7 @@ function buildInput(
     const field = FIELDS.find((f) => f.key === key);
     const taskKey = /^t(\d+)\.([A-Za-z]\w*)$/.exec(key);
     if (key === 'ref') ref.label = raw;
+    else if (key === 'race') input.race = parseRace(raw);
     else if (key === 'refSteps') ref.steps = raw.split(',').map((x) => parseNumber(key, x));
     else if (key === 'refLoss') {
       ref.loss = raw.split(',').map((row) => row.split('/').map((x) => parseNumber(key, x)));

@@ -6,6 +6,7 @@
 import {
   defaultKnobs,
   difficultySpecsFor,
+  ownTextLabel,
   parseTaskSpec,
   resolveKnobs,
 } from '../engine/config/catalogue';
@@ -64,7 +65,37 @@ export function validateConfig(input: unknown): Validated {
       return { ok: false, message: 'mixer weights: at least one weight must be above 0' };
     }
   }
-  return { ok: true, config: { ...config, mixer: { ...config.mixer, knobs } } };
+  const race = raceProblemOrContestants(config);
+  if (typeof race === 'string') return { ok: false, message: race };
+  return {
+    ok: true,
+    config: { ...config, mixer: { ...config.mixer, knobs }, ...(race ? { race } : {}) },
+  };
+}
+
+/**
+ * A race's contestants with their knobs checked and only the non-default ones kept (what a
+ * label and a link show), or a message naming the contestant. Undefined when there is no race.
+ */
+function raceProblemOrContestants(config: RunConfig): RunConfig['race'] | string {
+  if (!config.race) return undefined;
+  const K = config.tasks.length;
+  const out: NonNullable<RunConfig['race']> = [];
+  for (const [i, c] of config.race.entries()) {
+    const where = `race contestant ${i + 1} (${c.name})`;
+    let full: Record<string, number | boolean>;
+    try {
+      full = parseKnobs(c.name, c.knobs, K);
+    } catch (e) {
+      return `${where}: ${message(e)}`;
+    }
+    const defaults = parseKnobs(c.name);
+    const own = Object.fromEntries(Object.entries(full).filter(([k, v]) => defaults[k] !== v));
+    const problem = referenceProblem({ ...config, mixer: { ...config.mixer, name: c.name } });
+    if (problem) return `${where}: ${problem}`;
+    out.push({ name: c.name, knobs: own });
+  }
+  return out;
 }
 
 /**
@@ -96,8 +127,9 @@ export function referenceProblem(config: RunConfig): string | null {
 export const asInput = (c: RunConfig): RunConfigInput => c;
 
 /**
- * What the page knows about a task before the worker has built it: the spec as its label, its
- * knobs and difficulty knobs from the catalogue. The worker's `ready` replaces it.
+ * What the page knows about a task before the worker has built it: the spec as its label (an own
+ * text: the worker's label, "Your text <hash>"), its knobs and difficulty knobs from the
+ * catalogue. The worker's `ready` replaces it. Throws for a bad spec, naming it.
  */
 export function localTaskInfo(spec: string, knobs?: Partial<TaskKnobs>): TaskInfo {
   const p = parseTaskSpec(spec);
@@ -109,7 +141,7 @@ export function localTaskInfo(spec: string, knobs?: Partial<TaskKnobs>): TaskInf
   }
   return {
     id: spec.trim(),
-    label: spec.trim(),
+    label: p.kind === 'language' && p.family === 'text' ? ownTextLabel(p.hash) : spec.trim(),
     kind: p.kind,
     knobs: full,
     difficultySpecs: difficultySpecsFor(spec),

@@ -9,14 +9,33 @@ import { ErrorBanner, Warnings } from './ErrorBanner';
 import { Header } from './Header';
 import { HowToRead } from './HowToRead';
 import { MixerPanel } from './MixerPanel';
+import { contestantColor } from './palette';
+import { RaceLeaderboard } from './race/RaceLeaderboard';
+import { RaceLossChart } from './race/RaceLossChart';
+import { RacePanel } from './race/RacePanel';
 import { ModelPanel } from './ModelPanel';
 import { StoreContext, useActions, useApp } from './store-context';
 import { TaskBoard } from './TaskBoard';
 import { useKeyboard } from './useKeyboard';
 
+/** In a race: which contestant the task cards and the per-run charts below follow. */
+function Following() {
+  const selected = useApp((s) => s.selectedRun);
+  const label = useApp((s) => s.runs[s.selectedRun]?.label ?? '');
+  return (
+    <p className="following" data-testid="race-following">
+      <span className="swatch" style={{ background: contestantColor(selected) }} />
+      Below and in the task cards: <strong>{label}</strong> (click a leaderboard row to follow
+      another contestant)
+    </p>
+  );
+}
+
 function Layout({ store }: { store: AppStore }) {
   useKeyboard(useActions());
   const hasAccuracy = useApp((s) => s.tasks.some((t) => t.metric === 'accuracy'));
+  const racing = useApp((s) => s.config.race !== undefined);
+  const contestants = useApp((s) => (s.config.race ? s.runs.length : 0));
   return (
     <div className="app">
       <Header store={store} />
@@ -24,14 +43,28 @@ function Layout({ store }: { store: AppStore }) {
       <div className="layout">
         <aside className="sidebar">
           <TaskBoard />
-          <MixerPanel />
+          {racing ? <RacePanel /> : <MixerPanel />}
           <ModelPanel />
           <HowToRead />
         </aside>
         <main className="charts">
           <Warnings />
-          <div className="chart-row top">
-            <WeightsChart />
+          {racing && (
+            <>
+              <div className="chart-row race">
+                <RaceLossChart />
+                <RaceLeaderboard />
+              </div>
+              <div className={`chart-row race-weights n${contestants}`}>
+                {Array.from({ length: contestants }, (_, i) => (
+                  <WeightsChart key={i} run={i} />
+                ))}
+              </div>
+            </>
+          )}
+          {racing && <Following />}
+          <div className={`chart-row top${racing ? ' racing' : ''}`}>
+            {!racing && <WeightsChart />}
             <LossChart />
             <ConflictMatrix />
           </div>

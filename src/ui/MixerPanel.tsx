@@ -201,7 +201,7 @@ function TermBar({ value, scale }: { value: number; scale: number }) {
  * PiKE's last update, per task: the gradient term +ζ₁G_k/s, the variance term −ζ₂S_k/(2b·s)
  * and the weight before and after, so a learner sees which term moved what.
  */
-function LastUpdate() {
+export function LastUpdate() {
   useStaggeredMetricsVersion(4, (m) => m.rev.stats);
   const d = useApp((s) => s.metrics.lastUpdate);
   const labels = useTaskLabels();
@@ -301,6 +301,15 @@ export function MixerPanel() {
       {def.usesReference && <ReferencePicker />}
       {def.usesInitialWeights && <WeightsEditor name={name} />}
       <p className="hint">Changes apply at the next step, also while training.</p>
+      <button
+        type="button"
+        className="btn race-start"
+        data-testid="race-button"
+        onClick={a.startRace}
+        title="Train this mixer and others side by side: same tasks, model, seed and data streams"
+      >
+        Race {def.label} against other mixers
+      </button>
     </section>
   );
 }

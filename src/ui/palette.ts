@@ -37,3 +37,12 @@ export function cosineColor(v: number): string {
   const c = white.map((w, i) => Math.round(w + (end[i] - w) * a));
   return `rgb(${c[0]}, ${c[1]}, ${c[2]})`;
 }
+
+/**
+ * One colour per race contestant (never a task's colour: contestants and tasks share charts):
+ * near-black, purple, dark red and teal, apart in hue and lightness.
+ */
+export const CONTESTANT_COLORS = ['#222222', '#7B3294', '#B2182B', '#018571'] as const;
+
+export const contestantColor = (i: number): string =>
+  CONTESTANT_COLORS[i % CONTESTANT_COLORS.length];

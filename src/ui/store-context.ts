@@ -43,9 +43,11 @@ export const STAGGER_MS = 60;
 export function useStaggeredMetricsVersion(
   slot: number,
   part?: (m: MetricsBuffers) => number,
+  /** A race's contestant (its own history) instead of the selected run. */
+  run?: number,
 ): number {
   useApp((s) => s.metricsVersion); // re-render on every publish…
-  const metrics = useApp((s) => s.metrics);
+  const metrics = useRunMetrics(run);
   // …but pass on a new version only when this chart's part of the history changed.
   const version = part ? part(metrics) : metrics.rev.steps + metrics.rev.eval + metrics.rev.stats;
   const [shown, setShown] = useState(version);
@@ -55,4 +57,9 @@ export function useStaggeredMetricsVersion(
     return () => clearTimeout(id);
   }, [version, shown, slot]);
   return shown;
+}
+
+/** The history of run `run` (a race's contestant), or of the selected run when undefined. */
+export function useRunMetrics(run?: number): MetricsBuffers {
+  return useApp((s) => (run === undefined ? s.metrics : (s.runMetrics[run] ?? s.metrics)));
 }

@@ -5,6 +5,7 @@
  */
 import type { ReferenceCurve, RunConfigInput, TaskSetup } from '../engine/config/run-config';
 import type { OptimizerConfig } from '../engine/optim-config';
+import type { RunInfo } from '../engine/run-set';
 import type { EvalResult, MetricsBatch } from '../engine/trainer-types';
 import type {
   GradStats,
@@ -114,18 +115,31 @@ export interface BackendInfo {
 
 export type ErrorKind = 'diverged' | 'device-lost' | 'config' | 'crash';
 
-/** Worker → page. */
+export type { RunInfo };
+
+/**
+ * Worker → page. The worker trains a run set (src/engine/run-set.ts): one run, or a race of
+ * contestants. Every event about one run's training carries its id, `run` (0 for a single run).
+ */
 export type WorkerEvent =
-  /** The backend is up and a trainer is built (after configure/reset/setSeed/task-set changes). */
-  | { type: 'ready'; backend: BackendInfo; numParams: number; tasks: TaskInfo[]; step: number }
-  /** Per-step metrics since the last message (at most ~10 messages per second). */
-  | { type: 'metrics'; batch: MetricsBatch }
-  | { type: 'stats'; stats: GradStats }
+  /** The backend is up and the runs are built (after configure/reset/setSeed/task-set changes). */
+  | {
+      type: 'ready';
+      backend: BackendInfo;
+      numParams: number;
+      tasks: TaskInfo[];
+      /** One per run: the single run, or the race's contestants in order. */
+      runs: RunInfo[];
+      step: number;
+    }
+  /** Per-step metrics since the last message (at most ~10 messages per second per run). */
+  | { type: 'metrics'; run: number; batch: MetricsBatch }
+  | { type: 'stats'; run: number; stats: GradStats }
   /** PiKE's last weight update: each task's two terms and its weight before and after. */
-  | { type: 'mixer-update'; detail: PikeUpdateDetail }
-  | { type: 'eval'; result: EvalResult }
+  | { type: 'mixer-update'; run: number; detail: PikeUpdateDetail }
+  | { type: 'eval'; run: number; result: EvalResult }
   /** A non-fatal message, e.g. a mixer kept its weights because statistics were NaN. */
-  | { type: 'warning'; message: string }
+  | { type: 'warning'; message: string; run?: number }
   /**
    * Training stopped. `recoverable`: the page may restart (same or a fallback backend).
    * `config` errors change nothing: the previous setup keeps running.

@@ -1,12 +1,14 @@
 /**
- * The training worker: owns the tfjs backend and the Trainer, executes the page's commands and
- * posts events (protocol.ts). Commands and training steps run one at a time through a serial
- * queue, so a command always lands between two steps ("takes effect at the next step").
+ * The training worker: owns the tfjs backend and the run set (one run or a race's contestants,
+ * src/engine/run-set.ts), executes the page's commands and posts events (protocol.ts), each
+ * tagged with its run. Commands and training rounds run one at a time through a serial queue, so
+ * a command always lands between two rounds ("takes effect at the next step").
  */
 /// <reference lib="webworker" />
 import { parseRunConfig, type RunConfigInput } from '../engine/config/run-config';
 import { createFetchCorpusLoader } from '../engine/tasks/corpus';
-import { Trainer, TrainingDivergedError, type TrainerEvent } from '../engine/trainer';
+import { RunSet, type RunEvent } from '../engine/run-set';
+import { TrainingDivergedError } from '../engine/trainer';
 import { warmUpPipelines } from '../engine/warm-up';
 import { deviceLost, onHardwareWebGpu } from './backend';
 import { chooseBackend, SetupError } from './choose-backend';
@@ -27,12 +29,22 @@ const corpus = createFetchCorpusLoader(
 );
 
 let backend: BackendInfo | null = null;
-let trainer: Trainer | null = null;
+let runs: RunSet | null = null;
 let config: RunConfigInput | null = null;
 let running = false;
 let stepsLeft = 0; // from step(n)
 let dead = false; // after a lost device nothing more can run here
-const throttle = new MetricsThrottle((batch) => post({ type: 'metrics', batch }));
+/** One throttle per run: a run's batches merge, runs never mix. */
+const throttles = new Map<number, MetricsThrottle>();
+function throttle(run: number): MetricsThrottle {
+  let t = throttles.get(run);
+  if (!t) {
+    t = new MetricsThrottle((batch) => post({ type: 'metrics', run, batch }));
+    throttles.set(run, t);
+  }
+  return t;
+}
+const flushThrottles = () => throttles.forEach((t) => t.flush());
 /** The step counter needs no readback: post the step after each one, at most ~30 per second. */
 const PROGRESS_MS = 33;
 let lastProgress = -Infinity;
@@ -53,12 +65,12 @@ function fail(e: unknown): void {
   stepsLeft = 0;
   const err = e as Error;
   const kind: ErrorKind = e instanceof TrainingDivergedError ? 'diverged' : 'crash';
-  throttle.flush();
+  flushThrottles();
   post({ type: 'error', kind, message: err?.message ?? String(e), recoverable: true });
-  post({ type: 'status', running: false, step: trainer?.step ?? 0 });
+  post({ type: 'status', running: false, step: runs?.step ?? 0 });
 }
 
-function taskInfos(t: Trainer): TaskInfo[] {
+function taskInfos(t: RunSet): TaskInfo[] {
   return t.taskList.map((x) => ({
     id: x.id,
     label: x.label,
@@ -70,23 +82,24 @@ function taskInfos(t: Trainer): TaskInfo[] {
 }
 
 function postReady(): void {
-  if (!trainer || !backend) return;
+  if (!runs || !backend) return;
   post({
     type: 'ready',
     backend,
-    numParams: trainer.numParams,
-    tasks: taskInfos(trainer),
-    step: trainer.step,
+    numParams: runs.numParams,
+    tasks: taskInfos(runs),
+    runs: runs.infos,
+    step: runs.step,
   });
 }
 
-function postEvents(events: TrainerEvent[]): void {
-  for (const e of events) {
-    if (e.type === 'metrics') throttle.push(e);
-    else if (e.type === 'stats') post({ type: 'stats', stats: e.stats });
-    else if (e.type === 'mixer-update') post({ type: 'mixer-update', detail: e.detail });
-    else if (e.type === 'eval') post({ type: 'eval', result: e });
-    else post({ type: 'warning', message: `step ${e.step}: ${e.message}` });
+function postEvents(events: RunEvent[]): void {
+  for (const { run, event: e } of events) {
+    if (e.type === 'metrics') throttle(run).push(e);
+    else if (e.type === 'stats') post({ type: 'stats', run, stats: e.stats });
+    else if (e.type === 'mixer-update') post({ type: 'mixer-update', run, detail: e.detail });
+    else if (e.type === 'eval') post({ type: 'eval', run, result: e });
+    else post({ type: 'warning', run, message: `step ${e.step}: ${e.message}` });
   }
 }
 
@@ -123,15 +136,16 @@ async function build(next: RunConfigInput, request: BackendRequest = {}): Promis
     });
   }
   await warmUp(next);
-  let fresh: Trainer;
+  let fresh: RunSet;
   try {
-    fresh = await Trainer.create(next, corpus);
+    fresh = await RunSet.create(next, corpus);
   } catch (e) {
     post({ type: 'error', kind: 'config', message: (e as Error).message, recoverable: false });
     return;
   }
-  trainer?.dispose();
-  trainer = fresh;
+  runs?.dispose();
+  runs = fresh;
+  throttles.clear();
   config = next;
   running = false;
   stepsLeft = 0;
@@ -162,11 +176,11 @@ async function warmUp(next: RunConfigInput): Promise<void> {
   }
 }
 
-/** One step, then schedule the next while running (via the queue, so commands interleave). */
+/** One round (a step of every run), then schedule the next while running (via the queue). */
 async function tick(): Promise<void> {
-  if (!trainer || dead || (!running && stepsLeft === 0)) return;
-  const events = await trainer.trainStep();
-  postProgress(trainer.step);
+  if (!runs || dead || (!running && stepsLeft === 0)) return;
+  const events = await runs.round();
+  postProgress(runs.step);
   postEvents(events);
   if (stepsLeft > 0 && --stepsLeft === 0) await pause();
   if (running || stepsLeft > 0) setTimeout(() => enqueue(tick), 0);
@@ -175,36 +189,32 @@ async function tick(): Promise<void> {
 async function pause(): Promise<void> {
   running = false;
   stepsLeft = 0;
-  if (trainer) {
-    const m = await trainer.flush();
-    if (m) throttle.push(m);
-  }
-  throttle.flush();
-  post({ type: 'status', running: false, step: trainer?.step ?? 0 });
+  if (runs) postEvents(await runs.flush());
+  flushThrottles();
+  post({ type: 'status', running: false, step: runs?.step ?? 0 });
 }
 
 /** Task-set changes alter K: post the old-K metrics first, then the new task list. */
-async function withTaskChange(change: (t: Trainer) => Promise<void> | void): Promise<void> {
-  if (!trainer) return;
-  const m = await trainer.flush();
-  if (m) throttle.push(m);
-  throttle.flush();
+async function withTaskChange(change: (t: RunSet) => Promise<void> | void): Promise<void> {
+  if (!runs) return;
+  postEvents(await runs.flush());
+  flushThrottles();
   try {
-    await change(trainer);
+    await change(runs);
   } catch (e) {
     post({ type: 'error', kind: 'config', message: (e as Error).message, recoverable: false });
     return;
   }
-  config = trainer.config;
+  config = runs.config;
   postReady();
 }
 
 /** A live change between steps; a rejected one is reported and changes nothing. */
-function live(change: (t: Trainer) => void): void {
-  if (!trainer) return;
+async function live(change: (t: RunSet) => Promise<void> | void): Promise<void> {
+  if (!runs) return;
   try {
-    change(trainer);
-    config = trainer.config;
+    await change(runs);
+    config = runs.config;
   } catch (e) {
     post({ type: 'error', kind: 'config', message: (e as Error).message, recoverable: false });
   }
@@ -220,16 +230,16 @@ function handle(cmd: Command): void {
       return enqueue(() => (config ? build({ ...config, seed: cmd.seed }) : undefined));
     case 'start':
       return enqueue(() => {
-        if (!trainer || dead || running) return;
+        if (!runs || dead || running) return;
         running = true;
-        post({ type: 'status', running: true, step: trainer.step });
+        post({ type: 'status', running: true, step: runs.step });
         setTimeout(() => enqueue(tick), 0);
       });
     case 'pause':
       return enqueue(pause);
     case 'step':
       return enqueue(() => {
-        if (!trainer || dead || running) return;
+        if (!runs || dead || running) return;
         stepsLeft = Math.max(1, Math.floor(cmd.n));
         return tick();
       });

@@ -14,7 +14,7 @@ import { bandPath } from '../../src/ui/charts/paths';
 import { MAX_SAVED_RUNS } from '../../src/store/state';
 import { createAppStore } from '../../src/store/store';
 import { localTaskInfo } from '../../src/store/validate';
-import { fakeClient } from './helpers/fake-client';
+import { fakeClient, ONE_RUN } from './helpers/fake-client';
 
 const FIXTURE = readFileSync(
   new URL('../e2e/fixtures/results-small.json', import.meta.url),
@@ -309,6 +309,7 @@ function setup() {
     type: 'ready',
     backend: { name: 'wasm', choice: 'forced', candidates: [] },
     numParams: 1234,
+    runs: ONE_RUN,
     tasks: store
       .getState()
       .config.tasks.map((t) => ({ ...localTaskInfo(t.spec, t.knobs), label: `L:${t.spec}` })),
@@ -326,7 +327,7 @@ function setup() {
 describe('importing a results.json into the store', () => {
   it('a bad results.json shows the import error and changes neither setup, saved runs nor metrics', () => {
     const { store, sent, a, evalAt } = setup();
-    a().receive({ type: 'eval', result: evalAt(10, 3) });
+    a().receive({ type: 'eval', run: 0, result: evalAt(10, 3) });
     a().saveRun();
     const before = store.getState();
     const valBefore = before.metrics.val.snapshot();
@@ -382,7 +383,7 @@ describe('importing a results.json into the store', () => {
 
   it(`keeps the first ${MAX_SAVED_RUNS} labels of a larger file and says how many were left out`, () => {
     const { store, a, evalAt } = setup();
-    a().receive({ type: 'eval', result: evalAt(10, 3) });
+    a().receive({ type: 'eval', run: 0, result: evalAt(10, 3) });
     a().saveRun();
     const l = [[1, 2]];
     const labels = Array.from({ length: MAX_SAVED_RUNS + 2 }, (_, i) => `pike{T0=${i + 1}}`);
@@ -401,8 +402,8 @@ describe('importing a results.json into the store', () => {
 
   it('every saved run carries its task specs and per-task validation loss', () => {
     const { store, a, evalAt } = setup();
-    a().receive({ type: 'eval', result: evalAt(10, 3, 2) });
-    a().receive({ type: 'eval', result: evalAt(20, 3, 1) });
+    a().receive({ type: 'eval', run: 0, result: evalAt(10, 3, 2) });
+    a().receive({ type: 'eval', run: 0, result: evalAt(20, 3, 1) });
     a().saveRun();
     const live = store.getState().savedRuns[0];
     expect(live.tasks).toEqual(store.getState().config.tasks.map((t) => t.spec));

@@ -7,7 +7,7 @@ import {
   type StorageLike,
 } from '../../src/store/backend-choice';
 import { createAppStore } from '../../src/store/store';
-import { fakeClient } from './helpers/fake-client';
+import { fakeClient, ONE_RUN } from './helpers/fake-client';
 import { localTaskInfo } from '../../src/store/validate';
 import type { BackendInfo } from '../../src/worker/protocol';
 
@@ -49,6 +49,7 @@ function setup(search = '', storage = mapStorage(), fingerprint = FP) {
       type: 'ready',
       backend,
       numParams: 10,
+    runs: ONE_RUN,
       tasks: store.getState().config.tasks.map((t) => localTaskInfo(t.spec, t.knobs)),
       step: 0,
     });
@@ -174,10 +175,10 @@ describe('the step counter', () => {
     s.a().receive({ type: 'progress', step: 1 });
     expect(s.store.getState().step).toBe(1);
     s.a().receive({ type: 'progress', step: 7 });
-    s.a().receive({ type: 'metrics', batch: batch([1, 2, 3]) });
+    s.a().receive({ type: 'metrics', run: 0, batch: batch([1, 2, 3]) });
     s.runTimers();
     expect(s.store.getState().step).toBe(7);
-    s.a().receive({ type: 'metrics', batch: batch([4, 5, 6, 7, 8]) });
+    s.a().receive({ type: 'metrics', run: 0, batch: batch([4, 5, 6, 7, 8]) });
     s.runTimers();
     expect(s.store.getState().step).toBe(8);
   });

@@ -3,7 +3,7 @@ import type { EvalResult, MetricsBatch } from '../../src/engine/trainer-types';
 import type { GradStats } from '../../src/engine/types';
 import { MAX_SAVED_RUNS } from '../../src/store/state';
 import { createAppStore } from '../../src/store/store';
-import { fakeClient } from './helpers/fake-client';
+import { fakeClient, ONE_RUN } from './helpers/fake-client';
 import type { TaskInfo, WorkerEvent } from '../../src/worker/protocol';
 import { localTaskInfo } from '../../src/store/validate';
 import { buildRunFile } from '../../src/store/run-file';
@@ -32,6 +32,7 @@ function setup(hash = '', search = '') {
       backend: { name: 'webgpu', choice: 'forced', candidates: [], adapter: 'swiftshader' },
       numParams: 1234,
       tasks: tasksOf(),
+      runs: ONE_RUN,
       step,
     });
   return { store, sent, a, runTimers, ready, emit: (e: WorkerEvent) => a().receive(e) };
@@ -100,11 +101,11 @@ describe('app store', () => {
     const { store, ready, emit, runTimers } = setup();
     ready();
     const v0 = store.getState().metricsVersion;
-    emit({ type: 'metrics', batch: batch([1, 2, 3], 3) });
+    emit({ type: 'metrics', run: 0, batch: batch([1, 2, 3], 3) });
     expect(store.getState()).toMatchObject({ metricsVersion: v0 + 1, step: 3 });
-    emit({ type: 'metrics', batch: batch([4, 5], 3) });
-    emit({ type: 'eval', result: evalAt(5, 3) });
-    emit({ type: 'stats', stats: statsAt(5, 3) });
+    emit({ type: 'metrics', run: 0, batch: batch([4, 5], 3) });
+    emit({ type: 'eval', run: 0, result: evalAt(5, 3) });
+    emit({ type: 'stats', run: 0, stats: statsAt(5, 3) });
     expect(store.getState().metricsVersion).toBe(v0 + 1);
     runTimers();
     const s = store.getState();
@@ -121,7 +122,7 @@ describe('app store', () => {
   it('live changes send commands without a reset; model changes reset and clear history', () => {
     const { store, sent, a, ready, emit, runTimers } = setup();
     ready();
-    emit({ type: 'metrics', batch: batch([1, 2], 3) });
+    emit({ type: 'metrics', run: 0, batch: batch([1, 2], 3) });
     sent.length = 0;
     a().setMixer('mix');
     a().setOptimizer({ lr: 0.01 });
@@ -136,7 +137,7 @@ describe('app store', () => {
     expect(sent).toEqual([{ type: 'configure', config: store.getState().config }]);
     expect(store.getState().resetNote).toMatch(/width/);
     // Metrics from before the rebuild still land in the old history; the ready clears it.
-    emit({ type: 'metrics', batch: batch([3], 3) });
+    emit({ type: 'metrics', run: 0, batch: batch([3], 3) });
     expect(store.getState().metrics.train.length).toBe(3);
     ready();
     runTimers(); // a flush due from before the rebuild must not bring the old step back
@@ -160,7 +161,7 @@ describe('app store', () => {
   it('NaN losses (a task with no examples that step) leave gaps, not zeros', () => {
     const { store, ready, emit } = setup();
     ready();
-    emit({ type: 'metrics', batch: batch([1, 2], 3, (s, k) => (k === 1 && s === 2 ? NaN : 2)) });
+    emit({ type: 'metrics', run: 0, batch: batch([1, 2], 3, (s, k) => (k === 1 && s === 2 ? NaN : 2)) });
     const m = store.getState().metrics;
     expect(m.train.col(1)).toEqual([2, NaN]);
     expect(m.trainSmooth.col(1)[1]).toBeNaN();
@@ -170,9 +171,9 @@ describe('app store', () => {
   it('ignores metrics of a different task count and repeated steps', () => {
     const { store, ready, emit } = setup();
     ready();
-    emit({ type: 'metrics', batch: batch([1, 2], 3) });
-    emit({ type: 'metrics', batch: batch([2, 3], 3) });
-    emit({ type: 'metrics', batch: batch([4], 2) });
+    emit({ type: 'metrics', run: 0, batch: batch([1, 2], 3) });
+    emit({ type: 'metrics', run: 0, batch: batch([2, 3], 3) });
+    emit({ type: 'metrics', run: 0, batch: batch([4], 2) });
     expect(store.getState().metrics.train.x).toEqual([1, 2, 3]);
   });
 
@@ -192,7 +193,7 @@ describe('app store', () => {
   it('adds and removes tasks live, resizing the history on the worker’s ready', () => {
     const { store, sent, a, ready, emit } = setup();
     ready();
-    emit({ type: 'metrics', batch: batch([1], 3) });
+    emit({ type: 'metrics', run: 0, batch: batch([1], 3) });
     expect(a().addTask({ spec: 'copy' })).toBe(true);
     expect(sent[sent.length - 1]).toEqual({ type: 'addTask', setup: { spec: 'copy' } });
     expect(store.getState().tasks).toHaveLength(4);
@@ -230,7 +231,7 @@ describe('app store', () => {
     ready();
     a().train();
     expect(store.getState().status).toBe('running');
-    emit({ type: 'metrics', batch: batch([1, 2, 3], 3) });
+    emit({ type: 'metrics', run: 0, batch: batch([1, 2, 3], 3) });
     emit({ type: 'error', kind: 'device-lost', message: 'lost', recoverable: true });
     expect(store.getState().status).toBe('error');
     expect(store.getState().error?.recoverable).toBe(true);
@@ -242,7 +243,7 @@ describe('app store', () => {
     ]);
     expect(store.getState().error).toBeNull();
     ready();
-    emit({ type: 'metrics', batch: batch([1, 2], 3) });
+    emit({ type: 'metrics', run: 0, batch: batch([1, 2], 3) });
     const m = store.getState().metrics;
     expect(m.train.x).toEqual([1, 2, 3, 4, 5]);
     expect(m.restarts).toEqual([3]);
@@ -253,7 +254,7 @@ describe('app store', () => {
     ready();
     a().saveRun();
     expect(store.getState().error?.title).toMatch(/Nothing to save/);
-    emit({ type: 'eval', result: evalAt(100, 3, 2) });
+    emit({ type: 'eval', run: 0, result: evalAt(100, 3, 2) });
     for (let i = 0; i < MAX_SAVED_RUNS + 1; i++) a().saveRun();
     const runs = store.getState().savedRuns;
     expect(runs).toHaveLength(MAX_SAVED_RUNS);
@@ -270,7 +271,7 @@ describe('app store', () => {
     expect(a().importRunFile('not json')).toBe(false);
     expect(store.getState().error?.kind).toBe('import');
     expect(store.getState().config).toBe(before);
-    emit({ type: 'eval', result: evalAt(100, 3) });
+    emit({ type: 'eval', run: 0, result: evalAt(100, 3) });
     const s = store.getState();
     const file = buildRunFile(
       { ...s.config, seed: 9 },
@@ -296,8 +297,8 @@ describe('app store', () => {
     expect(store.getState().config).toEqual(before);
     a().dismissError();
     // Train (the preset's PiKE), evaluate twice, save the run: it becomes doremi's reference.
-    emit({ type: 'eval', result: evalAt(10, 3, 2) });
-    emit({ type: 'eval', result: evalAt(20, 3, 1.5) });
+    emit({ type: 'eval', run: 0, result: evalAt(10, 3, 2) });
+    emit({ type: 'eval', run: 0, result: evalAt(20, 3, 1.5) });
     a().flushMetrics();
     a().saveRun();
     sent.length = 0;

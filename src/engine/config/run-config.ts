@@ -77,6 +77,16 @@ export const referenceCurveSchema = z
   });
 export type ReferenceCurve = z.infer<typeof referenceCurveSchema>;
 
+/** The most contestants a race trains side by side. */
+export const MAX_CONTESTANTS = 4;
+
+/** A race's contestant: a mixer and its knobs; tasks, model, optimizer and seed are shared. */
+export const contestantSchema = z.object({
+  name: z.enum(MIXER_NAMES as unknown as [string, ...string[]]),
+  knobs: z.record(z.string(), z.unknown()).default({}),
+});
+export type Contestant = z.infer<typeof contestantSchema>;
+
 export const runConfigSchema = z.object({
   tasks: z.array(taskSetupSchema).min(1, 'at least one task').max(MAX_TASKS),
   mixer: z.object({
@@ -97,6 +107,15 @@ export const runConfigSchema = z.object({
     .max(2 ** 31 - 1)
     .default(0),
   schedule: scheduleSchema.default(scheduleSchema.parse({})),
+  /**
+   * A race (run-set.ts): 2 to 4 contestants trained side by side from the same initial weights
+   * and data streams, each with its own mixer; `mixer` is then only the setup's starting mixer.
+   */
+  race: z
+    .array(contestantSchema)
+    .min(2, 'a race has at least 2 contestants')
+    .max(MAX_CONTESTANTS, `a race has at most ${MAX_CONTESTANTS} contestants`)
+    .optional(),
 });
 
 export type RunConfig = z.infer<typeof runConfigSchema>;

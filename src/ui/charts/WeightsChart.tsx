@@ -1,7 +1,12 @@
 import { memo, useMemo } from 'react';
 import { pct } from '../format';
 import { taskColor } from '../palette';
-import { useApp, useStaggeredMetricsVersion, useTaskLabels } from '../store-context';
+import {
+  useApp,
+  useRunMetrics,
+  useStaggeredMetricsVersion,
+  useTaskLabels,
+} from '../store-context';
 import { percentTick, useStableArray, WEIGHT_TICKS } from './axes';
 import { ChartFrame } from './ChartFrame';
 import { linearTicks, pointsFor, stepDomain } from './chart-data';
@@ -11,11 +16,19 @@ import { TaskLegend } from './TaskLegend';
 
 const Y_DOMAIN: [number, number] = [0, 1];
 
+interface Props {
+  version: number;
+  /** A race's contestant: a small multiple of its weights (`race-weights-<run>`). */
+  run?: number;
+}
+
 /** Sampling weights over steps, stacked: the batch composition the mixer chose. */
-const WeightsChartView = memo(function WeightsChartView({ version }: { version: number }) {
-  const metrics = useApp((s) => s.metrics);
+const WeightsChartView = memo(function WeightsChartView({ version, run }: Props) {
+  const metrics = useRunMetrics(run);
   const labels = useTaskLabels();
-  const mixer = useApp((s) => s.config.mixer.name);
+  const mixer = useApp((s) =>
+    run === undefined ? s.config.mixer.name : (s.runs[run]?.label ?? ''),
+  );
   const K = metrics.numTasks;
   const { stack, last } = useMemo(() => {
     void version;
@@ -35,9 +48,10 @@ const WeightsChartView = memo(function WeightsChartView({ version }: { version: 
   const xTicks = useStableArray(linearTicks(xDomain[0], xDomain[1]));
   return (
     <ChartFrame
-      title="Sampling weights"
-      subtitle={`Share of each batch per task (${mixer})`}
-      testId="weights-chart"
+      title={run === undefined ? 'Sampling weights' : mixer}
+      subtitle={run === undefined ? `Share of each batch per task (${mixer})` : 'sampling weights'}
+      testId={run === undefined ? 'weights-chart' : `race-weights-${run}`}
+      className={run === undefined ? undefined : `race-weights contestant-${run}`}
       empty={
         stack.x.length === 0
           ? 'No steps yet: press Train (or →) to see how the mixer fills each batch.'
@@ -57,12 +71,20 @@ const WeightsChartView = memo(function WeightsChartView({ version }: { version: 
           restarts={metrics.restarts}
         />
       </div>
-      <TaskLegend labels={Array.from({ length: K }, (_, k) => labels[k] ?? `task ${k}`)} />
+      {run === undefined && (
+        <TaskLegend labels={Array.from({ length: K }, (_, k) => labels[k] ?? `task ${k}`)} />
+      )}
     </ChartFrame>
   );
 });
 
 /** Redraws when its part of the history changed, a little after the other charts (see useStaggeredMetricsVersion). */
-export function WeightsChart() {
-  return <WeightsChartView version={useStaggeredMetricsVersion(0, (m) => m.rev.steps)} />;
+export function WeightsChart({ run }: { run?: number }) {
+  const slot = run === undefined ? 0 : 6 + run;
+  return (
+    <WeightsChartView
+      run={run}
+      version={useStaggeredMetricsVersion(slot, (m) => m.rev.steps, run)}
+    />
+  );
 }

@@ -1,7 +1,7 @@
 /** A fake worker client for store tests: records every command the store sends. */
 import type { RunConfigInput } from '../../../src/engine/config/run-config';
 import type { ClientLike } from '../../../src/store/state';
-import type { BackendRequest, Command } from '../../../src/worker/protocol';
+import type { BackendRequest, Command, RunInfo } from '../../../src/worker/protocol';
 
 export type Sent = Command | { type: 'restart' };
 
@@ -21,3 +21,6 @@ export function fakeClient(): { client: ClientLike; sent: Sent[] } {
   };
   return { client, sent };
 }
+
+/** The `runs` of a worker's `ready` for a single run (not a race). */
+export const ONE_RUN: RunInfo[] = [{ id: 0, label: 'PiKE', spec: 'pike', mixer: 'pike' }];

@@ -1,0 +1,150 @@
+/**
+ * Race actions: start a race from the current setup, add, remove or change contestants, end it,
+ * and choose which contestant the per-run charts follow. A race lives in the config
+ * (`config.race`), so the link, run files and the worker all carry it; every change of the
+ * contestants is a reset (the contestants start together from the same initial weights).
+ */
+import type { Contestant, RunConfig } from '../engine/config/run-config';
+import { MAX_CONTESTANTS } from '../engine/config/run-config';
+import { parseBraceSpec } from '../engine/config/spec';
+import { MIXERS, isMixerName, parseKnobs } from '../engine/mixers/registry';
+import type { MixerName } from '../engine/types';
+import { sendReset, validOrError } from './config-helpers';
+import type { Actions, StoreContext } from './state';
+
+type RaceActions = Pick<
+  Actions,
+  | 'startRace'
+  | 'addContestant'
+  | 'removeContestant'
+  | 'setContestant'
+  | 'setRace'
+  | 'endRace'
+  | 'selectRun'
+>;
+
+/** Mixers offered, in order, when a contestant is added. */
+const ADD_ORDER: readonly MixerName[] = [
+  'mix',
+  'pike',
+  'balanced-pike',
+  'famo',
+  'odm',
+  'ado',
+  'unimax',
+  'random',
+  'round-robin',
+];
+
+/** The knobs of `knobs` that differ from the mixer's defaults. */
+export function ownKnobs(name: string, knobs: Record<string, unknown>): Contestant['knobs'] {
+  const d = parseKnobs(name);
+  return Object.fromEntries(Object.entries(knobs).filter(([k, v]) => d[k] !== v));
+}
+
+/** A mixer spec (`pike{zeta2=0}`) as a contestant; throws with a message naming the problem. */
+export function contestantFromSpec(spec: string): Contestant {
+  const b = parseBraceSpec(spec);
+  if (!isMixerName(b.name)) {
+    throw new Error(`"${b.name}" is not a mixer (mixers: ${Object.keys(MIXERS).join(', ')})`);
+  }
+  return { name: b.name, knobs: Object.fromEntries(b.knobs) };
+}
+
+export function createRaceActions(ctx: StoreContext): RaceActions {
+  const { get, set } = ctx;
+  const cfg = () => get().config;
+
+  const fail = (message: string) => {
+    set({
+      error: { title: 'That change was not applied', message, kind: 'config', recoverable: false },
+    });
+    return false;
+  };
+
+  /** Rebuilds with these contestants (none: a single run); false and a message if invalid. */
+  const rebuild = (
+    race: Contestant[] | undefined,
+    why: string,
+    mixer?: RunConfig['mixer'],
+  ): boolean => {
+    const { race: _old, ...rest } = cfg();
+    void _old;
+    const v = validOrError(ctx, {
+      ...rest,
+      ...(mixer ? { mixer } : {}),
+      ...(race ? { race } : {}),
+    });
+    if (!v.ok) return false;
+    set({ config: v.config, selectedRun: 0 });
+    sendReset(ctx, v.config, why);
+    return true;
+  };
+
+  return {
+    startRace() {
+      const c = cfg();
+      const current = { name: c.mixer.name, knobs: ownKnobs(c.mixer.name, c.mixer.knobs) };
+      const rival: MixerName = c.mixer.name === 'mix' ? 'pike' : 'mix';
+      rebuild([current, { name: rival, knobs: {} }], 'race started');
+    },
+    addContestant() {
+      const race = cfg().race;
+      if (!race) return fail('Start a race first.');
+      if (race.length >= MAX_CONTESTANTS) {
+        return fail(`A race has at most ${MAX_CONTESTANTS} contestants: remove one first.`);
+      }
+      const taken = new Set(
+        race.filter((r) => Object.keys(r.knobs).length === 0).map((r) => r.name),
+      );
+      const name = ADD_ORDER.find((n) => !taken.has(n)) ?? 'mix';
+      return rebuild([...race, { name, knobs: {} }], 'contestant added');
+    },
+    removeContestant(index) {
+      const race = cfg().race;
+      if (!race || !race[index]) return;
+      const left = race.filter((_, i) => i !== index);
+      if (left.length >= 2) {
+        rebuild(left, 'contestant removed');
+        return;
+      }
+      const last = left[0];
+      rebuild(undefined, 'race ended', { ...cfg().mixer, name: last.name, knobs: last.knobs });
+    },
+    setContestant(index, spec) {
+      const race = cfg().race;
+      if (!race || !race[index]) return fail(`There is no contestant ${index + 1}.`);
+      let c: Contestant;
+      try {
+        c = contestantFromSpec(spec);
+      } catch (e) {
+        return fail(`Contestant ${index + 1}: ${(e as Error).message}`);
+      }
+      return rebuild(
+        race.map((r, i) => (i === index ? c : r)),
+        'contestant changed',
+      );
+    },
+    setRace(specs) {
+      let race: Contestant[];
+      try {
+        race = specs.map(contestantFromSpec);
+      } catch (e) {
+        return fail((e as Error).message);
+      }
+      return rebuild(race, 'race started');
+    },
+    endRace() {
+      const race = cfg().race;
+      if (!race) return;
+      const keep = race[get().selectedRun] ?? race[0];
+      rebuild(undefined, 'race ended', { ...cfg().mixer, name: keep.name, knobs: keep.knobs });
+    },
+    selectRun(index) {
+      const s = get();
+      const m = s.runMetrics[index];
+      if (!m || index === s.selectedRun) return;
+      set({ selectedRun: index, metrics: m, metricsVersion: s.metricsVersion + 1 });
+    },
+  };
+}
