@@ -22,6 +22,7 @@ import { evaluateTasks, exampleLosses, meanLosses } from './batch-losses';
 import { disposeParams, initParams, isDecayed, paramList, type GptParams } from './model/params';
 import { Optimizer, optimizerConfigSchema, type OptimizerConfig } from './optim';
 import { createRng, mixSeeds } from './rng';
+import { generateSamples, samplePrompts, type Sample } from './samples';
 import { TaskStatistics } from './stats/task-stats';
 import type { CorpusLoader } from './tasks/corpus';
 import { createTask } from './tasks/catalogue';
@@ -337,6 +338,16 @@ export class Trainer {
    */
   gradStats(opts: { emulateWindow?: boolean } = {}): Promise<GradStats> {
     return this.stats.measure(this.step, opts);
+  }
+
+  /**
+   * One sampling round (samples.ts): a held-out prompt per task, continued by the model in one
+   * batched pass with one readback. `pick` rotates the prompts; the seed follows the step.
+   */
+  sample(temperature: number, pick: number): Promise<Sample[]> {
+    const prompts = samplePrompts(this.tasks, this.config.model.context, pick);
+    const seed = mixSeeds(this.config.seed, this.step + 7e6);
+    return generateSamples(this.params, this.config.model, prompts, { temperature, seed });
   }
 
   /** Held-out loss (and exact-match accuracy where the task defines it) of every task. */

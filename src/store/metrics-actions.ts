@@ -11,11 +11,8 @@ import { MAX_SAVED_RUNS, type Actions, type SavedRun, type StoreContext } from '
 
 type MetricsActions = Pick<
   Actions,
-  'saveRun' | 'removeSavedRun' | 'clearSavedRuns' | 'importRunFile'
+  'saveRun' | 'removeSavedRun' | 'clearSavedRuns' | 'restoreSavedRuns' | 'importRunFile'
 >;
-
-/** Notices kept at once (as for the worker's warnings). */
-const MAX_NOTICES = 5;
 
 /** `base`, made unique among `runs` with " (2)", " (3)", … */
 function uniqueLabel(base: string, runs: readonly SavedRun[]): string {
@@ -54,12 +51,12 @@ const quoted = (labels: readonly string[]) => labels.map((l) => `"${l}"`).join('
 export function createMetricsActions(ctx: StoreContext): MetricsActions {
   const { get, set } = ctx;
   let nextId = 1;
-  let noticeId = 0;
-
-  const notify = (message: string) =>
-    set((s) => ({
-      warnings: [...s.warnings, { id: -++noticeId, message, count: 1 }].slice(-MAX_NOTICES),
-    }));
+  const { notify } = ctx;
+  /** Saved runs go to IndexedDB once the stored ones are back (never overwrite them before). */
+  let restored = false;
+  const persist = () => {
+    if (restored) void ctx.persistence.saveRuns(get().savedRuns).catch(() => {});
+  };
 
   /** Adds runs (in order), dropping the oldest so that at most MAX_SAVED_RUNS stay. */
   const keep = (added: Omit<SavedRun, 'id'>[]) => {
@@ -69,6 +66,7 @@ export function createMetricsActions(ctx: StoreContext): MetricsActions {
     const excess = Math.max(0, runs.length + fresh.length - MAX_SAVED_RUNS);
     const dropped = runs.slice(0, excess);
     set({ savedRuns: [...runs.slice(excess), ...fresh] });
+    persist();
     if (dropped.length === 1) {
       notify(`Comparison keeps ${MAX_SAVED_RUNS} runs: removed the oldest, "${dropped[0].label}".`);
     } else if (dropped.length > 1) {
@@ -179,8 +177,29 @@ export function createMetricsActions(ctx: StoreContext): MetricsActions {
         },
       ]);
     },
-    removeSavedRun: (id) => set({ savedRuns: get().savedRuns.filter((r) => r.id !== id) }),
-    clearSavedRuns: () => set({ savedRuns: [] }),
+    removeSavedRun(id) {
+      set({ savedRuns: get().savedRuns.filter((r) => r.id !== id) });
+      persist();
+    },
+    clearSavedRuns() {
+      set({ savedRuns: [] });
+      persist();
+    },
+    async restoreSavedRuns() {
+      let stored: SavedRun[] = [];
+      try {
+        stored = await ctx.persistence.loadRuns();
+      } catch {
+        // Storage unavailable (private mode, blocked): the page works without it.
+      }
+      restored = true;
+      if (stored.length === 0) return;
+      // Stored runs first (they are older), then any saved in this session already.
+      const current = get().savedRuns;
+      const back = stored.map((r) => ({ ...r, id: nextId++ }));
+      set({ savedRuns: [...back, ...current].slice(-MAX_SAVED_RUNS) });
+      if (current.length) persist();
+    },
     importRunFile(text: string) {
       const j = readJson(text);
       if (!j.ok) return importError(j.message);

@@ -21,6 +21,7 @@ type RaceActions = Pick<
   | 'setRace'
   | 'endRace'
   | 'selectRun'
+  | 'setTemperature'
 >;
 
 /** Mixers offered, in order, when a contestant is added. */
@@ -76,8 +77,9 @@ export function createRaceActions(ctx: StoreContext): RaceActions {
       ...(race ? { race } : {}),
     });
     if (!v.ok) return false;
-    set({ config: v.config, selectedRun: 0 });
+    set({ config: v.config, selectedRun: 0, samples: [] });
     sendReset(ctx, v.config, why);
+    ctx.client?.send({ type: 'setSampling', run: 0, temperature: get().temperature });
     return true;
   };
 
@@ -144,7 +146,15 @@ export function createRaceActions(ctx: StoreContext): RaceActions {
       const s = get();
       const m = s.runMetrics[index];
       if (!m || index === s.selectedRun) return;
-      set({ selectedRun: index, metrics: m, metricsVersion: s.metricsVersion + 1 });
+      set({ selectedRun: index, metrics: m, metricsVersion: s.metricsVersion + 1, samples: [] });
+      ctx.client?.send({ type: 'setSampling', run: index, temperature: s.temperature, now: true });
+    },
+    setTemperature(t) {
+      if (!Number.isFinite(t)) return;
+      const temperature = Math.min(2, Math.max(0, t));
+      set({ temperature });
+      const run = get().selectedRun;
+      ctx.client?.send({ type: 'setSampling', run, temperature, now: true });
     },
   };
 }

@@ -145,6 +145,7 @@ export function createRunActions(ctx: StoreContext): RunActions {
       ctx.beforeLive = null;
     }
     if (op?.kind === 'reset' || op?.kind === 'restart') {
+      patch.samples = [];
       patch.status = 'idle';
       patch.tokensPerSec = 0;
       pendingTps = null;
@@ -181,6 +182,12 @@ export function createRunActions(ctx: StoreContext): RunActions {
         return;
       case 'stats':
         if (ingestStats(m, e.stats)) scheduleFlush();
+        return;
+      case 'samples':
+        if (e.run === get().selectedRun) {
+          const round = { run: e.run, step: e.step, samples: e.samples, ms: e.ms };
+          set({ samples: [...get().samples.filter((r) => r.step !== e.step), round].slice(-2) });
+        }
         return;
       case 'mixer-update':
         if (ingestMixerUpdate(m, e.detail)) scheduleFlush();
@@ -257,6 +264,7 @@ export function createRunActions(ctx: StoreContext): RunActions {
           recoverable: false,
         });
       }
+      void get().actions.restoreSavedRuns();
       if (!ctx.client && ctx.deps.createClient)
         ctx.client = ctx.deps.createClient((e) => get().actions.receive(e));
       sendReset(ctx, c, null);

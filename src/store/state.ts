@@ -14,11 +14,13 @@ import type {
   Command,
   ErrorKind,
   RunInfo,
+  Sample,
   TaskInfo,
   WorkerEvent,
 } from '../worker/protocol';
 import type { BackendMemory } from './backend-choice';
 import type { MetricsBuffers } from './metrics';
+import type { Persistence } from './persist';
 
 /** What the store needs of TrainingClient (tests pass a fake). */
 export interface ClientLike {
@@ -39,6 +41,8 @@ export interface StoreDeps {
   setTimer?: (fn: () => void, ms: number) => void;
   /** Where the measured backend is remembered. Default: localStorage where there is one. */
   backendMemory?: BackendMemory;
+  /** Saved runs and own texts across reloads. Default: IndexedDB (idb-keyval). */
+  persistence?: Persistence;
 }
 
 export type RunStatus = 'idle' | 'running' | 'paused' | 'error';
@@ -82,6 +86,15 @@ export interface SavedRun {
   perTask: number[][];
 }
 
+/** One sampling round of the followed run, as the samples panel shows it. */
+export interface SamplesRound {
+  run: number;
+  step: number;
+  samples: Sample[];
+  /** Wall time of the round in the worker (ms). */
+  ms: number;
+}
+
 export const MAX_SAVED_RUNS = 8;
 /** Longest interval between chart updates while data arrives. */
 export const FLUSH_MS = 400;
@@ -121,6 +134,13 @@ export interface Actions {
   saveRun(): void;
   removeSavedRun(id: number): void;
   clearSavedRuns(): void;
+  /** Brings back the runs saved in this browser (IndexedDB); called by boot. */
+  restoreSavedRuns(): Promise<void>;
+  /**
+   * Adds the user's own text (pasted, or a dropped file's bytes) as a task: validated, stored in
+   * this browser, added as `text:<hash>`. False, with a message, when refused.
+   */
+  addOwnText(bytes: Uint8Array, name?: string): Promise<boolean>;
   /** Validates an imported run file; a good one loads its setup and adds its curve. */
   importRunFile(text: string): boolean;
   /**
@@ -140,6 +160,8 @@ export interface Actions {
   endRace(): void;
   /** The run whose task cards, conflict matrix and statistics the page shows. */
   selectRun(index: number): void;
+  /** Temperature of the samples (0 = greedy, at most 2); samples again at once. */
+  setTemperature(t: number): void;
   /** Handles one worker event (the client's onEvent). */
   receive(event: WorkerEvent): void;
   /** Publishes buffered metrics to subscribers now. */
@@ -172,6 +194,10 @@ export interface AppState {
   runs: RunInfo[];
   /** The run the task cards and charts follow (a race's contestant chosen in the leaderboard). */
   selectedRun: number;
+  /** The followed run's last two sampling rounds (previous first), for the samples panel. */
+  samples: SamplesRound[];
+  /** Sampling temperature of language tasks (algorithmic answers are greedy). */
+  temperature: number;
   /** Mutable history of each run, by run id. */
   runMetrics: MetricsBuffers[];
   /** runMetrics[selectedRun]: what the per-run charts draw. `metricsVersion` bumps on change. */
@@ -208,6 +234,9 @@ export interface StoreContext {
   debounced: Map<string, { fn: () => void; scheduled: boolean }>;
   setTimer: (fn: () => void, ms: number) => void;
   backendMemory: BackendMemory;
+  persistence: Persistence;
+  /** Shows a dismissible notice (kept with the worker's warnings). */
+  notify(message: string): void;
   /** ?measure=all: measure software adapters too (a diagnostic; never remembered). */
   includeSoftware: boolean;
 }

@@ -13,7 +13,9 @@ import { browserBackendMemory } from './backend-choice';
 import { createConfigActions } from './config-actions';
 import { createMetrics } from './metrics';
 import { createMetricsActions } from './metrics-actions';
+import { browserPersistence } from './persist';
 import { createRaceActions } from './race-actions';
+import { createTextActions } from './text-actions';
 import { createRunActions } from './run-actions';
 import type { AppState, StoreContext, StoreDeps } from './state';
 import { localTaskInfo, validateConfig } from './validate';
@@ -27,7 +29,11 @@ export function defaultConfig() {
   return v.config;
 }
 
+/** Notices kept at once (as for the worker's warnings). */
+const MAX_NOTICES = 5;
+
 export function createAppStore(deps: StoreDeps = {}): AppStore {
+  let noticeId = 0;
   return createStore<AppState>()((set, get) => {
     const ctx: StoreContext = {
       get,
@@ -41,6 +47,11 @@ export function createAppStore(deps: StoreDeps = {}): AppStore {
       debounced: new Map(),
       setTimer: deps.setTimer ?? ((fn, ms) => void setTimeout(fn, ms)),
       backendMemory: deps.backendMemory ?? browserBackendMemory(),
+      persistence: deps.persistence ?? browserPersistence(),
+      notify: (message) =>
+        set((s) => ({
+          warnings: [...s.warnings, { id: -++noticeId, message, count: 1 }].slice(-MAX_NOTICES),
+        })),
       includeSoftware: false,
     };
     const config = defaultConfig();
@@ -62,6 +73,8 @@ export function createAppStore(deps: StoreDeps = {}): AppStore {
       resetNote: null,
       runs: [],
       selectedRun: 0,
+      samples: [],
+      temperature: 0.8,
       runMetrics: [metrics],
       metrics,
       metricsVersion: 0,
@@ -72,6 +85,7 @@ export function createAppStore(deps: StoreDeps = {}): AppStore {
         ...createBackendActions(ctx),
         ...createMetricsActions(ctx),
         ...createRaceActions(ctx),
+        ...createTextActions(ctx),
       },
     };
   });

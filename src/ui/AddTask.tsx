@@ -6,6 +6,7 @@ import {
   UDHR_ALIASES,
   type TaskFamily,
 } from '../engine/config/catalogue';
+import { OwnText } from './OwnText';
 import { useActions, useApp } from './store-context';
 
 interface Language {
@@ -188,6 +189,7 @@ export function AddTask() {
         </button>
       </div>
       {info && <p className="help">{info.description}</p>}
+      <OwnText />
     </form>
   );
 }

@@ -14,6 +14,7 @@ import { RaceLeaderboard } from './race/RaceLeaderboard';
 import { RaceLossChart } from './race/RaceLossChart';
 import { RacePanel } from './race/RacePanel';
 import { ModelPanel } from './ModelPanel';
+import { SamplesPanel } from './SamplesPanel';
 import { StoreContext, useActions, useApp } from './store-context';
 import { TaskBoard } from './TaskBoard';
 import { useKeyboard } from './useKeyboard';
@@ -73,6 +74,7 @@ function Layout({ store }: { store: AppStore }) {
             <AccuracyChart />
             <CompareChart />
           </div>
+          <SamplesPanel />
         </main>
       </div>
     </div>

@@ -308,7 +308,7 @@ export function MixerPanel() {
         onClick={a.startRace}
         title="Train this mixer and others side by side: same tasks, model, seed and data streams"
       >
-        Race {def.label} against other mixers
+        Race against other mixers
       </button>
     </section>
   );

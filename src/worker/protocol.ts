@@ -6,6 +6,7 @@
 import type { ReferenceCurve, RunConfigInput, TaskSetup } from '../engine/config/run-config';
 import type { OptimizerConfig } from '../engine/optim-config';
 import type { RunInfo } from '../engine/run-set';
+import type { Sample } from '../engine/samples';
 import type { EvalResult, MetricsBatch } from '../engine/trainer-types';
 import type {
   GradStats,
@@ -47,7 +48,12 @@ export type Command =
   | { type: 'removeTask'; index: number }
   | { type: 'setOptimizer'; patch: Partial<OptimizerConfig> }
   /** A new seed changes the initial weights: the worker resets. */
-  | { type: 'setSeed'; seed: number };
+  | { type: 'setSeed'; seed: number }
+  /**
+   * Which run the samples panel follows and how it samples; `now`: sample at once (a changed
+   * temperature or contestant) rather than at the next evaluation.
+   */
+  | { type: 'setSampling'; run: number; temperature: number; now?: boolean };
 
 /** What the page needs to know about a task (labels, knobs) after the worker built it. */
 export interface TaskInfo {
@@ -115,7 +121,7 @@ export interface BackendInfo {
 
 export type ErrorKind = 'diverged' | 'device-lost' | 'config' | 'crash';
 
-export type { RunInfo };
+export type { RunInfo, Sample };
 
 /**
  * Worker → page. The worker trains a run set (src/engine/run-set.ts): one run, or a race of
@@ -138,6 +144,8 @@ export type WorkerEvent =
   /** PiKE's last weight update: each task's two terms and its weight before and after. */
   | { type: 'mixer-update'; run: number; detail: PikeUpdateDetail }
   | { type: 'eval'; run: number; result: EvalResult }
+  /** One sampling round of a run: a held-out prompt per task and the model's continuation. */
+  | { type: 'samples'; run: number; step: number; samples: Sample[]; ms: number }
   /** A non-fatal message, e.g. a mixer kept its weights because statistics were NaN. */
   | { type: 'warning'; message: string; run?: number }
   /**

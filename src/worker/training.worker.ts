@@ -6,7 +6,9 @@
  */
 /// <reference lib="webworker" />
 import { parseRunConfig, type RunConfigInput } from '../engine/config/run-config';
-import { createFetchCorpusLoader } from '../engine/tasks/corpus';
+import { get } from 'idb-keyval';
+import { createFetchCorpusLoader, type CorpusLoader } from '../engine/tasks/corpus';
+import { ownTextSpec, unknownTextMessage } from '../engine/tasks/own-text';
 import { RunSet, type RunEvent } from '../engine/run-set';
 import { TrainingDivergedError } from '../engine/trainer';
 import { warmUpPipelines } from '../engine/warm-up';
@@ -24,9 +26,17 @@ import type {
 
 const scope = self as unknown as DedicatedWorkerGlobalScope;
 const post = (e: WorkerEvent) => scope.postMessage(e);
-const corpus = createFetchCorpusLoader(
-  new URL(`${import.meta.env.BASE_URL}udhr`, scope.location.origin).href,
-);
+/** The UDHR texts from the page's origin; the user's own texts from this browser's IndexedDB. */
+const corpus: CorpusLoader = {
+  ...createFetchCorpusLoader(
+    new URL(`${import.meta.env.BASE_URL}udhr`, scope.location.origin).href,
+  ),
+  async text(hash: string) {
+    const text = await get<unknown>(ownTextSpec(hash));
+    if (typeof text !== 'string') throw new Error(unknownTextMessage(hash));
+    return text;
+  },
+};
 
 let backend: BackendInfo | null = null;
 let runs: RunSet | null = null;
@@ -176,12 +186,30 @@ async function warmUp(next: RunConfigInput): Promise<void> {
   }
 }
 
+/** The samples panel: which run it follows, at what temperature, and the prompt rotation. */
+const sampling = { run: 0, temperature: 0.8, pick: 0 };
+
+/**
+ * One sampling round of the followed run (samples.ts: one batched pass, one readback), posted
+ * with its wall time. Runs after the round whose evaluation it follows, so it costs at most one
+ * pass per evaluation on the training path.
+ */
+async function postSamples(): Promise<void> {
+  if (!runs || dead) return;
+  const id = Math.min(sampling.run, runs.infos.length - 1);
+  const t = runs.trainer(id);
+  const t0 = performance.now();
+  const samples = await t.sample(sampling.temperature, sampling.pick++);
+  post({ type: 'samples', run: id, step: t.step, samples, ms: performance.now() - t0 });
+}
+
 /** One round (a step of every run), then schedule the next while running (via the queue). */
 async function tick(): Promise<void> {
   if (!runs || dead || (!running && stepsLeft === 0)) return;
   const events = await runs.round();
   postProgress(runs.step);
   postEvents(events);
+  if (events.some((e) => e.event.type === 'eval' && e.run === sampling.run)) await postSamples();
   if (stepsLeft > 0 && --stepsLeft === 0) await pause();
   if (running || stepsLeft > 0) setTimeout(() => enqueue(tick), 0);
 }
@@ -253,6 +281,12 @@ function handle(cmd: Command): void {
       return enqueue(() => withTaskChange((t) => t.addTask(cmd.setup)));
     case 'removeTask':
       return enqueue(() => withTaskChange((t) => t.removeTask(cmd.index)));
+    case 'setSampling':
+      return enqueue(async () => {
+        sampling.run = cmd.run;
+        sampling.temperature = cmd.temperature;
+        if (cmd.now && runs && runs.step > 0) await postSamples();
+      });
     case 'setOptimizer':
       return enqueue(() => live((t) => t.setOptimizer(cmd.patch)));
   }

@@ -49,7 +49,7 @@ function setup(search = '', storage = mapStorage(), fingerprint = FP) {
       type: 'ready',
       backend,
       numParams: 10,
-    runs: ONE_RUN,
+      runs: ONE_RUN,
       tasks: store.getState().config.tasks.map((t) => localTaskInfo(t.spec, t.knobs)),
       step: 0,
     });

@@ -161,7 +161,11 @@ describe('app store', () => {
   it('NaN losses (a task with no examples that step) leave gaps, not zeros', () => {
     const { store, ready, emit } = setup();
     ready();
-    emit({ type: 'metrics', run: 0, batch: batch([1, 2], 3, (s, k) => (k === 1 && s === 2 ? NaN : 2)) });
+    emit({
+      type: 'metrics',
+      run: 0,
+      batch: batch([1, 2], 3, (s, k) => (k === 1 && s === 2 ? NaN : 2)),
+    });
     const m = store.getState().metrics;
     expect(m.train.col(1)).toEqual([2, NaN]);
     expect(m.trainSmooth.col(1)[1]).toBeNaN();

@@ -1,12 +1,7 @@
 import { memo, useMemo } from 'react';
 import { pct } from '../format';
 import { taskColor } from '../palette';
-import {
-  useApp,
-  useRunMetrics,
-  useStaggeredMetricsVersion,
-  useTaskLabels,
-} from '../store-context';
+import { useApp, useRunMetrics, useStaggeredMetricsVersion, useTaskLabels } from '../store-context';
 import { percentTick, useStableArray, WEIGHT_TICKS } from './axes';
 import { ChartFrame } from './ChartFrame';
 import { linearTicks, pointsFor, stepDomain } from './chart-data';

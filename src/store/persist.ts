@@ -1,0 +1,69 @@
+/**
+ * What the page keeps across reloads in IndexedDB, through idb-keyval (a small, well-kept
+ * promise wrapper over one object store: get/set/del): the saved runs (race results included)
+ * under one key, and each of the user's own texts under `text:<hash>` (the worker reads those
+ * itself, src/worker/texts.ts). The store gets a `Persistence` injected, so Node tests pass an
+ * in-memory one and nothing here runs outside a browser.
+ */
+import { del, get, set } from 'idb-keyval';
+import { ownTextSpec } from '../engine/config/catalogue';
+import type { SavedRun } from './state';
+
+/** The key of the saved runs; bump the version if SavedRun changes shape. */
+export const SAVED_RUNS_KEY = 'pike-playground.saved-runs.v1';
+/** The key of one of the user's texts: its task spec, `text:<hash>` (the worker reads it so). */
+export const textKey = (hash: string) => ownTextSpec(hash);
+
+export interface Persistence {
+  loadRuns(): Promise<SavedRun[]>;
+  saveRuns(runs: SavedRun[]): Promise<void>;
+  /** Stores a validated text under its hash (the worker reads it back by the task's spec). */
+  putText(hash: string, text: string): Promise<void>;
+  hasText(hash: string): Promise<boolean>;
+}
+
+/** IndexedDB through idb-keyval; the no-op store where the browser has no IndexedDB. */
+export function browserPersistence(): Persistence {
+  if (typeof indexedDB === 'undefined') return memoryPersistence();
+  return {
+    async loadRuns() {
+      const runs = await get<unknown>(SAVED_RUNS_KEY);
+      return Array.isArray(runs) ? (runs.filter(isSavedRun) as SavedRun[]) : [];
+    },
+    saveRuns: (runs) => (runs.length ? set(SAVED_RUNS_KEY, runs) : del(SAVED_RUNS_KEY)),
+    putText: (hash, text) => set(textKey(hash), text),
+    hasText: async (hash) => typeof (await get(textKey(hash))) === 'string',
+  };
+}
+
+/** Keeps everything in memory (tests; a browser without IndexedDB). */
+export function memoryPersistence(): Persistence & {
+  runs: SavedRun[];
+  texts: Map<string, string>;
+} {
+  const texts = new Map<string, string>();
+  const p = {
+    runs: [] as SavedRun[],
+    texts,
+    loadRuns: async () => structuredClone(p.runs),
+    saveRuns: async (runs: SavedRun[]) => void (p.runs = structuredClone(runs)),
+    putText: async (hash: string, text: string) => void texts.set(hash, text),
+    hasText: async (hash: string) => texts.has(hash),
+  };
+  return p;
+}
+
+/** A stored value that still looks like a saved run (a stored file from an older page is dropped). */
+function isSavedRun(r: unknown): boolean {
+  const o = r as Partial<SavedRun> | null;
+  return (
+    !!o &&
+    typeof o.label === 'string' &&
+    typeof o.mixer === 'string' &&
+    Array.isArray(o.x) &&
+    Array.isArray(o.y) &&
+    o.x.length === o.y.length &&
+    Array.isArray(o.tasks) &&
+    Array.isArray(o.perTask)
+  );
+}
