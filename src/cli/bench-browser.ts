@@ -23,6 +23,7 @@ import {
   numberIn,
   recordFirstFeedback,
   recordLongTasks,
+  skipTour,
   startPreviewServer,
   type FirstFeedback,
 } from './browser';
@@ -68,6 +69,7 @@ interface PageRun {
 async function runPage(browser: Browser, url: string): Promise<PageRun> {
   const context = await browser.newContext({ viewport: { width: 1366, height: 768 } });
   const page = await context.newPage();
+  await skipTour(page);
   await recordLongTasks(page);
   await recordFirstFeedback(page);
   await page.goto(url);

@@ -5,8 +5,9 @@
  * the cross-origin isolation headers of vite.config.ts (threaded wasm).
  */
 import { existsSync } from 'node:fs';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { preview } from 'vite';
+import { TOUR_STORAGE_KEY } from '../ui/tour-key';
 
 export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
@@ -31,6 +32,14 @@ export async function launchChromium(): Promise<Browser> {
     );
   }
   return chromium.launch({ executablePath: CHROMIUM_PATH, headless: true, args: chromiumArgs() });
+}
+
+/**
+ * Marks the first-visit tour as seen in `target`'s pages (before any script of the page runs),
+ * so its overlay never sits over the controls a test or benchmark clicks.
+ */
+export async function skipTour(target: Page | BrowserContext): Promise<void> {
+  await target.addInitScript((key) => localStorage.setItem(key, 'skipped'), TOUR_STORAGE_KEY);
 }
 
 /** Serves the production build (dist/, from `vite build`) on localhost. */

@@ -22,6 +22,7 @@ type RaceActions = Pick<
   | 'endRace'
   | 'selectRun'
   | 'setTemperature'
+  | 'setPresent'
 >;
 
 /** Mixers offered, in order, when a contestant is added. */
@@ -149,6 +150,7 @@ export function createRaceActions(ctx: StoreContext): RaceActions {
       set({ selectedRun: index, metrics: m, metricsVersion: s.metricsVersion + 1, samples: [] });
       ctx.client?.send({ type: 'setSampling', run: index, temperature: s.temperature, now: true });
     },
+    setPresent: (present) => set({ present }),
     setTemperature(t) {
       if (!Number.isFinite(t)) return;
       const temperature = Math.min(2, Math.max(0, t));

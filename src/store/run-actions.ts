@@ -251,6 +251,8 @@ export function createRunActions(ctx: StoreContext): RunActions {
       const b = parseBackendParam(search);
       if (b.error) problems.push(b.error);
       ctx.includeSoftware = b.includeSoftware ?? false;
+      const present = new URLSearchParams(search).get('present');
+      if (present !== null && present !== '0' && present !== 'false') set({ present: true });
       const c = get().config;
       set({
         requestedBackend: b.backend,

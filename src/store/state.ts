@@ -160,6 +160,8 @@ export interface Actions {
   endRace(): void;
   /** The run whose task cards, conflict matrix and statistics the page shows. */
   selectRun(index: number): void;
+  /** Classroom mode on or off. */
+  setPresent(on: boolean): void;
   /** Temperature of the samples (0 = greedy, at most 2); samples again at once. */
   setTemperature(t: number): void;
   /** Handles one worker event (the client's onEvent). */
@@ -198,6 +200,8 @@ export interface AppState {
   samples: SamplesRound[];
   /** Sampling temperature of language tasks (algorithmic answers are greedy). */
   temperature: number;
+  /** Classroom mode: large type, only the lesson's charts (?present in the URL). */
+  present: boolean;
   /** Mutable history of each run, by run id. */
   runMetrics: MetricsBuffers[];
   /** runMetrics[selectedRun]: what the per-run charts draw. `metricsVersion` bumps on change. */

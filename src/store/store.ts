@@ -75,6 +75,7 @@ export function createAppStore(deps: StoreDeps = {}): AppStore {
       selectedRun: 0,
       samples: [],
       temperature: 0.8,
+      present: false,
       runMetrics: [metrics],
       metrics,
       metricsVersion: 0,

@@ -21,7 +21,19 @@ export function syncHashWithStore(store: AppStore, delayMs = 200): () => void {
     }
   };
   return store.subscribe((s, prev) => {
+    if (s.present !== prev.present) writePresent(s.present);
     if (s.config === prev.config && s.preset === prev.preset) return;
     if (timer === null) timer = setTimeout(write, delayMs);
   });
+}
+
+/** Classroom mode in the URL as `?present`, so a reload (or a shared link) keeps it. */
+function writePresent(on: boolean): void {
+  const params = new URLSearchParams(window.location.search);
+  if (on === params.has('present')) return;
+  if (on) params.set('present', '');
+  else params.delete('present');
+  const search = params.toString(); // "present=": read back as on, like "?present"
+  const url = `${window.location.pathname}${search ? `?${search}` : ''}${window.location.hash}`;
+  window.history.replaceState(null, '', url);
 }

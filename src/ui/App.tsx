@@ -1,3 +1,4 @@
+import { useEffect } from 'react';
 import type { AppStore } from '../store/store';
 import { AccuracyChart } from './charts/AccuracyChart';
 import { CompareChart } from './charts/CompareChart';
@@ -8,7 +9,10 @@ import { WeightsChart } from './charts/WeightsChart';
 import { ErrorBanner, Warnings } from './ErrorBanner';
 import { Header } from './Header';
 import { HowToRead } from './HowToRead';
+import { LessonCard } from './lessons/LessonCard';
 import { MixerPanel } from './MixerPanel';
+import { PresentMain } from './Present';
+import { tourSeen } from './tour-key';
 import { contestantColor } from './palette';
 import { RaceLeaderboard } from './race/RaceLeaderboard';
 import { RaceLossChart } from './race/RaceLossChart';
@@ -37,6 +41,20 @@ function Layout({ store }: { store: AppStore }) {
   const hasAccuracy = useApp((s) => s.tasks.some((t) => t.metric === 'accuracy'));
   const racing = useApp((s) => s.config.race !== undefined);
   const contestants = useApp((s) => (s.config.race ? s.runs.length : 0));
+  const present = useApp((s) => s.present);
+  useEffect(() => {
+    // The first-visit tour, loaded only when it will show (driver.js and its CSS).
+    if (!present && !tourSeen()) void import('./tour').then((t) => t.startTourOnFirstVisit());
+  }, [present]);
+  if (present) {
+    return (
+      <div className="app present">
+        <Header store={store} />
+        <ErrorBanner />
+        <PresentMain />
+      </div>
+    );
+  }
   return (
     <div className="app">
       <Header store={store} />
@@ -50,6 +68,7 @@ function Layout({ store }: { store: AppStore }) {
         </aside>
         <main className="charts">
           <Warnings />
+          <LessonCard />
           {racing && (
             <>
               <div className="chart-row race">

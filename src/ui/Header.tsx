@@ -133,8 +133,40 @@ function FileButtons({ store }: { store: AppStore }) {
   );
 }
 
+/** Classroom mode and the tour. */
+function ViewButtons() {
+  const present = useApp((s) => s.present);
+  const a = useActions();
+  return (
+    <div className="view-buttons">
+      <button
+        type="button"
+        className={`btn small ${present ? 'primary' : 'ghost'}`}
+        data-testid="present-toggle"
+        aria-pressed={present}
+        onClick={() => a.setPresent(!present)}
+        title="Classroom mode: large type and only the lesson's charts (?present)"
+      >
+        {present ? 'Exit classroom' : 'Classroom'}
+      </button>
+      {!present && (
+        <button
+          type="button"
+          className="btn small ghost"
+          data-testid="tour-button"
+          onClick={() => void import('./tour').then((t) => t.startTour())}
+          title="A short tour of the page"
+        >
+          Tour
+        </button>
+      )}
+    </div>
+  );
+}
+
 export function Header({ store }: { store: AppStore }) {
   const preset = useApp((s) => s.preset);
+  const present = useApp((s) => s.present);
   const a = useActions();
   return (
     <header className="app-header">
@@ -159,7 +191,8 @@ export function Header({ store }: { store: AppStore }) {
       </label>
       <RunControls />
       <BackendBadge />
-      <FileButtons store={store} />
+      <ViewButtons />
+      {!present && <FileButtons store={store} />}
     </header>
   );
 }

@@ -7,6 +7,7 @@
  */
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { skipTour } from '../../src/cli/browser';
 import {
   backendTooltip,
   openPage,
@@ -166,6 +167,7 @@ describe('choosing the backend', () => {
 
   it('on the cross-origin-isolated preview server wasm loads the threaded SIMD binary with half the cores as threads', async () => {
     const page = await s.browser.newPage({ viewport: { width: 1366, height: 768 } });
+    await skipTour(page);
     const requests: string[] = [];
     const failed: string[] = [];
     const errors: string[] = [];

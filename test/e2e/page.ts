@@ -1,7 +1,7 @@
 /** Shared E2E setup: one preview server and one Chromium for a test file, and page helpers. */
 import { mkdirSync } from 'node:fs';
 import type { Browser, BrowserContext, ConsoleMessage, Page } from 'playwright-core';
-import { launchChromium, numberIn, startPreviewServer } from '../../src/cli/browser';
+import { launchChromium, numberIn, skipTour, startPreviewServer } from '../../src/cli/browser';
 
 /** A tiny model (SwiftShader is slow) on the multilingual preset's three languages. */
 export const TINY =
@@ -45,6 +45,7 @@ export async function openPage(
   const page = context
     ? await context.newPage()
     : await s.browser.newPage({ viewport: { width: 1366, height: 768 } });
+  await skipTour(page);
   const errors: string[] = [];
   page.on('console', (m: ConsoleMessage) => {
     if (m.type() === 'error') errors.push(m.text());

@@ -5,7 +5,7 @@
  * to test-results/.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { longTasks, numberIn, recordLongTasks } from '../../src/cli/browser';
+import { longTasks, numberIn, recordLongTasks, skipTour } from '../../src/cli/browser';
 import {
   backendTooltip,
   cardWeights,
@@ -226,6 +226,7 @@ describe('PiKE Playground in Chromium', () => {
   // JavaScript at ~1 s of 15 s, the rest waiting for a core the worker is using.
   it('30 s of training on webgpu cause no main-thread long task over 50 ms', async () => {
     const page = await s.browser.newPage({ viewport: { width: 1366, height: 768 } });
+    await skipTour(page);
     await recordLongTasks(page);
     await page.goto(`${s.url}/?backend=webgpu#${TINY}`);
     await waitForBackend(page, 'webgpu');

@@ -40,7 +40,11 @@ export function RaceLeaderboard() {
             <th scope="col" title="the highest task validation loss, latest evaluation">
               worst
             </th>
-            <th scope="col" title="average training loss over tasks (smoothed)">
+            <th
+              scope="col"
+              className="col-train"
+              title="average training loss over tasks (smoothed)"
+            >
               train
             </th>
             <th scope="col">steps</th>
@@ -73,7 +77,7 @@ export function RaceLeaderboard() {
               </td>
               <td>{fmt(r.avgVal, 4)}</td>
               <td>{fmt(r.worstVal, 4)}</td>
-              <td>{fmt(r.avgTrain, 4)}</td>
+              <td className="col-train">{fmt(r.avgTrain, 4)}</td>
               <td>{r.steps}</td>
               <td>{Number.isFinite(r.msPerStep) ? r.msPerStep.toFixed(1) : '–'}</td>
             </tr>

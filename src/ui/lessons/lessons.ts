@@ -1,0 +1,118 @@
+/**
+ * One lesson per preset: what a learner will see while it trains (PiKE, default knobs) and why,
+ * in terms of PiKE's rule, and a next experiment (a race) one click away. Written from runs of
+ * each preset (the closing note of issue 9 has the numbers) and from docs/claims.md: where PiKE
+ * does not win at this scale, the card says so.
+ */
+import type { PresetName } from '../../engine/config/presets';
+
+export interface Lesson {
+  title: string;
+  /** What to look for: 2–4 sentences. */
+  look: string;
+  next: {
+    /** One sentence: what the race shows. */
+    text: string;
+    /** The button's label. */
+    button: string;
+    /** The contestants as mixer specs. */
+    race: string[];
+  };
+}
+
+export const LESSONS: Readonly<Record<PresetName, Lesson>> = {
+  multilingual: {
+    title: 'PiKE follows the largest gradients',
+    look:
+      'Every 50 steps PiKE shifts the batch toward the tasks whose gradients are largest. Hindi’s ' +
+      'bytes are the easiest to predict (each Devanagari letter starts with the same two bytes), ' +
+      'so its loss falls fastest and its gradient shrinks: watch its share drop to about 15–25% ' +
+      'while English and German take the rest. The average ends close to Uniform mix’s: at this ' +
+      'size the claims report finds no significant win (claim 2).',
+    next: {
+      text: 'Race PiKE against Uniform mix from the same start and data, and read the leaderboard.',
+      button: 'Race PiKE vs Uniform mix',
+      race: ['pike', 'mix'],
+    },
+  },
+  algorithmic: {
+    title: 'A plateau looks like a small gradient',
+    look:
+      'Copy and reverse of 8 letters sit on a plateau for hundreds of steps (loss near 2.9, no ' +
+      'answer right), where their gradients are small; addition and modular addition start ' +
+      'learning at once. PiKE reads that as “done” and gives copy and reverse about 5% each, ' +
+      'the sums the rest. The average ends a little below Uniform mix’s, but copy and reverse ' +
+      'get fewer chances to leave their plateau.',
+    next: {
+      text: 'Race PiKE against Uniform mix and watch the accuracy of each task.',
+      button: 'Race PiKE vs Uniform mix',
+      race: ['pike', 'mix'],
+    },
+  },
+  conflict: {
+    title: 'PiKE’s assumption, broken on purpose',
+    look:
+      'Anti-copy wants a different answer to every copy prompt, so the two tasks pull the model ' +
+      'apart. PiKE assumes they do not: it keeps feeding whichever task is learning fastest (one ' +
+      'seed gives copy 86% of the batch, another reverse 70%) and starves the rest. Over three ' +
+      'seeds it ends with the worst average loss here. The matrix still shows cosines near 0: ' +
+      'at this size the conflict does not appear as negative cosines (claim 5).',
+    next: {
+      text: 'Race PiKE against Uniform mix and FAMO, which balances how fast each loss falls.',
+      button: 'Race PiKE vs Uniform mix vs FAMO',
+      race: ['pike', 'mix', 'famo'],
+    },
+  },
+  imbalanced: {
+    title: 'Gradients, not data sizes',
+    look:
+      'English has ten times Swahili’s training text. PiKE never looks at data sizes, only at ' +
+      'gradients: it first gives Swahili the most weight (about 45% at step 50), then drifts ' +
+      'toward English as Swahili’s loss falls. Uniform mix ends about as well; sampling in ' +
+      'proportion to data size would give Swahili only 7% of the batch.',
+    next: {
+      text: 'Race PiKE against Uniform mix and UniMax, which samples by data size with a cap.',
+      button: 'Race PiKE vs Uniform mix vs UniMax',
+      race: ['pike', 'mix', 'unimax'],
+    },
+  },
+  similarity: {
+    title: 'Shared structure is learned once',
+    look:
+      'Four synthetic languages share part of one grammar: 95%, 70%, 35% and 0%. What is shared ' +
+      'is learned from every task at once, so the similar languages’ gradients shrink together ' +
+      'and PiKE moves weight to the ones that share little (the 35% and 0% languages end with ' +
+      'about two thirds of the batch). The final losses match Uniform mix’s within noise.',
+    next: {
+      text: 'Race PiKE against Uniform mix and compare the weights side by side.',
+      button: 'Race PiKE vs Uniform mix',
+      race: ['pike', 'mix'],
+    },
+  },
+  noisy: {
+    title: 'Noise should push weight away',
+    look:
+      'In “chains” every example comes from its own random source, so its gradient noise σ² is ' +
+      'huge next to ‖∇L‖². PiKE’s variance term is meant to push weight away from such a task, ' +
+      'and chains’ share does fall to about 12%. But switching the variance term off gives the ' +
+      'same weights: the fall comes from chains’ small gradient, not from its noise (claim 3).',
+    next: {
+      text: 'Race PiKE against PiKE without its variance term (ζ₂ = 0) and Uniform mix.',
+      button: 'Race PiKE vs PiKE ζ₂=0 vs Mix',
+      race: ['pike', 'pike{zeta2=0}', 'mix'],
+    },
+  },
+  saturating: {
+    title: 'A learned task lets go of the batch',
+    look:
+      'Copying 4 letters is learned within about 150 steps; its gradient then nearly vanishes, ' +
+      'so PiKE hands its share to the languages: copy falls to about 10% and German, the ' +
+      'hardest, rises to about two thirds. German ends better than under Uniform mix, the ' +
+      'average about the same (claim 6).',
+    next: {
+      text: 'Race PiKE, Uniform mix and Balanced-PiKE (τ = 1), which aims at the worst task.',
+      button: 'Race PiKE vs Mix vs Balanced-PiKE',
+      race: ['pike', 'mix', 'balanced-pike'],
+    },
+  },
+};
