@@ -181,9 +181,7 @@ export class RunSet {
     } catch (e) {
       if (!(e instanceof TrainingDivergedError)) throw e;
       // Each trainer took its own batch in; the diverged ones now refuse to step.
-      for (const r of live.filter((x) => x.trainer.hasDiverged)) {
-        this.stop(r, divergence(r.trainer), out);
-      }
+      for (const r of live) if (r.trainer.divergence) this.stop(r, r.trainer.divergence, out);
       return out;
     }
     const share = (performance.now() - t0) / live.length;
@@ -263,13 +261,4 @@ export class RunSet {
   dispose(): void {
     for (const r of this.runs) r.trainer.dispose();
   }
-}
-
-function divergence(t: Trainer): TrainingDivergedError {
-  try {
-    t.assertHealthy();
-  } catch (e) {
-    if (e instanceof TrainingDivergedError) return e;
-  }
-  return new TrainingDivergedError(t.step, '?', NaN);
 }

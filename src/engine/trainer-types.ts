@@ -62,3 +62,26 @@ export function enabledWeights(w: Float64Array, tasks: readonly Task[]): Float64
   }
   return out.map((x) => x / sum);
 }
+
+/**
+ * Folds a readback's per-task losses into `smoothed` (an EMA with factor 0.9, per task, over the
+ * steps where the task had examples). Returns the error naming the first non-finite loss (step
+ * and task), having smoothed the steps before it; null when every loss is finite.
+ */
+export function smoothLosses(
+  out: MetricsBatch,
+  smoothed: Float64Array,
+  tasks: readonly Pick<Task, 'id'>[],
+): TrainingDivergedError | null {
+  const K = out.numTasks;
+  for (let i = 0; i < out.steps.length; i++) {
+    for (let k = 0; k < K; k++) {
+      if (out.counts[i * K + k] === 0) continue;
+      const loss = out.taskLoss[i * K + k];
+      if (!Number.isFinite(loss)) return new TrainingDivergedError(out.steps[i], tasks[k].id, loss);
+      const prev = smoothed[k];
+      smoothed[k] = Number.isNaN(prev) ? loss : 0.9 * prev + 0.1 * loss;
+    }
+  }
+  return null;
+}

@@ -32,6 +32,7 @@ import type { GradStats, MixerName, Rng, Task } from './types';
 import { readMany, StepLosses, taskSums } from './step-losses';
 import {
   enabledWeights,
+  smoothLosses,
   TrainingDivergedError,
   type EvalResult,
   type MetricsBatch,
@@ -66,11 +67,7 @@ export class Trainer {
   private diverged: TrainingDivergedError | null = null;
   /** Completed optimizer steps. */
   step = 0;
-  /**
-   * Leave the routine loss readbacks (every `metricsEvery` steps, once a second) to the owner,
-   * which reads several trainers at once (run-set.ts). Readbacks a step needs for itself (a
-   * mixer update's losses, statistics, evaluation) still happen here.
-   */
+  /** Routine loss readbacks left to the owner (run-set.ts reads all contestants at once). */
   deferMetrics = false;
 
   private constructor(
@@ -222,14 +219,9 @@ export class Trainer {
    */
   forwardOnly(): void {
     const counts = batchCounts(this.currentWeights(), this.config.batchSize);
-    const batch = this.sampleBatch(counts, this.statsRng.fork(3), undefined);
+    const parts = sampleParts(this.tasks, counts, this.statsRng.fork(3));
+    const batch = assembleBatch(parts, this.config.model.context, undefined);
     tf.tidy(() => void exampleLosses(this.params, this.config.model, { ...batch, n: batch.b }));
-  }
-
-  /** A mixed batch of `counts[k]` examples of each task, drawn with `rng`. */
-  private sampleBatch(counts: Int32Array, rng: Rng, lossWeights: ArrayLike<number> | undefined) {
-    const T = this.config.model.context;
-    return assembleBatch(sampleParts(this.tasks, counts, rng), T, lossWeights);
   }
 
   /** Readbacks, statistics and evaluation that fall due after a step. */
@@ -279,8 +271,8 @@ export class Trainer {
   }
 
   /**
-   * Flushes several trainers in ONE readback (a race's contestants, run-set.ts). Throws the
-   * first trainer's TrainingDivergedError after every trainer has taken its own batch in.
+   * Flushes several trainers in ONE readback (a race's contestants, run-set.ts). Every trainer
+   * takes its own batch in; then the first divergence, if any, is thrown.
    */
   static async flushMany(trainers: readonly Trainer[]): Promise<(MetricsBatch | null)[]> {
     const outs = await readMany(
@@ -290,60 +282,26 @@ export class Trainer {
       })),
       (ms) => trainers.forEach((t) => t.onPhase?.('readback', ms / trainers.length)),
     );
-    let diverged: TrainingDivergedError | null = null;
     trainers.forEach((t, j) => {
-      try {
-        t.absorb(outs[j]);
-      } catch (e) {
-        if (!(e instanceof TrainingDivergedError)) throw e;
-        diverged ??= e;
-      }
+      const out = outs[j];
+      if (out) t.diverged ??= smoothLosses(out, t.smoothedLoss, t.tasks);
     });
-    if (diverged) throw diverged;
+    const bad = trainers.find((t) => t.diverged);
+    if (bad) throw bad.diverged;
     return outs;
   }
 
-  /** Checks a readback for NaN/Inf (throws naming the first bad step and task) and smooths. */
-  private absorb(out: MetricsBatch | null): void {
-    if (!out) return;
-    const K = out.numTasks;
-    out.steps.forEach((step, i) => {
-      for (let k = 0; k < K; k++) {
-        if (out.counts[i * K + k] === 0) continue;
-        const loss = out.taskLoss[i * K + k];
-        if (!Number.isFinite(loss)) {
-          this.diverged = new TrainingDivergedError(step, this.tasks[k].id, loss);
-          throw this.diverged;
-        }
-        const prev = this.smoothedLoss[k];
-        this.smoothedLoss[k] = Number.isNaN(prev) ? loss : 0.9 * prev + 0.1 * loss;
-      }
-    });
+  /** What stopped the run (a non-finite loss; a reset is needed), or null. */
+  get divergence(): TrainingDivergedError | null {
+    return this.diverged;
   }
 
-  /** Whether the run stopped on a non-finite loss (it cannot train on without a reset). */
-  get hasDiverged(): boolean {
-    return this.diverged !== null;
-  }
-
-  /** Throws the run's TrainingDivergedError if it diverged. */
-  assertHealthy(): void {
-    if (this.diverged) throw this.diverged;
-  }
-
-  /**
-   * Gradient statistics of every task at the current step (one readback; task-stats.ts): the
-   * statistics window topped up by a probe, or with `emulateWindow` a window drawn afresh at the
-   * current parameters (bench --stats).
-   */
+  /** Gradient statistics now (task-stats.ts); `emulateWindow`: a fresh window (bench --stats). */
   gradStats(opts: { emulateWindow?: boolean } = {}): Promise<GradStats> {
     return this.stats.measure(this.step, opts);
   }
 
-  /**
-   * One sampling round (samples.ts): a held-out prompt per task, continued by the model in one
-   * batched pass with one readback. `pick` rotates the prompts; the seed follows the step.
-   */
+  /** One sampling round (samples.ts); `pick` rotates the prompts, the seed follows the step. */
   sample(temperature: number, pick: number): Promise<Sample[]> {
     const prompts = samplePrompts(this.tasks, this.config.model.context, pick);
     const seed = mixSeeds(this.config.seed, this.step + 7e6);

@@ -52,11 +52,11 @@ export const LESSONS: Readonly<Record<PresetName, Lesson>> = {
   conflict: {
     title: 'PiKE’s assumption, broken on purpose',
     look:
-      'Anti-copy wants a different answer to every copy prompt, so the two tasks pull the model ' +
-      'apart. PiKE assumes they do not: it keeps feeding whichever task is learning fastest (one ' +
-      'seed gives copy 86% of the batch, another reverse 70%) and starves the rest. Over three ' +
-      'seeds it ends with the worst average loss here. The matrix still shows cosines near 0: ' +
-      'at this size the conflict does not appear as negative cosines (claim 5).',
+      'Anti-copy wants a different answer to every copy prompt, so the two pull the model apart. ' +
+      'PiKE assumes they do not and trusts each task’s noisy early ‖∇L_k‖²: here it gives ' +
+      'reverse half the batch, cuts anti-copy to about 7% and ends worst (about 1.38 against ' +
+      '0.89 for Uniform mix and 0.73 for FAMO). Other seeds swing widely; PiKE won one of three. ' +
+      'The matrix gives no warning: cosines stay near 0 at this size (claim 5).',
     next: {
       text: 'Race PiKE against Uniform mix and FAMO, which balances how fast each loss falls.',
       button: 'Race PiKE vs Uniform mix vs FAMO',
@@ -79,10 +79,10 @@ export const LESSONS: Readonly<Record<PresetName, Lesson>> = {
   similarity: {
     title: 'Shared structure is learned once',
     look:
-      'Four synthetic languages share part of one grammar: 95%, 70%, 35% and 0%. What is shared ' +
-      'is learned from every task at once, so the similar languages’ gradients shrink together ' +
-      'and PiKE moves weight to the ones that share little (the 35% and 0% languages end with ' +
-      'about two thirds of the batch). The final losses match Uniform mix’s within noise.',
+      'Four synthetic languages share part of one grammar: 95%, 70%, 35% and 0%. The unrelated ' +
+      'language keeps the largest gradient, so PiKE moves weight to it and to the 35% one (about ' +
+      'two thirds of the batch together by step 300) and away from the 95% and 70% ones. The ' +
+      'change shows in the weights, not in the loss: it ties Uniform mix over three seeds.',
     next: {
       text: 'Race PiKE against Uniform mix and compare the weights side by side.',
       button: 'Race PiKE vs Uniform mix',
@@ -92,10 +92,11 @@ export const LESSONS: Readonly<Record<PresetName, Lesson>> = {
   noisy: {
     title: 'Noise should push weight away',
     look:
-      'In “chains” every example comes from its own random source, so its gradient noise σ² is ' +
-      'huge next to ‖∇L‖². PiKE’s variance term is meant to push weight away from such a task, ' +
-      'and chains’ share does fall to about 12%. But switching the variance term off gives the ' +
-      'same weights: the fall comes from chains’ small gradient, not from its noise (claim 3).',
+      'In “chains” every example comes from its own random source: it cannot be learned (its ' +
+      'loss stays near 3.25) and its noise σ² is huge next to its ‖∇L‖². Chains’ share falls to ' +
+      'about 12%, but through the gradient term: its ‖∇L‖² is 5–10 times smaller than the ' +
+      'languages’, while its σ² is about theirs, so the variance term moves every task alike ' +
+      '(claim 3).',
     next: {
       text: 'Race PiKE against PiKE without its variance term (ζ₂ = 0) and Uniform mix.',
       button: 'Race PiKE vs PiKE ζ₂=0 vs Mix',
