@@ -6,8 +6,7 @@
  */
 import type { Contestant, RunConfig } from '../engine/config/run-config';
 import { MAX_CONTESTANTS } from '../engine/config/run-config';
-import { parseBraceSpec } from '../engine/config/spec';
-import { MIXERS, isMixerName, parseKnobs } from '../engine/mixers/registry';
+import { parseContestants } from '../engine/config/spec';
 import type { MixerName } from '../engine/types';
 import { sendReset, validOrError } from './config-helpers';
 import type { Actions, StoreContext } from './state';
@@ -37,21 +36,6 @@ const ADD_ORDER: readonly MixerName[] = [
   'random',
   'round-robin',
 ];
-
-/** The knobs of `knobs` that differ from the mixer's defaults. */
-export function ownKnobs(name: string, knobs: Record<string, unknown>): Contestant['knobs'] {
-  const d = parseKnobs(name);
-  return Object.fromEntries(Object.entries(knobs).filter(([k, v]) => d[k] !== v));
-}
-
-/** A mixer spec (`pike{zeta2=0}`) as a contestant; throws with a message naming the problem. */
-export function contestantFromSpec(spec: string): Contestant {
-  const b = parseBraceSpec(spec);
-  if (!isMixerName(b.name)) {
-    throw new Error(`"${b.name}" is not a mixer (mixers: ${Object.keys(MIXERS).join(', ')})`);
-  }
-  return { name: b.name, knobs: Object.fromEntries(b.knobs) };
-}
 
 export function createRaceActions(ctx: StoreContext): RaceActions {
   const { get, set } = ctx;
@@ -87,7 +71,8 @@ export function createRaceActions(ctx: StoreContext): RaceActions {
   return {
     startRace() {
       const c = cfg();
-      const current = { name: c.mixer.name, knobs: ownKnobs(c.mixer.name, c.mixer.knobs) };
+      // validateConfig keeps only a contestant's non-default knobs.
+      const current = { name: c.mixer.name, knobs: c.mixer.knobs };
       const rival: MixerName = c.mixer.name === 'mix' ? 'pike' : 'mix';
       rebuild([current, { name: rival, knobs: {} }], 'race started');
     },
@@ -119,7 +104,7 @@ export function createRaceActions(ctx: StoreContext): RaceActions {
       if (!race || !race[index]) return fail(`There is no contestant ${index + 1}.`);
       let c: Contestant;
       try {
-        c = contestantFromSpec(spec);
+        [c] = parseContestants(spec);
       } catch (e) {
         return fail(`Contestant ${index + 1}: ${(e as Error).message}`);
       }
@@ -131,7 +116,7 @@ export function createRaceActions(ctx: StoreContext): RaceActions {
     setRace(specs) {
       let race: Contestant[];
       try {
-        race = specs.map(contestantFromSpec);
+        race = parseContestants(specs.join(','));
       } catch (e) {
         return fail((e as Error).message);
       }

@@ -32,9 +32,8 @@ import { runConfigSchema, type RunConfig } from '../engine/config/run-config';
 import {
   formatBraceSpec,
   isNumeric,
-  parseBraceSpec,
+  parseContestants,
   setTaskKnob,
-  splitSpecs,
   TASK_KNOB_KEYS,
   taskKnobPairs,
 } from '../engine/config/spec';
@@ -136,13 +135,10 @@ export function encodeHash(config: RunConfig, preset: PresetName): string {
   return out.map(([k, v]) => `${k}=${enc(v)}`).join('&');
 }
 
-/** `mix,pike{zeta2=0}` → contestants (names and knobs as text; the schema checks them). */
+/** `mix,pike{zeta2=0}` → contestants (knob values as text; the schema checks them). */
 function parseRace(raw: string): { name: string; knobs: Record<string, string> }[] {
   try {
-    return splitSpecs(raw).map((spec) => {
-      const b = parseBraceSpec(spec);
-      return { name: b.name, knobs: Object.fromEntries(b.knobs) };
-    });
+    return parseContestants(raw);
   } catch (e) {
     throw new HashError(`race: ${(e as Error).message}`);
   }

@@ -11,6 +11,7 @@
  * `splitSpecs("pike{zeta2=0},mix")` is ["pike{zeta2=0}", "mix"]. Pure string handling and zod
  * checks (no tfjs), so the CLI, the store and the tests share it.
  */
+import { isMixerName, MIXER_NAMES } from '../mixers/registry';
 import type { TaskSetup } from './run-config';
 
 /** A parsed `name{key=value;…}`: values stay strings until the owner's schema reads them. */
@@ -147,4 +148,19 @@ export function parseTaskWithKnobs(spec: string): TaskSetup {
 /** The brace spec of a task setup (inverse of parseTaskWithKnobs for the knobs it sets). */
 export function formatTaskWithKnobs(setup: TaskSetup): string {
   return formatBraceSpec(setup.spec, Object.fromEntries(taskKnobPairs(setup.knobs ?? {})));
+}
+
+/**
+ * A race's contestants written as mixer specs, `mix,pike{zeta2=0}`: names checked, knob values
+ * left as text for the mixer's schema (the link and the race panel share this). Throws naming
+ * the spec.
+ */
+export function parseContestants(list: string): { name: string; knobs: Record<string, string> }[] {
+  return splitSpecs(list).map((spec) => {
+    const b = parseBraceSpec(spec);
+    if (!isMixerName(b.name)) {
+      throw new Error(`"${b.name}" is not a mixer (mixers: ${MIXER_NAMES.join(', ')})`);
+    }
+    return { name: b.name, knobs: Object.fromEntries(b.knobs) };
+  });
 }
