@@ -227,7 +227,7 @@ export class Trainer {
   /** Readbacks, statistics and evaluation that fall due after a step. */
   private async afterStep(): Promise<TrainerEvent[]> {
     const events: TrainerEvent[] = [];
-    const { metricsEvery, evalEvery } = this.config.schedule;
+    const { evalEvery } = this.config.schedule;
     const s = this.step;
     const needs = this.mixer.needs;
     const mixerDue = this.mixer.isDue(s);
@@ -235,7 +235,7 @@ export class Trainer {
     const evalDue = evalEvery > 0 && s % evalEvery === 0;
     // A mixer update reads the losses only when it uses them (needs.losses).
     const lossesDue = mixerDue && needs.losses;
-    const routine = !this.deferMetrics && (s % metricsEvery === 0 || this.unread.overdue());
+    const routine = !this.deferMetrics && this.metricsDue;
     if (routine || lossesDue || statsDue || evalDue) {
       const m = await this.flush();
       if (m) events.push(m);

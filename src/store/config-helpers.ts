@@ -28,17 +28,16 @@ export function debounce(ctx: StoreContext, key: string, ms: number, fn: () => v
 
 export function validOrError(ctx: StoreContext, input: unknown): Validated {
   const v = validateConfig(input);
-  if (!v.ok) {
-    ctx.set({
-      error: {
-        title: 'That change was not applied',
-        message: v.message,
-        kind: 'config',
-        recoverable: false,
-      },
-    });
-  }
+  if (!v.ok) rejectChange(ctx, v.message);
   return v;
+}
+
+/** Shows why a change was refused (it changed nothing); returns false for the caller to pass on. */
+export function rejectChange(ctx: StoreContext, message: string): false {
+  ctx.set({
+    error: { title: 'That change was not applied', message, kind: 'config', recoverable: false },
+  });
+  return false;
 }
 
 /** Sends `configure` for a new model and remembers why training restarts. */

@@ -19,7 +19,6 @@ export interface Persistence {
   saveRuns(runs: SavedRun[]): Promise<void>;
   /** Stores a validated text under its hash (the worker reads it back by the task's spec). */
   putText(hash: string, text: string): Promise<void>;
-  hasText(hash: string): Promise<boolean>;
 }
 
 /** IndexedDB through idb-keyval; the no-op store where the browser has no IndexedDB. */
@@ -32,7 +31,6 @@ export function browserPersistence(): Persistence {
     },
     saveRuns: (runs) => (runs.length ? set(SAVED_RUNS_KEY, runs) : del(SAVED_RUNS_KEY)),
     putText: (hash, text) => set(textKey(hash), text),
-    hasText: async (hash) => typeof (await get(textKey(hash))) === 'string',
   };
 }
 
@@ -48,7 +46,6 @@ export function memoryPersistence(): Persistence & {
     loadRuns: async () => structuredClone(p.runs),
     saveRuns: async (runs: SavedRun[]) => void (p.runs = structuredClone(runs)),
     putText: async (hash: string, text: string) => void texts.set(hash, text),
-    hasText: async (hash: string) => texts.has(hash),
   };
   return p;
 }

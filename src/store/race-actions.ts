@@ -8,7 +8,7 @@ import type { Contestant, RunConfig } from '../engine/config/run-config';
 import { MAX_CONTESTANTS } from '../engine/config/run-config';
 import { parseContestants } from '../engine/config/spec';
 import type { MixerName } from '../engine/types';
-import { sendReset, validOrError } from './config-helpers';
+import { rejectChange, sendReset, validOrError } from './config-helpers';
 import type { Actions, StoreContext } from './state';
 
 type RaceActions = Pick<
@@ -41,12 +41,7 @@ export function createRaceActions(ctx: StoreContext): RaceActions {
   const { get, set } = ctx;
   const cfg = () => get().config;
 
-  const fail = (message: string) => {
-    set({
-      error: { title: 'That change was not applied', message, kind: 'config', recoverable: false },
-    });
-    return false;
-  };
+  const fail = (message: string) => rejectChange(ctx, message);
 
   /** Rebuilds with these contestants (none: a single run); false and a message if invalid. */
   const rebuild = (

@@ -138,9 +138,10 @@ export interface Actions {
   restoreSavedRuns(): Promise<void>;
   /**
    * Adds the user's own text (pasted, or a dropped file's bytes) as a task: validated, stored in
-   * this browser, added as `text:<hash>`. False, with a message, when refused.
+   * this browser, added as `text:<hash>`. False, with a message, when refused. `size`: a file's
+   * size, checked before its bytes are read (pass empty bytes with it).
    */
-  addOwnText(bytes: Uint8Array, name?: string): Promise<boolean>;
+  addOwnText(bytes: Uint8Array, name?: string, size?: number): Promise<boolean>;
   /** Validates an imported run file; a good one loads its setup and adds its curve. */
   importRunFile(text: string): boolean;
   /**

@@ -28,11 +28,11 @@ export function createTextActions(ctx: StoreContext): TextActions {
     return false;
   };
   return {
-    async addOwnText(bytes, name) {
+    async addOwnText(bytes, name, size = bytes.length) {
       const what = name ? `"${name}"` : 'The text';
-      if (bytes.length > MAX_TEXT_BYTES) {
+      if (size > MAX_TEXT_BYTES) {
         return fail(
-          `${what} is ${formatBytes(bytes.length)}; a task text may be at most ${formatBytes(MAX_TEXT_BYTES)}. Use a shorter excerpt.`,
+          `${what} is ${formatBytes(size)}; a task text may be at most ${formatBytes(MAX_TEXT_BYTES)}. Use a shorter excerpt.`,
         );
       }
       const checked = validateOwnText(bytes);

@@ -44,7 +44,7 @@ function Layout({ store }: { store: AppStore }) {
   const present = useApp((s) => s.present);
   useEffect(() => {
     // The first-visit tour, loaded only when it will show (driver.js and its CSS).
-    if (!present && !tourSeen()) void import('./tour').then((t) => t.startTourOnFirstVisit());
+    if (!present && !tourSeen()) void import('./tour').then((t) => t.startTour());
   }, [present]);
   if (present) {
     return (

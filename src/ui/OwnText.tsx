@@ -15,10 +15,10 @@ export function OwnText() {
   const file = useRef<HTMLInputElement>(null);
   const size = new TextEncoder().encode(text).length;
 
-  const add = async (bytes: Uint8Array, name?: string) => {
+  const add = async (bytes: Uint8Array, name?: string, size?: number) => {
     setBusy(true);
     try {
-      if (await a.addOwnText(bytes, name)) setText('');
+      if (await a.addOwnText(bytes, name, size)) setText('');
     } finally {
       setBusy(false);
     }
@@ -26,8 +26,7 @@ export function OwnText() {
   const fromFile = async (f: File | undefined) => {
     if (!f) return;
     // Refused before reading: a huge file never reaches memory.
-    if (f.size > MAX_TEXT_BYTES)
-      return add(new Uint8Array(f.size > 0 ? MAX_TEXT_BYTES + 1 : 0), f.name);
+    if (f.size > MAX_TEXT_BYTES) return add(new Uint8Array(0), f.name, f.size);
     await add(new Uint8Array(await f.arrayBuffer()), f.name);
     if (file.current) file.current.value = '';
   };

@@ -7,7 +7,7 @@
  */
 import { driver, type DriveStep } from 'driver.js';
 import 'driver.js/dist/driver.css';
-import { TOUR_STORAGE_KEY, tourSeen } from './tour-key';
+import { TOUR_STORAGE_KEY } from './tour-key';
 
 const STEPS: DriveStep[] = [
   {
@@ -89,9 +89,4 @@ export function startTour(): void {
     },
   });
   tour.drive();
-}
-
-/** The tour on a first visit; nothing once it was closed or finished in this browser. */
-export function startTourOnFirstVisit(): void {
-  if (!tourSeen()) startTour();
 }

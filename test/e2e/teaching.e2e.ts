@@ -5,6 +5,7 @@
  */
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { skipTour } from '../../src/cli/browser';
 import { PRESET_NAMES } from '../../src/engine/config/presets';
 import { LESSONS } from '../../src/ui/lessons/lessons';
 import {
@@ -150,7 +151,7 @@ describe('teaching features in Chromium', () => {
     const page = await s.browser.newPage({ viewport: { width: 1280, height: 720 } });
     const errors: string[] = [];
     page.on('pageerror', (e) => errors.push(e.message));
-    await page.addInitScript(() => localStorage.setItem('pike-playground.tour.v1', 'skipped'));
+    await skipTour(page);
     await page.goto(`${s.url}/?present#${TINY}&race=pike,mix,pike{zeta2=0}`);
     await waitForBackend(page);
     await train(page, 12);
