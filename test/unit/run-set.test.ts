@@ -5,21 +5,15 @@ import { contestantLabel, RunSet, type RunEvent } from '../../src/engine/run-set
 import { createFsCorpusLoader } from '../../src/engine/tasks/corpus-node';
 import type { MetricsBatch } from '../../src/engine/trainer';
 import { useBackend } from './helpers/backend';
+import { tiny as tinyConfig } from './helpers/tiny-config';
 
 beforeAll(() => useBackend('cpu'));
 afterEach(() => vi.restoreAllMocks());
 const corpus = createFsCorpusLoader();
 
-const tiny = (over: Partial<RunConfigInput> = {}): RunConfigInput => ({
-  tasks: [{ spec: 'copy', knobs: { difficulty: { length: 4 } } }, { spec: 'markov:1:0.5' }],
-  mixer: { name: 'pike', knobs: { T0: 5 } },
-  model: { layers: 1, heads: 2, width: 16, context: 16 },
-  optimizer: { lr: 3e-3, warmupSteps: 0 },
-  batchSize: 8,
-  seed: 3,
-  schedule: { metricsEvery: 5, evalEvery: 0, statsEvery: 0, probeHalf: 2 },
-  ...over,
-});
+/** No display statistics or evaluation unless a test asks: the readbacks are the race's own. */
+const tiny = (over: Partial<RunConfigInput> = {}): RunConfigInput =>
+  tinyConfig({ schedule: { metricsEvery: 5, evalEvery: 0, statsEvery: 0, probeHalf: 2 }, ...over });
 
 async function rounds(set: RunSet, n: number): Promise<RunEvent[]> {
   const out: RunEvent[] = [];

@@ -2,26 +2,14 @@ import { describe, expect, it } from 'vitest';
 import type { EvalResult } from '../../src/engine/trainer-types';
 import { MAX_TEXT_BYTES } from '../../src/engine/config/catalogue';
 import { memoryPersistence } from '../../src/store/persist';
-import { createAppStore } from '../../src/store/store';
-import { localTaskInfo } from '../../src/store/validate';
-import { fakeClient, ONE_RUN } from './helpers/fake-client';
+import { bootedStore } from './helpers/fake-client';
 
 const flush = () => new Promise((r) => setTimeout(r, 0));
 
 function setup(persistence = memoryPersistence()) {
-  const { client, sent } = fakeClient();
-  const store = createAppStore({ createClient: () => client, setTimer: () => {}, persistence });
-  const a = () => store.getState().actions;
-  a().boot({ hash: '', search: '' });
-  a().receive({
-    type: 'ready',
-    backend: { name: 'cpu', choice: 'forced', candidates: [] },
-    numParams: 10,
-    tasks: store.getState().config.tasks.map((t) => localTaskInfo(t.spec, t.knobs)),
-    runs: ONE_RUN,
-    step: 0,
-  });
-  return { store, sent, a, persistence };
+  const s = bootedStore({ persistence });
+  s.ready();
+  return { ...s, persistence };
 }
 
 const evalAt = (step: number): EvalResult => ({

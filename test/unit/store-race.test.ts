@@ -1,33 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import type { EvalResult, MetricsBatch } from '../../src/engine/trainer-types';
-import { createAppStore } from '../../src/store/store';
 import { decodeHash, encodeHash } from '../../src/store/url-hash';
-import { localTaskInfo } from '../../src/store/validate';
 import { rank, standing } from '../../src/ui/race/race-data';
-import type { RunInfo, WorkerEvent } from '../../src/worker/protocol';
-import { fakeClient } from './helpers/fake-client';
+import type { RunInfo } from '../../src/worker/protocol';
+import { bootedStore } from './helpers/fake-client';
 
-function setup(hash = '') {
-  const { client, sent } = fakeClient();
-  const timers: (() => void)[] = [];
-  const store = createAppStore({
-    createClient: () => client,
-    setTimer: (fn) => void timers.push(fn),
-  });
-  const a = () => store.getState().actions;
-  a().boot({ hash, search: '' });
-  const ready = (runs: RunInfo[]) =>
-    a().receive({
-      type: 'ready',
-      backend: { name: 'cpu', choice: 'forced', candidates: [] },
-      numParams: 10,
-      tasks: store.getState().config.tasks.map((t) => localTaskInfo(t.spec, t.knobs)),
-      runs,
-      step: 0,
-    });
-  const emit = (e: WorkerEvent) => a().receive(e);
-  return { store, sent, a, ready, emit };
-}
+const setup = (hash = '') => bootedStore({ hash });
 
 const info = (id: number, spec: string, label: string): RunInfo => ({
   id,

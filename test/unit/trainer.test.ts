@@ -1,6 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
-import type { RunConfigInput } from '../../src/engine/config/run-config';
 import { createFsCorpusLoader } from '../../src/engine/tasks/corpus-node';
 import {
   Trainer,
@@ -10,20 +9,10 @@ import {
 } from '../../src/engine/trainer';
 import type { Task } from '../../src/engine/types';
 import { useBackend } from './helpers/backend';
+import { tiny } from './helpers/tiny-config';
 
 beforeAll(() => useBackend('cpu'));
 const corpus = createFsCorpusLoader();
-
-const tiny = (over: Partial<RunConfigInput> = {}): RunConfigInput => ({
-  tasks: [{ spec: 'copy', knobs: { difficulty: { length: 4 } } }, { spec: 'markov:1:0.5' }],
-  mixer: { name: 'pike', knobs: { T0: 5 } },
-  model: { layers: 1, heads: 2, width: 16, context: 16 },
-  optimizer: { lr: 3e-3, warmupSteps: 0 },
-  batchSize: 8,
-  seed: 3,
-  schedule: { metricsEvery: 4, evalEvery: 10, statsEvery: 5, probeHalf: 2 },
-  ...over,
-});
 
 async function run(t: Trainer, n: number): Promise<TrainerEvent[]> {
   const events: TrainerEvent[] = [];
