@@ -74,9 +74,9 @@ export function SamplesPanel() {
             const old = prev?.samples[k]?.task === s.task ? prev.samples[k] : undefined;
             return (
               <div className="sample" key={`${k}:${s.task}`} data-testid={`sample-${k}`}>
-                <div className="sample-task">
+                <div className="sample-task" title={tasks[k]?.label ?? s.task}>
                   <span className="swatch" style={{ background: taskColor(k) }} />
-                  {labels[k] ?? tasks[k]?.label ?? s.task}
+                  <span className="sample-task-name">{labels[k] ?? tasks[k]?.label ?? s.task}</span>
                 </div>
                 <Writing s={s} />
                 {old && prev && (

@@ -32,10 +32,15 @@ const swatchBackground = (color: string, band: boolean) =>
 const CompareChartView = memo(function CompareChartView({ version }: { version: number }) {
   const metrics = useApp((s) => s.metrics);
   const runs = useApp((s) => s.savedRuns);
-  const mixer = useApp((s) => s.config.mixer.name as MixerName);
+  // In a race the dashed curve is the followed contestant's.
+  const name = useApp((s) =>
+    s.config.race
+      ? (s.runs[s.selectedRun]?.label ?? '')
+      : MIXERS[s.config.mixer.name as MixerName].label,
+  );
   const seed = useApp((s) => s.config.seed);
   const actions = useActions();
-  const currentLabel = `current: ${MIXERS[mixer].label} · seed ${seed}`;
+  const currentLabel = `current: ${name} · seed ${seed}`;
   const { lines, hasCurrent, last, ext } = useMemo(() => {
     void version;
     const cur = rowMeans(metrics.val);
