@@ -293,3 +293,12 @@ function handle(cmd: Command): void {
 }
 
 scope.addEventListener('message', (e: MessageEvent<Command>) => handle(e.data));
+/** Anything the page's Content-Security-Policy blocks in the worker is shown, never silent. */
+scope.addEventListener('securitypolicyviolation', (ev: Event) => {
+  const e = ev as SecurityPolicyViolationEvent;
+  const what = e.blockedURI || 'a script';
+  post({
+    type: 'warning',
+    message: `The page's security policy blocked ${what} (${e.effectiveDirective}).`,
+  });
+});
