@@ -20,7 +20,7 @@
  *   `race=mix,pike,pike{zeta2=0},balanced-pike{tau=3}` (2 to 4).
  * - every other field of RunConfig has one key in FIELDS below.
  * Decoding is strict: an unknown key, a repeated key, a value that is not a number, or anything
- * the RunConfig schema rejects is an error that names the key.
+ * the RunConfig schema or the task catalogue rejects is an error that names the key.
  */
 import {
   presetConfig,
@@ -39,7 +39,7 @@ import {
 } from '../engine/config/spec';
 import { MIXERS, MIXER_NAMES } from '../engine/mixers/registry';
 import type { TaskKnobs } from '../engine/types';
-import { knobsDiff, validateConfig } from './validate';
+import { knobsDiff, taskKnobsOf, validateConfig } from './validate';
 
 type FieldType = 'int' | 'number' | 'enum' | 'numbers';
 interface Field {
@@ -197,7 +197,9 @@ function keyOfPath(path: readonly PropertyKey[]): string {
   }
   if (p[0] === 'tasks' && p.length >= 4 && p[2] === 'knobs') {
     const short = Object.entries(TASK_KNOB_KEYS).find(([, v]) => v === p[3])?.[0];
-    return `t${p[1]}.${short ?? p.slice(3).join('.')}`;
+    // A difficulty knob's key is its own name: t0.length, not t0.difficulty.length.
+    const knob = p[3] === 'difficulty' && p[4] !== undefined ? p[4] : undefined;
+    return `t${p[1]}.${short ?? knob ?? p.slice(3).join('.')}`;
   }
   if (p[0] === 'mixer' && p[1] === 'knobs' && p[2]) return p[2];
   const joined = p.join('.');
@@ -278,6 +280,30 @@ function buildInput(
   return { input, preset };
 }
 
+/**
+ * The tasks' specs and difficulty knobs checked one at a time, so that a problem names the link's
+ * key (`tasks` for a bad spec, `t<i>.<knob>` for a bad knob) rather than only the task.
+ */
+function taskProblems(tasks: RunConfig['tasks']): string[] {
+  const out: string[] = [];
+  tasks.forEach((t, i) => {
+    try {
+      taskKnobsOf(t.spec);
+    } catch (e) {
+      out.push(`tasks: ${(e as Error).message}`);
+      return;
+    }
+    for (const [name, v] of Object.entries(t.knobs?.difficulty ?? {})) {
+      try {
+        taskKnobsOf(t.spec, { difficulty: { [name]: v } });
+      } catch (e) {
+        out.push(`t${i}.${name}: ${(e as Error).message}`);
+      }
+    }
+  });
+  return out;
+}
+
 /** Reads a hash ("" or "#…"); an empty hash is the default preset. Never throws. */
 export function decodeHash(hash: string): DecodedHash {
   try {
@@ -286,7 +312,7 @@ export function decodeHash(hash: string): DecodedHash {
     const schema = runConfigSchema.safeParse(input);
     if (!schema.success) {
       problems.push(...schema.error.issues.map((i) => `${keyOfPath(i.path)}: ${i.message}`));
-    }
+    } else problems.push(...taskProblems(schema.data.tasks));
     if (problems.length) return { ok: false, message: problems.join('; ') };
     const v = validateConfig(input);
     if (!v.ok) return { ok: false, message: v.message };
