@@ -27,7 +27,7 @@ export function taskKnobsOf(spec: string, patch?: Partial<TaskKnobs>): TaskKnobs
 
 /**
  * Validates `input` completely. On success the config has every default filled in, the mixer's
- * knobs included (so the UI can show their values).
+ * knobs included (so the UI can show their values), and no reference run of other tasks.
  */
 export function validateConfig(input: unknown): Validated {
   let config: RunConfig;
@@ -67,10 +67,19 @@ export function validateConfig(input: unknown): Validated {
   }
   const race = raceProblemOrContestants(config);
   if (typeof race === 'string') return { ok: false, message: race };
+  // A reference run of other tasks is of use to no mixer here (doremi's was checked above), and
+  // a link could not carry it (a link's reference is of the link's tasks): it is dropped.
+  const { reference, ...mixer } = config.mixer;
+  const keep = reference && fitsTasks(reference.tasks, config) ? { reference } : {};
   return {
     ok: true,
-    config: { ...config, mixer: { ...config.mixer, knobs }, ...(race ? { race } : {}) },
+    config: { ...config, mixer: { ...mixer, knobs, ...keep }, ...(race ? { race } : {}) },
   };
+}
+
+/** Whether `specs` are the config's task specs, in order. */
+function fitsTasks(specs: readonly string[], config: RunConfig): boolean {
+  return specs.length === config.tasks.length && specs.every((t, k) => t === config.tasks[k].spec);
 }
 
 /**
@@ -114,7 +123,7 @@ export function referenceProblem(config: RunConfig): string | null {
     );
   }
   const specs = config.tasks.map((t) => t.spec);
-  if (ref.tasks.length !== specs.length || ref.tasks.some((t, k) => t !== specs[k])) {
+  if (!fitsTasks(ref.tasks, config)) {
     return (
       `${def.label}: the reference run "${ref.label}" trained ${ref.tasks.join(', ')}, not ` +
       `these tasks (${specs.join(', ')}): save a run of these tasks and choose it.`
