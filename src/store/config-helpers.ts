@@ -48,12 +48,14 @@ export function sendReset(ctx: StoreContext, config: RunConfig, why: string | nu
   // (neither with ?measure=all), else the worker measures.
   if (ctx.confirmed !== null) return ctx.client?.configure(config);
   const backend = ctx.get().requestedBackend;
-  const { includeSoftware } = ctx;
+  const { includeSoftware, fault } = ctx;
   const remembered = backend || includeSoftware ? null : ctx.backendMemory.load();
+  ctx.fault = null;
   ctx.client?.configure(config, {
     ...(backend ? { backend } : {}),
     ...(remembered ? { remembered } : {}),
     ...(includeSoftware ? { includeSoftware } : {}),
+    ...(fault ? { fault } : {}),
   });
 }
 

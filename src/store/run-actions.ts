@@ -24,6 +24,7 @@ import {
 } from './metrics';
 import type { Actions, AppState, PageError, StoreContext } from './state';
 import { FLUSH_MS } from './state';
+import { faultNotice, parseFaultParam } from './fault-param';
 import { decodeHash } from './url-hash';
 import { localTaskInfo, validateConfig } from './validate';
 
@@ -68,6 +69,22 @@ export function createRunActions(ctx: StoreContext): RunActions {
   };
 
   const failed = (e: PageError) => set({ error: e });
+
+  /**
+   * A model that could not be built (out of memory): the worker kept its previous model, so the
+   * page goes back to that setup and it can train on; with no previous model, Restart (a fresh
+   * worker, on this or another backend) is the way on.
+   */
+  const buildError = (message: string) => {
+    ctx.pending.shift();
+    ctx.beforeLive = null;
+    const revertTo = ctx.confirmed;
+    if (revertTo) {
+      set({ config: revertTo, tasks: revertTo.tasks.map((t) => localTaskInfo(t.spec, t.knobs)) });
+    }
+    set({ building: ctx.pending.length > 0, ...(revertTo ? {} : { status: 'error' }) });
+    failed({ title: 'The model could not be built', message, kind: 'build', recoverable: true });
+  };
 
   /** A config error: the worker kept its previous setup, so the page goes back to it. */
   const configError = (message: string) => {
@@ -220,6 +237,7 @@ export function createRunActions(ctx: StoreContext): RunActions {
         return;
       case 'error':
         if (e.kind === 'config') return configError(e.message);
+        if (e.kind === 'build') return buildError(e.message);
         ctx.pending = [];
         set({ status: 'error', building: false });
         failed({
@@ -251,6 +269,10 @@ export function createRunActions(ctx: StoreContext): RunActions {
       const b = parseBackendParam(search);
       if (b.error) problems.push(b.error);
       ctx.includeSoftware = b.includeSoftware ?? false;
+      const f = parseFaultParam(search);
+      if (f.error) problems.push(f.error);
+      ctx.fault = f.fault ?? null;
+      if (f.fault) ctx.notify(faultNotice(f.fault));
       const present = new URLSearchParams(search).get('present');
       if (present !== null && present !== '0' && present !== 'false') set({ present: true });
       const c = get().config;
@@ -304,7 +326,8 @@ export function createRunActions(ctx: StoreContext): RunActions {
     dismissError() {
       const s = get();
       // A crashed worker stays unusable until Reset or Restart; a diverged model can be reset.
-      const dead = s.error?.kind === 'crash' || s.error?.kind === 'device-lost';
+      const noModel = s.error?.kind === 'build' && ctx.confirmed === null;
+      const dead = s.error?.kind === 'crash' || s.error?.kind === 'device-lost' || noModel;
       const back = s.status === 'error' && !dead;
       set({ error: null, ...(back ? { status: s.step > 0 ? 'paused' : 'idle' } : {}) });
     },

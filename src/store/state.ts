@@ -13,6 +13,7 @@ import type {
   BackendRequest,
   Command,
   ErrorKind,
+  FaultSpec,
   RunInfo,
   Sample,
   TaskInfo,
@@ -25,7 +26,7 @@ import type { Persistence } from './persist';
 /** What the store needs of TrainingClient (tests pass a fake). */
 export interface ClientLike {
   send(cmd: Command): void;
-  configure(config: RunConfigInput, request?: BackendRequest): void;
+  configure(config: RunConfigInput, request?: BackendRequest & { fault?: FaultSpec }): void;
   start(): void;
   pause(): void;
   step(n?: number): void;
@@ -244,4 +245,6 @@ export interface StoreContext {
   notify(message: string): void;
   /** ?measure=all: measure software adapters too (a diagnostic; never remembered). */
   includeSoftware: boolean;
+  /** ?fault=KIND@STEP: sent with the first configure only, so a restart is clean. */
+  fault: FaultSpec | null;
 }

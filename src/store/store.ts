@@ -53,6 +53,7 @@ export function createAppStore(deps: StoreDeps = {}): AppStore {
           warnings: [...s.warnings, { id: -++noticeId, message, count: 1 }].slice(-MAX_NOTICES),
         })),
       includeSoftware: false,
+      fault: null,
     };
     const config = defaultConfig();
     const metrics = createMetrics(config.tasks.length);

@@ -3,7 +3,7 @@
  * one listener, and exposes typed methods. A crash of the worker is reported as an `error` event;
  * `restart()` starts a fresh worker (the caller then sends `configure` again).
  */
-import type { BackendRequest, Command, WorkerEvent } from './protocol';
+import type { BackendRequest, Command, FaultSpec, WorkerEvent } from './protocol';
 
 export interface TrainingClientOptions {
   onEvent: (event: WorkerEvent) => void;
@@ -21,6 +21,9 @@ export class TrainingClient {
     w.addEventListener('message', (e: MessageEvent<WorkerEvent>) => this.opts.onEvent(e.data));
     w.addEventListener('error', (e: ErrorEvent) => {
       e.preventDefault();
+      // An uncaught exception leaves the worker in an unknown state: end it (Restart or Reset
+      // starts a fresh one), so nothing it might still post mixes with the page's recovery.
+      if (this.worker === w) this.terminate();
       this.opts.onEvent({
         type: 'error',
         kind: 'crash',
@@ -39,20 +42,24 @@ export class TrainingClient {
     this.worker = w;
   }
 
+  /** Posts a command; one sent to a crashed (ended) worker is dropped: the page shows why. */
   send(cmd: Command): void {
-    if (!this.worker) throw new Error('the training worker was terminated');
-    this.worker.postMessage(cmd);
+    this.worker?.postMessage(cmd);
   }
 
-  /** Builds the model; the first call picks the backend (forced, else remembered, else measured). */
+  /**
+   * Builds the model; the first call picks the backend (forced, else remembered, else measured).
+   * `fault`: the ?fault= hook, armed in this worker (src/worker/faults.ts).
+   */
   configure(
     config: Extract<Command, { type: 'configure' }>['config'],
-    request: BackendRequest = {},
+    request: BackendRequest & { fault?: FaultSpec } = {},
   ) {
-    const { backend, remembered, includeSoftware } = request;
+    const { backend, remembered, includeSoftware, fault } = request;
     this.send({
       type: 'configure',
       config,
+      ...(fault ? { fault } : {}),
       ...(backend ? { backend } : {}),
       ...(remembered ? { remembered } : {}),
       ...(includeSoftware ? { includeSoftware } : {}),

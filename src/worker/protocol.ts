@@ -28,7 +28,7 @@ export type Command =
    * restart on a fallback); else `remembered` (the page's stored choice) is used without
    * measuring; else the worker measures every candidate on this config's model.
    */
-  | ({ type: 'configure'; config: RunConfigInput } & BackendRequest)
+  | ({ type: 'configure'; config: RunConfigInput; fault?: FaultSpec } & BackendRequest)
   | { type: 'start' }
   | { type: 'pause' }
   /** Take n steps, then pause. */
@@ -119,7 +119,25 @@ export interface BackendInfo {
   includedSoftware?: boolean;
 }
 
-export type ErrorKind = 'diverged' | 'device-lost' | 'config' | 'crash';
+/**
+ * Why training stopped: a diverged model, a lost GPU device, a refused setup (nothing changed),
+ * a crashed worker, or a model that could not be built (an allocation error: too large for the
+ * backend's memory; the previous model, if any, is kept).
+ */
+export type ErrorKind = 'diverged' | 'device-lost' | 'config' | 'crash' | 'build';
+
+/** The faults `?fault=KIND@STEP` injects (the fault hook: README, "Reliability"). */
+export const FAULT_KINDS = ['device-lost', 'crash', 'nan', 'build-fail'] as const;
+export type FaultKind = (typeof FAULT_KINDS)[number];
+
+/**
+ * A fault to inject once, for tests and demos: at the first step ≥ `step` (build-fail: the
+ * first build once the run has reached `step`; 0 is the very first build).
+ */
+export interface FaultSpec {
+  kind: FaultKind;
+  step: number;
+}
 
 export type { RunInfo, Sample };
 

@@ -14,11 +14,13 @@ import { TrainingDivergedError } from '../engine/trainer';
 import { warmUpPipelines } from '../engine/warm-up';
 import { deviceLost, onHardwareWebGpu } from './backend';
 import { chooseBackend, SetupError } from './choose-backend';
+import { FaultInjector } from './faults';
 import { MetricsThrottle } from './metrics-throttle';
 import type {
   BackendInfo,
   BackendRequest,
   Command,
+  FaultSpec,
   ErrorKind,
   TaskInfo,
   WorkerEvent,
@@ -43,7 +45,9 @@ let runs: RunSet | null = null;
 let config: RunConfigInput | null = null;
 let running = false;
 let stepsLeft = 0; // from step(n)
-let dead = false; // after a lost device nothing more can run here
+let dead = false; // after a lost device or a crash nothing more can run here
+/** ?fault=KIND@STEP (faults.ts): given by the page's first configure only. */
+let faults = new FaultInjector(null);
 /** One throttle per run: a run's batches merge, runs never mix. */
 const throttles = new Map<number, MetricsThrottle>();
 function throttle(run: number): MetricsThrottle {
@@ -73,6 +77,7 @@ function enqueue(job: () => Promise<void> | void): void {
 function fail(e: unknown): void {
   running = false;
   stepsLeft = 0;
+  if (dead) return; // a lost device makes later GPU calls fail: it was reported already
   const err = e as Error;
   const kind: ErrorKind = e instanceof TrainingDivergedError ? 'diverged' : 'crash';
   flushThrottles();
@@ -113,11 +118,45 @@ function postEvents(events: RunEvent[]): void {
   }
 }
 
+function onDeviceLost(reason: string): void {
+  if (dead) return;
+  dead = true;
+  running = false;
+  stepsLeft = 0;
+  flushThrottles();
+  post({
+    type: 'error',
+    kind: 'device-lost',
+    message: `The GPU device was lost (${reason}). Restart to continue on the same or another backend.`,
+    recoverable: true,
+  });
+}
+
+/** A build that failed: out of memory (recoverable: restart, or shrink) or a refused setup. */
+function buildFailed(e: unknown): void {
+  const message = (e as Error)?.message ?? String(e);
+  if (e instanceof RangeError || /alloc|out of memory|\boom\b/i.test(message)) {
+    const what = runs ? 'The previous model is kept. ' : '';
+    post({
+      type: 'error',
+      kind: 'build',
+      message:
+        `The model could not be built: ${message}. ${what}Shrink the model (width, layers, ` +
+        'context) or the batch, or restart on another backend.',
+      recoverable: true,
+    });
+  } else post({ type: 'error', kind: 'config', message, recoverable: false });
+}
+
 /**
  * Builds a trainer for `next`; the old one keeps running if this fails (bad input changes
  * nothing). The first build also chooses the backend (measuring candidates on `next`'s model).
  */
-async function build(next: RunConfigInput, request: BackendRequest = {}): Promise<void> {
+async function build(
+  next: RunConfigInput,
+  request: BackendRequest & { fault?: FaultSpec } = {},
+): Promise<void> {
+  if (request.fault) faults = new FaultInjector(request.fault);
   try {
     parseRunConfig(next);
   } catch (e) {
@@ -134,23 +173,15 @@ async function build(next: RunConfigInput, request: BackendRequest = {}): Promis
       post({ type: 'error', kind: 'config', message: e.message, recoverable: false });
       return;
     }
-    void deviceLost().then((reason) => {
-      dead = true;
-      running = false;
-      post({
-        type: 'error',
-        kind: 'device-lost',
-        message: `The GPU device was lost (${reason}). Restart to continue on the same or another backend.`,
-        recoverable: true,
-      });
-    });
+    void deviceLost().then(onDeviceLost);
   }
   await warmUp(next);
   let fresh: RunSet;
   try {
+    faults.beforeBuild(runs?.step ?? 0);
     fresh = await RunSet.create(next, corpus);
   } catch (e) {
-    post({ type: 'error', kind: 'config', message: (e as Error).message, recoverable: false });
+    buildFailed(e);
     return;
   }
   runs?.dispose();
@@ -209,6 +240,14 @@ async function tick(): Promise<void> {
   const events = await runs.round();
   postProgress(runs.step);
   postEvents(events);
+  const stopForCrash = () => {
+    dead = true;
+    running = false;
+    flushThrottles();
+  };
+  if ((await faults.afterStep(runs.step, onDeviceLost, deviceLost, stopForCrash)) === 'stop') {
+    return;
+  }
   if (events.some((e) => e.event.type === 'eval' && e.run === sampling.run)) await postSamples();
   if (stepsLeft > 0 && --stepsLeft === 0) await pause();
   if (running || stepsLeft > 0) setTimeout(() => enqueue(tick), 0);
@@ -230,7 +269,7 @@ async function withTaskChange(change: (t: RunSet) => Promise<void> | void): Prom
   try {
     await change(runs);
   } catch (e) {
-    post({ type: 'error', kind: 'config', message: (e as Error).message, recoverable: false });
+    buildFailed(e);
     return;
   }
   config = runs.config;
@@ -293,6 +332,11 @@ function handle(cmd: Command): void {
 }
 
 scope.addEventListener('message', (e: MessageEvent<Command>) => handle(e.data));
+/** A promise rejected outside the command queue is a bug: stop and say so, never hang silently. */
+scope.addEventListener('unhandledrejection', (e: PromiseRejectionEvent) => {
+  e.preventDefault();
+  fail(e.reason);
+});
 /** Anything the page's Content-Security-Policy blocks in the worker is shown, never silent. */
 scope.addEventListener('securitypolicyviolation', (ev: Event) => {
   const e = ev as SecurityPolicyViolationEvent;

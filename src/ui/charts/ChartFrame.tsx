@@ -11,6 +11,8 @@ interface Props {
   empty?: string | null;
   children: ReactNode;
   className?: string;
+  /** The last step drawn, as `data-last-x` (tests read how far the history goes). */
+  lastX?: number;
 }
 
 /**
@@ -25,6 +27,7 @@ export function ChartFrame({
   empty,
   children,
   className,
+  lastX,
 }: Props) {
   return (
     <section className={`card chart-card ${className ?? ''}`}>
@@ -39,7 +42,12 @@ export function ChartFrame({
         </div>
         {actions && <div className="chart-actions">{actions}</div>}
       </header>
-      <div className="chart-body" data-testid={testId} data-empty={empty ? 'true' : 'false'}>
+      <div
+        className="chart-body"
+        data-testid={testId}
+        data-empty={empty ? 'true' : 'false'}
+        data-last-x={lastX}
+      >
         {/* The chart stays mounted (hidden) while empty: mounting recharts is its costliest
             render, better paid while the page loads than when the first data arrives. */}
         <div

@@ -59,6 +59,7 @@ const LossChartView = memo(function LossChartView({ version }: { version: number
       title="Loss per task"
       subtitle="solid: training (smoothed) · dashed: validation"
       testId="loss-chart"
+      lastX={last}
       actions={
         <label className="toggle">
           <input

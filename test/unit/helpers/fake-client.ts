@@ -32,7 +32,9 @@ export const ONE_RUN: RunInfo[] = [{ id: 0, label: 'PiKE', spec: 'pike', mixer: 
  * A booted store on a fake client (timers collected, not run) and `ready(runs)`, the worker's
  * answer to the first configure: one run unless a race's runs are given.
  */
-export function bootedStore(opts: { hash?: string; persistence?: Persistence } = {}) {
+export function bootedStore(
+  opts: { hash?: string; search?: string; persistence?: Persistence } = {},
+) {
   const { client, sent } = fakeClient();
   const store = createAppStore({
     createClient: () => client,
@@ -40,7 +42,7 @@ export function bootedStore(opts: { hash?: string; persistence?: Persistence } =
     ...(opts.persistence ? { persistence: opts.persistence } : {}),
   });
   const a = () => store.getState().actions;
-  a().boot({ hash: opts.hash ?? '', search: '' });
+  a().boot({ hash: opts.hash ?? '', search: opts.search ?? '' });
   const ready = (runs: RunInfo[] = ONE_RUN) =>
     a().receive({
       type: 'ready',
