@@ -39,7 +39,7 @@ import {
 } from '../engine/config/spec';
 import { MIXERS, MIXER_NAMES } from '../engine/mixers/registry';
 import type { TaskKnobs } from '../engine/types';
-import { knobsDiff, taskKnobsOf, validateConfig } from './validate';
+import { checkSpecText, knobsDiff, taskKnobsOf, validateConfig } from './validate';
 
 type FieldType = 'int' | 'number' | 'enum' | 'numbers';
 interface Field {
@@ -288,6 +288,7 @@ function taskProblems(tasks: RunConfig['tasks']): string[] {
   const out: string[] = [];
   tasks.forEach((t, i) => {
     try {
+      checkSpecText(t.spec);
       taskKnobsOf(t.spec);
     } catch (e) {
       out.push(`tasks: ${(e as Error).message}`);

@@ -26,6 +26,24 @@ export function taskKnobsOf(spec: string, patch?: Partial<TaskKnobs>): TaskKnobs
 }
 
 /**
+ * What a task spec never holds: the characters the page's "add task" field refuses (a link splits
+ * its task list at commas; spaces, &, = and # do not survive a link as written), and an unpaired
+ * UTF-16 surrogate, which no URL can encode.
+ */
+const NOT_IN_A_SPEC =
+  /[,&=#\s]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
+/** Throws, quoting the spec, when it has a character that a link cannot carry. */
+export function checkSpecText(spec: string): void {
+  if (NOT_IN_A_SPEC.test(spec)) {
+    throw new Error(
+      `${JSON.stringify(spec)}: a task spec has no spaces, commas, &, = or # (and no broken ` +
+        'characters), so that a link can carry it',
+    );
+  }
+}
+
+/**
  * Validates `input` completely. On success the config has every default filled in, the mixer's
  * knobs included (so the UI can show their values), and no reference run of other tasks.
  */
@@ -40,6 +58,7 @@ export function validateConfig(input: unknown): Validated {
   for (let k = 0; k < K; k++) {
     const t = config.tasks[k];
     try {
+      checkSpecText(t.spec);
       taskKnobsOf(t.spec, t.knobs);
     } catch (e) {
       return { ok: false, message: `task ${k + 1} (${t.spec}): ${message(e)}` };
