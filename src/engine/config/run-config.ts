@@ -40,14 +40,20 @@ const finitePositive = z.number().refine((x) => Number.isFinite(x) && x > 0, {
   message: 'must be a finite number > 0',
 });
 
+/** A UTF-16 surrogate half without its partner: text that no URL (and no UTF-8 file) can hold. */
+const UNPAIRED_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
 /**
  * A reference run's held-out loss per task over steps (DoReMi's reference model): a run kept
  * under "Compare runs" on the page, or `--reference MIXER` on the command line.
  */
 export const referenceCurveSchema = z
   .object({
-    /** What it was, e.g. "Uniform mix · seed 0". */
-    label: z.string().max(200),
+    /** What it was, e.g. "Uniform mix · seed 0"; no unpaired surrogate (a link cannot carry one). */
+    label: z
+      .string()
+      .max(200)
+      .refine((s) => !UNPAIRED_SURROGATE.test(s), 'has a broken character (an unpaired surrogate)'),
     /** Task specs of the reference run, in order; they must be the run's own tasks. */
     tasks: z.array(z.string()).min(1).max(MAX_TASKS),
     /** Evaluated steps, strictly increasing. */
