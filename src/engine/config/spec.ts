@@ -40,6 +40,8 @@ export function splitSpecs(list: string): string[] {
   return out;
 }
 
+const KNOB_NAME = /^[A-Za-z]\w*$/;
+
 /** Parses `name{k=v;k=v}` (braces optional). Throws naming the spec on any problem. */
 export function parseBraceSpec(spec: string): BraceSpec {
   const s = spec.trim();
@@ -61,6 +63,13 @@ export function parseBraceSpec(spec: string): BraceSpec {
     const value = part.slice(eq + 1).trim();
     if (eq <= 0 || key === '' || value === '') {
       throw new Error(`"${spec}": "${part.trim()}" is not of the form knob=value`);
+    }
+    // The names a link gives knobs (t0.pool, zeta2): this also keeps out "__proto__", which a
+    // knob object would silently drop.
+    if (!KNOB_NAME.test(key)) {
+      throw new Error(
+        `"${spec}": "${key}" is not a knob name (a letter, then letters, digits or _)`,
+      );
     }
     if (knobs.some(([k]) => k === key)) throw new Error(`"${spec}": ${key} is given twice`);
     knobs.push([key, value]);
