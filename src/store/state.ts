@@ -166,6 +166,12 @@ export interface Actions {
   setPresent(on: boolean): void;
   /** Temperature of the samples (0 = greedy, at most 2); samples again at once. */
   setTemperature(t: number): void;
+  /**
+   * The URL's hash changed while the page is open (paste, Back, Forward): validated as on a
+   * first load; see link-actions.ts. `confirm` asks the user before a trained model is
+   * replaced. The caller restores the URL unless it was applied.
+   */
+  followLink(hash: string, confirm: (question: string) => boolean): LinkOutcome;
   /** Handles one worker event (the client's onEvent). */
   receive(event: WorkerEvent): void;
   /** Publishes buffered metrics to subscribers now. */
@@ -212,6 +218,9 @@ export interface AppState {
   savedRuns: SavedRun[];
   actions: Actions;
 }
+
+/** What a link change did: applied, the same setup, refused (invalid), or kept (declined). */
+export type LinkOutcome = 'applied' | 'same' | 'refused' | 'kept';
 
 /** A command that the worker answers with `ready` (or a config error), in send order. */
 export type PendingOp =

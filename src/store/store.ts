@@ -14,6 +14,7 @@ import { createConfigActions } from './config-actions';
 import { createMetrics } from './metrics';
 import { createMetricsActions } from './metrics-actions';
 import { browserPersistence } from './persist';
+import { createLinkActions } from './link-actions';
 import { createRaceActions } from './race-actions';
 import { createTextActions } from './text-actions';
 import { createRunActions } from './run-actions';
@@ -88,6 +89,7 @@ export function createAppStore(deps: StoreDeps = {}): AppStore {
         ...createMetricsActions(ctx),
         ...createRaceActions(ctx),
         ...createTextActions(ctx),
+        ...createLinkActions(ctx),
       },
     };
   });

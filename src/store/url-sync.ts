@@ -1,14 +1,25 @@
 /**
- * Keeps the URL hash equal to the current setup (history.replaceState, so the back button is not
- * flooded), at most a few times per second. Call after boot, so a bad link stays visible in the
- * address bar until the user changes something.
+ * Keeps the URL hash and the current setup equal, both ways.
+ *
+ * - Setup → link: history.replaceState (so the back button is not flooded), at most a few
+ *   times per second. Call after boot, so a bad first link stays visible in the address bar
+ *   until the user changes something.
+ * - Link → setup: a hash that changes while the page is open (a pasted link, Back, Forward)
+ *   goes through the store's `followLink` (the first load's validation; it asks before a
+ *   trained model is replaced). Unless the new setup was applied, the current setup's link is
+ *   written back, so the address bar never shows a link the page is not running.
  */
 import type { AppStore } from './store';
 import { encodeHash } from './url-hash';
 
-export function syncHashWithStore(store: AppStore, delayMs = 200): () => void {
+export function syncHashWithStore(
+  store: AppStore,
+  delayMs = 200,
+  confirm: (question: string) => boolean = (q) => window.confirm(q),
+): () => void {
   let timer: ReturnType<typeof setTimeout> | null = null;
   const write = () => {
+    if (timer !== null) clearTimeout(timer);
     timer = null;
     const { config, preset } = store.getState();
     const hash = `#${encodeHash(config, preset)}`;
@@ -20,11 +31,22 @@ export function syncHashWithStore(store: AppStore, delayMs = 200): () => void {
       );
     }
   };
-  return store.subscribe((s, prev) => {
+  const unsubscribe = store.subscribe((s, prev) => {
     if (s.present !== prev.present) writePresent(s.present);
     if (s.config === prev.config && s.preset === prev.preset) return;
     if (timer === null) timer = setTimeout(write, delayMs);
   });
+  const onHashChange = () => {
+    if (timer !== null) clearTimeout(timer); // the setup's pending write would undo the link
+    timer = null;
+    const outcome = store.getState().actions.followLink(window.location.hash, confirm);
+    if (outcome !== 'applied') write();
+  };
+  window.addEventListener('hashchange', onHashChange);
+  return () => {
+    unsubscribe();
+    window.removeEventListener('hashchange', onHashChange);
+  };
 }
 
 /** Classroom mode in the URL as `?present`, so a reload (or a shared link) keeps it. */
