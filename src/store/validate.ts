@@ -48,6 +48,8 @@ export function checkSpecText(spec: string): void {
  * knobs included (so the UI can show their values), and no reference run of other tasks.
  */
 export function validateConfig(input: unknown): Validated {
+  const proto = protoKnob(input);
+  if (proto) return { ok: false, message: `${proto}: "__proto__" is not a knob name` };
   let config: RunConfig;
   try {
     config = parseRunConfig(input);
@@ -94,6 +96,25 @@ export function validateConfig(input: unknown): Validated {
     ok: true,
     config: { ...config, mixer: { ...mixer, knobs, ...keep }, ...(race ? { race } : {}) },
   };
+}
+
+/**
+ * Where `input` has a knob named "__proto__" (mixer knobs, a contestant's knobs, a task's
+ * difficulty knobs), or null. The schema's records drop that key without a word, which would
+ * accept the knob and ignore it.
+ */
+function protoKnob(input: unknown): string | null {
+  const has = (o: unknown) => typeof o === 'object' && o !== null && Object.hasOwn(o, '__proto__');
+  const i = (typeof input === 'object' && input !== null ? input : {}) as Record<string, unknown>;
+  if (has((i.mixer as { knobs?: unknown } | undefined)?.knobs)) return 'mixer knobs';
+  const race = Array.isArray(i.race) ? (i.race as unknown[]) : [];
+  const c = race.findIndex((r) => has((r as { knobs?: unknown } | null)?.knobs));
+  if (c >= 0) return `race contestant ${c + 1} knobs`;
+  const tasks = Array.isArray(i.tasks) ? (i.tasks as unknown[]) : [];
+  const t = tasks.findIndex((x) =>
+    has((x as { knobs?: { difficulty?: unknown } } | null)?.knobs?.difficulty),
+  );
+  return t >= 0 ? `task ${t + 1} difficulty knobs` : null;
 }
 
 /** Whether `specs` are the config's task specs, in order. */
