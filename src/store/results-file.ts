@@ -59,16 +59,21 @@ export function parseResults(raw: unknown): ParsedResultsFile {
 
   // Group the runs by label, in order of first appearance; check each run's curve on the way.
   const groups = new Map<string, { index: number; seed: number; byStep: Map<number, number> }[]>();
+  // Where each label's seeds were first seen (a map, not a search: a file may hold many runs).
+  const seen = new Map<string, Map<number, number>>();
   for (let j = 0; j < results.runs.length; j++) {
     const run = results.runs[j];
     const group = groups.get(run.mixer) ?? [];
     groups.set(run.mixer, group);
-    const twin = group.find((g) => g.seed === run.seed);
-    if (twin) {
+    const seeds = seen.get(run.mixer) ?? new Map<number, number>();
+    seen.set(run.mixer, seeds);
+    const twin = seeds.get(run.seed);
+    if (twin !== undefined) {
       return fail(
-        `runs.${j}: mixer "${run.mixer}" seed ${run.seed} appears twice (also runs.${twin.index})`,
+        `runs.${j}: mixer "${run.mixer}" seed ${run.seed} appears twice (also runs.${twin})`,
       );
     }
+    seeds.set(run.seed, j);
     const byStep = new Map<number, number>();
     for (let i = 0; i < run.curve.length; i++) {
       const p = run.curve[i];
