@@ -108,8 +108,9 @@ export function parseResults(raw: unknown): ParsedResultsFile {
       const ps = points(step);
       const avg = ps.map((p) => p.avgValLoss);
       y.push(mean(avg));
-      lo.push(Math.min(...avg));
-      hi.push(Math.max(...avg));
+      // Not Math.min(...avg): spreading one argument per seed overflows the stack (~130k).
+      lo.push(avg.reduce((a, b) => Math.min(a, b)));
+      hi.push(avg.reduce((a, b) => Math.max(a, b)));
       tasks.forEach((t, k) => {
         const vs = ps.map((p) => p.valLoss[t]);
         perTask[k].push(vs.every((v) => v !== undefined) ? mean(vs) : NaN);
