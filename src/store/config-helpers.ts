@@ -3,6 +3,7 @@
  * and how mixer weights and knobs follow a change of the task set or of the mixer.
  */
 import type { ReferenceCurve, RunConfig } from '../engine/config/run-config';
+import { memoryProblem } from '../engine/memory';
 import { MIXERS, parseKnobs } from '../engine/mixers/registry';
 import type { MixerName } from '../engine/types';
 import type { SavedRun, StoreContext } from './state';
@@ -26,10 +27,28 @@ export function debounce(ctx: StoreContext, key: string, ms: number, fn: () => v
   }, ms);
 }
 
+/** Validates a changed setup, its memory included; a refusal is shown and changes nothing. */
 export function validOrError(ctx: StoreContext, input: unknown): Validated {
   const v = validateConfig(input);
-  if (!v.ok) rejectChange(ctx, v.message);
+  if (!v.ok) {
+    rejectChange(ctx, v.message);
+    return v;
+  }
+  const tooBig = budgetProblem(ctx, v.config);
+  if (tooBig) {
+    rejectChange(ctx, tooBig);
+    return { ok: false, message: tooBig };
+  }
   return v;
+}
+
+/**
+ * Why a setup does not fit the memory budget of the backend in use (before the worker has
+ * chosen one: the forced one, else the strictest budget); null when it fits.
+ */
+export function budgetProblem(ctx: StoreContext, config: RunConfig): string | null {
+  const s = ctx.get();
+  return memoryProblem(config, s.backend?.name ?? s.requestedBackend);
 }
 
 /** Shows why a change was refused (it changed nothing); returns false for the caller to pass on. */

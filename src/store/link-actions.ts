@@ -10,11 +10,10 @@
  *   keeps training and the old link comes back.
  */
 import { restartWorker } from './backend-actions';
-import { sendReset } from './config-helpers';
+import { budgetProblem, sendReset } from './config-helpers';
 import type { Actions, StoreContext } from './state';
 import { decodeHash, encodeHash } from './url-hash';
 import { localTaskInfo } from './validate';
-
 
 export const REPLACE_QUESTION =
   'This link has another setup. Replace the current model with it? Its charts start over ' +
@@ -25,11 +24,12 @@ export function createLinkActions(ctx: StoreContext): Pick<Actions, 'followLink'
     followLink(hash, confirm) {
       const s = ctx.get();
       const decoded = decodeHash(hash);
-      if (!decoded.ok) {
+      const tooBig = decoded.ok ? budgetProblem(ctx, decoded.config) : null;
+      if (!decoded.ok || tooBig) {
         ctx.set({
           error: {
             title: 'Problem with the link',
-            message: `The new link's setup is invalid (${decoded.message}); the page keeps its setup and its link.`,
+            message: `The new link's setup is invalid (${decoded.ok ? tooBig : decoded.message}); the page keeps its setup and its link.`,
             kind: 'link',
             recoverable: false,
           },

@@ -10,7 +10,7 @@ import { presetConfig } from '../engine/config/presets';
 import type { WorkerEvent } from '../worker/protocol';
 import { restartWorker } from './backend-actions';
 import { parseBackendParam } from './backend-choice';
-import { sendReset } from './config-helpers';
+import { budgetProblem, sendReset } from './config-helpers';
 import {
   addTaskColumn,
   clearMetrics,
@@ -258,15 +258,17 @@ export function createRunActions(ctx: StoreContext): RunActions {
   return {
     boot({ hash, search }) {
       const problems: string[] = [];
+      const b = parseBackendParam(search);
+      set({ requestedBackend: b.backend });
       const decoded = decodeHash(hash);
-      if (decoded.ok) {
+      const tooBig = decoded.ok ? budgetProblem(ctx, decoded.config) : null;
+      if (decoded.ok && !tooBig) {
         set({ config: decoded.config, preset: decoded.preset });
       } else {
         problems.push(
-          `The link's setup is invalid (${decoded.message}); loaded the default preset.`,
+          `The link's setup is invalid (${decoded.ok ? tooBig : decoded.message}); loaded the default preset.`,
         );
       }
-      const b = parseBackendParam(search);
       if (b.error) problems.push(b.error);
       ctx.includeSoftware = b.includeSoftware ?? false;
       const f = parseFaultParam(search);
@@ -276,10 +278,7 @@ export function createRunActions(ctx: StoreContext): RunActions {
       const present = new URLSearchParams(search).get('present');
       if (present !== null && present !== '0' && present !== 'false') set({ present: true });
       const c = get().config;
-      set({
-        requestedBackend: b.backend,
-        tasks: c.tasks.map((t) => localTaskInfo(t.spec, t.knobs)),
-      });
+      set({ tasks: c.tasks.map((t) => localTaskInfo(t.spec, t.knobs)) });
       if (problems.length) {
         failed({
           title: 'Problem with the link',

@@ -1,3 +1,4 @@
+import { MemoryEstimate } from './MemoryEstimate';
 import { NumberField } from './NumberField';
 import { useActions, useApp } from './store-context';
 
@@ -25,6 +26,7 @@ export function ModelPanel() {
       <p className="hint warn-hint">
         Changing the model, batch size, seed or schedule resets training (a new model at step 0).
       </p>
+      <MemoryEstimate />
       <div className="field-grid">
         <NumberField
           label="layers"

@@ -10,6 +10,7 @@ import { get } from 'idb-keyval';
 import { createFetchCorpusLoader, type CorpusLoader } from '../engine/tasks/corpus';
 import { ownTextSpec, unknownTextMessage } from '../engine/tasks/own-text';
 import { RunSet, type RunEvent } from '../engine/run-set';
+import { memoryProblem } from '../engine/memory';
 import { TrainingDivergedError } from '../engine/trainer';
 import { warmUpPipelines } from '../engine/warm-up';
 import { deviceLost, onHardwareWebGpu } from './backend';
@@ -174,6 +175,12 @@ async function build(
       return;
     }
     void deviceLost().then(onDeviceLost);
+  }
+  // The page checks the budget too; here the backend is certain (the first build included).
+  const tooBig = memoryProblem(parseRunConfig(next), backend.name);
+  if (tooBig) {
+    post({ type: 'error', kind: 'config', message: `Not built: ${tooBig}`, recoverable: false });
+    return;
   }
   await warmUp(next);
   let fresh: RunSet;

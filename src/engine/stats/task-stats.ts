@@ -25,9 +25,7 @@ import {
   type ChunkGrad,
 } from './grad-stats';
 import { StatsWindow } from './stats-window';
-
-/** Most bytes the statistics window may keep (per-task gradients of its steps). */
-export const WINDOW_BYTES = 128 * 2 ** 20;
+import { WINDOW_BYTES } from '../memory';
 
 /** What the statistics need from the trainer. */
 export interface StatsEnv {

@@ -1,0 +1,42 @@
+import { useMemo } from 'react';
+import { estimateMemory, formatBytes, MEMORY_BUDGETS, MIN_BUDGET } from '../engine/memory';
+import { useApp } from './store-context';
+
+/**
+ * The setup's estimated peak memory against the budget of the backend in use (engine/memory.ts),
+ * with the parts in the tooltip. A setup over the budget is refused before it is built.
+ */
+export function MemoryEstimate() {
+  const config = useApp((s) => s.config);
+  const backend = useApp((s) => s.backend?.name ?? s.requestedBackend);
+  const e = useMemo(() => estimateMemory(config), [config]);
+  const budget = (backend && MEMORY_BUDGETS[backend]) || MIN_BUDGET;
+  const share = Math.min(1, e.total / budget);
+  const parts = [
+    ['parameters', e.params],
+    ['optimizer state', e.optimizer],
+    ['gradients', e.gradients],
+    ['activations (batch)', e.activations],
+    ['statistics probes', e.probes],
+  ] as const;
+  const title =
+    parts.map(([name, bytes]) => `${name}: ${formatBytes(bytes)}`).join('\n') +
+    `\nbudget (${backend ?? 'any backend'}): ${formatBytes(budget)}`;
+  return (
+    <div
+      className="memory-estimate"
+      data-testid="memory-estimate"
+      data-bytes={Math.round(e.total)}
+      data-budget={budget}
+      title={title}
+    >
+      <span>
+        memory ≈ <strong>{formatBytes(e.total)}</strong> of {formatBytes(budget)}
+        {backend ? ` (${backend})` : ''}
+      </span>
+      <span className="memory-bar" aria-hidden>
+        <span className={share > 0.8 ? 'high' : ''} style={{ width: `${share * 100}%` }} />
+      </span>
+    </div>
+  );
+}
