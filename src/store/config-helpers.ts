@@ -3,7 +3,7 @@
  * and how mixer weights and knobs follow a change of the task set or of the mixer.
  */
 import type { ReferenceCurve, RunConfig } from '../engine/config/run-config';
-import { memoryProblem } from '../engine/memory';
+import { memoryProblem } from '../engine/config/memory';
 import { MIXERS, parseKnobs } from '../engine/mixers/registry';
 import type { MixerName } from '../engine/types';
 import type { SavedRun, StoreContext } from './state';

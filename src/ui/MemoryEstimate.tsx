@@ -1,9 +1,9 @@
 import { useMemo } from 'react';
-import { estimateMemory, formatBytes, MEMORY_BUDGETS, MIN_BUDGET } from '../engine/memory';
+import { estimateMemory, formatBytes, MEMORY_BUDGETS, MIN_BUDGET } from '../engine/config/memory';
 import { useApp } from './store-context';
 
 /**
- * The setup's estimated peak memory against the budget of the backend in use (engine/memory.ts),
+ * The setup's estimated peak memory against the budget of the backend in use (engine/config/memory.ts),
  * with the parts in the tooltip. A setup over the budget is refused before it is built.
  */
 export function MemoryEstimate() {

@@ -10,7 +10,7 @@ import { get } from 'idb-keyval';
 import { createFetchCorpusLoader, type CorpusLoader } from '../engine/tasks/corpus';
 import { ownTextSpec, unknownTextMessage } from '../engine/tasks/own-text';
 import { RunSet, type RunEvent } from '../engine/run-set';
-import { memoryProblem } from '../engine/memory';
+import { memoryProblem } from '../engine/config/memory';
 import { TrainingDivergedError } from '../engine/trainer';
 import { warmUpPipelines } from '../engine/warm-up';
 import { deviceLost, onHardwareWebGpu } from './backend';

@@ -1,5 +1,5 @@
 /**
- * The memory estimate (engine/memory.ts) against hand-derived parts and tfjs's measured peak on
+ * The memory estimate (engine/config/memory.ts) against hand-derived parts and tfjs's measured peak on
  * the cpu backend, and the budget guard in the store: a setup over the backend's budget is
  * refused with what to shrink, and nothing changes.
  */
@@ -8,7 +8,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { parseRunConfig } from '../../src/engine/config/run-config';
 import { presetConfig } from '../../src/engine/config/presets';
 import { PRESET_NAMES } from '../../src/engine/tasks/presets';
-import { estimateMemory, MEMORY_BUDGETS, memoryProblem } from '../../src/engine/memory';
+import { estimateMemory, MEMORY_BUDGETS, memoryProblem } from '../../src/engine/config/memory';
 import { countParams } from '../../src/engine/model/config';
 import { createFsCorpusLoader } from '../../src/engine/tasks/corpus-node';
 import { Trainer } from '../../src/engine/trainer';

@@ -25,7 +25,7 @@ import {
   type ChunkGrad,
 } from './grad-stats';
 import { StatsWindow } from './stats-window';
-import { WINDOW_BYTES } from '../memory';
+import { WINDOW_BYTES } from '../config/memory';
 
 /** What the statistics need from the trainer. */
 export interface StatsEnv {

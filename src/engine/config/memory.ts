@@ -24,9 +24,9 @@
  * The figure is an estimate of the peak, checked against tfjs's measured peak on the cpu
  * backend (test/unit/memory.test.ts): it errs high, never low by more than a few percent.
  */
-import type { RunConfig } from './config/run-config';
-import { countParams } from './model/config';
-import { VOCAB_SIZE } from './tokenizer';
+import type { RunConfig } from './run-config';
+import { countParams } from '../model/config';
+import { VOCAB_SIZE } from '../tokenizer';
 
 /** Most bytes the statistics window may keep (per-task gradients of its steps: task-stats.ts). */
 export const WINDOW_BYTES = 128 * 2 ** 20;
