@@ -4,6 +4,7 @@
  * the config with the same checks as the URL, and never half-applies a bad file.
  */
 import { z } from 'zod';
+import { formatBytes } from '../engine/config/catalogue';
 import { PRESET_NAMES, type PresetName } from '../engine/config/presets';
 import { formatZodError, type RunConfig } from '../engine/config/run-config';
 import { rowMeans, type MetricsBuffers } from './metrics';
@@ -73,10 +74,44 @@ export type ParsedRunFile =
   | { ok: true; file: RunFile; config: RunConfig; avgVal: { x: number[]; y: number[] } }
   | { ok: false; message: string };
 
-/** Decodes an imported file's text as JSON, or says why it is not JSON. */
+/**
+ * The largest file the page imports (a run file or a results.json), checked before the file is
+ * read and before its text is parsed, so a huge file cannot freeze the tab. An exported run file
+ * stays small because its curves are folded (series.ts): a 200,000-step run of 16 tasks is about
+ * 2.5 MB. A results.json of 65 runs x 200 evaluations x 16 tasks is about 15 MiB.
+ */
+export const MAX_IMPORT_BYTES = 32 * 1024 * 1024;
+
+/** Why a file of `bytes` bytes is not imported (its size and the limit), or null. */
+export function importSizeProblem(bytes: number): string | null {
+  if (bytes <= MAX_IMPORT_BYTES) return null;
+  return (
+    `the file is ${formatBytes(bytes)}, more than the ${formatBytes(MAX_IMPORT_BYTES)} an ` +
+    'import may be (an exported run file is a few MB)'
+  );
+}
+
+/** The UTF-8 size of `text` in bytes, counted without encoding it. */
+function utf8Bytes(text: string): number {
+  let n = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    // A surrogate pair is 4 bytes, 2 per half.
+    n += c < 0x80 ? 1 : c < 0x800 || (c >= 0xd800 && c <= 0xdfff) ? 2 : 3;
+  }
+  return n;
+}
+
+/**
+ * Decodes an imported file's text as JSON, or says why it is not JSON. Text over
+ * MAX_IMPORT_BYTES is refused before it is parsed.
+ */
 export function readJson(
   text: string,
 ): { ok: true; raw: unknown } | { ok: false; message: string } {
+  // A UTF-16 unit is 1 to 3 bytes of UTF-8: count the bytes only when the text might be over.
+  const tooBig = text.length * 3 > MAX_IMPORT_BYTES ? importSizeProblem(utf8Bytes(text)) : null;
+  if (tooBig) return { ok: false, message: tooBig };
   try {
     return { ok: true, raw: JSON.parse(text) };
   } catch (e) {

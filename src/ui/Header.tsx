@@ -1,6 +1,6 @@
 import { useRef } from 'react';
 import { PRESET_DESCRIPTIONS, PRESET_NAMES, type PresetName } from '../engine/config/presets';
-import { buildRunFile, metricsCsv } from '../store/run-file';
+import { buildRunFile, importSizeProblem, metricsCsv } from '../store/run-file';
 import { BackendBadge } from './BackendBadge';
 import { useActions, useApp } from './store-context';
 import { download, stamp } from './download';
@@ -92,7 +92,16 @@ function FileButtons({ store }: { store: AppStore }) {
   };
   const onFile = async (f: File | undefined) => {
     if (!f) return;
-    a.importRunFile(await f.text());
+    // A file over the limit is refused by its size, before its bytes are read.
+    const tooBig = importSizeProblem(f.size);
+    if (tooBig) {
+      a.showError({
+        title: 'That file could not be imported',
+        message: tooBig,
+        kind: 'import',
+        recoverable: false,
+      });
+    } else a.importRunFile(await f.text());
     if (input.current) input.current.value = '';
   };
   return (
