@@ -14,6 +14,7 @@ import {
   debounce,
   latestReference,
   referenceFromSavedRun,
+  rejectChange,
   resizeWeights,
   sendReset,
   validOrError,
@@ -144,7 +145,7 @@ export function createConfigActions(ctx: StoreContext): ConfigActions {
     updateTask(index: number, patch: Partial<TaskKnobs>) {
       const c = cfg();
       const t = c.tasks[index];
-      if (!t) return false;
+      if (!t) return rejectChange(ctx, `There is no task ${index + 1} (${c.tasks.length} tasks).`);
       const knobs = {
         ...t.knobs,
         ...patch,

@@ -105,7 +105,7 @@ export function createMetricsActions(ctx: StoreContext): MetricsActions {
       added.push({
         label: resultsLabel(c, [...get().savedRuns, ...(added as SavedRun[])]),
         mixer: c.mixer,
-        seed: Math.min(...seeds),
+        seed: seeds.reduce((a, b) => Math.min(a, b)), // no spread: a file may hold ~140k seeds
         x: c.x,
         y: c.y,
         band: c.band,

@@ -99,7 +99,9 @@ export function createRaceActions(ctx: StoreContext): RaceActions {
       if (!race || !race[index]) return fail(`There is no contestant ${index + 1}.`);
       let c: Contestant;
       try {
-        [c] = parseContestants(spec);
+        const all = parseContestants(spec);
+        if (all.length !== 1) throw new Error(`give one mixer spec, not ${all.length}`);
+        c = all[0];
       } catch (e) {
         return fail(`Contestant ${index + 1}: ${(e as Error).message}`);
       }
