@@ -253,3 +253,26 @@ export function ingestMixerUpdate(m: MetricsBuffers, d: PikeUpdateDetail): boole
   m.rev.stats++;
   return true;
 }
+
+/**
+ * Values the history holds now (every table's rows × columns, x included, and the conflict
+ * frames' cells): bounded by SERIES_CAPACITY and CONFLICT_CAPACITY however long the run.
+ */
+export function storedPoints(m: MetricsBuffers): number {
+  const tables = [
+    m.train,
+    m.trainSmooth,
+    m.weights,
+    m.val,
+    m.accuracy,
+    m.gradNormSq,
+    m.variance,
+    m.gradNormSqSE,
+    m.varianceSE,
+    m.optim,
+  ];
+  let n = 0;
+  for (const t of tables) n += t.length * (t.width + 1);
+  for (const f of m.conflict) n += f.cosine.length;
+  return n;
+}

@@ -41,6 +41,7 @@ type RunActions = Pick<
   | 'dismissWarnings'
   | 'receive'
   | 'flushMetrics'
+  | 'setVisible'
 >;
 
 const TPS_SMOOTHING = 0.7;
@@ -55,6 +56,8 @@ export function createRunActions(ctx: StoreContext): RunActions {
 
   const flushMetrics = () => {
     flushScheduled = false;
+    // A hidden page keeps ingesting but draws nothing: coming back flushes once (setVisible).
+    if (!get().visible) return;
     const patch: Partial<AppState> = { metricsVersion: get().metricsVersion + 1 };
     // The counter also moves with `progress` events: never back to an older readback's step.
     if (pendingStep !== null && pendingStep > get().step) patch.step = pendingStep;
@@ -225,6 +228,9 @@ export function createRunActions(ctx: StoreContext): RunActions {
       case 'progress':
         if (e.step !== get().step) set({ step: e.step });
         return;
+      case 'memory':
+        set({ workerMemory: { tensors: e.tensors, bytes: e.bytes } });
+        return;
       case 'measuring':
         set({ measuring: e.message });
         return;
@@ -333,5 +339,10 @@ export function createRunActions(ctx: StoreContext): RunActions {
     dismissWarnings: () => set({ warnings: [] }),
     receive,
     flushMetrics,
+    setVisible(visible) {
+      if (visible === get().visible) return;
+      set({ visible });
+      if (visible) flushMetrics();
+    },
   };
 }

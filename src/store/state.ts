@@ -172,6 +172,8 @@ export interface Actions {
    * replaced. The caller restores the URL unless it was applied.
    */
   followLink(hash: string, confirm: (question: string) => boolean): LinkOutcome;
+  /** The page became visible or hidden: hidden, the charts stop redrawing (data still lands). */
+  setVisible(visible: boolean): void;
   /** Handles one worker event (the client's onEvent). */
   receive(event: WorkerEvent): void;
   /** Publishes buffered metrics to subscribers now. */
@@ -210,6 +212,10 @@ export interface AppState {
   temperature: number;
   /** Classroom mode: large type, only the lesson's charts (?present in the URL). */
   present: boolean;
+  /** Whether the page is visible (a background tab is not: its charts wait). */
+  visible: boolean;
+  /** The worker's live tensors and bytes (its last `memory` event). */
+  workerMemory: { tensors: number; bytes: number } | null;
   /** Mutable history of each run, by run id. */
   runMetrics: MetricsBuffers[];
   /** runMetrics[selectedRun]: what the per-run charts draw. `metricsVersion` bumps on change. */

@@ -78,6 +78,8 @@ export function createAppStore(deps: StoreDeps = {}): AppStore {
       samples: [],
       temperature: 0.8,
       present: false,
+      visible: true,
+      workerMemory: null,
       runMetrics: [metrics],
       metrics,
       metricsVersion: 0,

@@ -22,6 +22,7 @@ import { SamplesPanel } from './SamplesPanel';
 import { StoreContext, useActions, useApp } from './store-context';
 import { TaskBoard } from './TaskBoard';
 import { useKeyboard } from './useKeyboard';
+import { useVisibility } from './useVisibility';
 
 /** In a race: which contestant the task cards and the per-run charts below follow. */
 function Following() {
@@ -37,7 +38,9 @@ function Following() {
 }
 
 function Layout({ store }: { store: AppStore }) {
-  useKeyboard(useActions());
+  const actions = useActions();
+  useKeyboard(actions);
+  useVisibility(actions);
   const hasAccuracy = useApp((s) => s.tasks.some((t) => t.metric === 'accuracy'));
   const racing = useApp((s) => s.config.race !== undefined);
   const contestants = useApp((s) => (s.config.race ? s.runs.length : 0));

@@ -1,5 +1,6 @@
 import { useMemo } from 'react';
 import { estimateMemory, formatBytes, MEMORY_BUDGETS, MIN_BUDGET } from '../engine/config/memory';
+import { storedPoints } from '../store/metrics';
 import { useApp } from './store-context';
 
 /**
@@ -10,6 +11,9 @@ export function MemoryEstimate() {
   const config = useApp((s) => s.config);
   const backend = useApp((s) => s.backend?.name ?? s.requestedBackend);
   const e = useMemo(() => estimateMemory(config), [config]);
+  const used = useApp((s) => s.workerMemory);
+  // The charts' history, every run's: it stays bounded however long training goes on.
+  const points = useApp((s) => s.runMetrics.reduce((n, m) => n + storedPoints(m), 0));
   const budget = (backend && MEMORY_BUDGETS[backend]) || MIN_BUDGET;
   const share = Math.min(1, e.total / budget);
   const parts = [
@@ -21,13 +25,18 @@ export function MemoryEstimate() {
   ] as const;
   const title =
     parts.map(([name, bytes]) => `${name}: ${formatBytes(bytes)}`).join('\n') +
-    `\nbudget (${backend ?? 'any backend'}): ${formatBytes(budget)}`;
+    `\nbudget (${backend ?? 'any backend'}): ${formatBytes(budget)}` +
+    (used ? `\nin use now: ${formatBytes(used.bytes)} in ${used.tensors} tensors` : '') +
+    `\nchart history: ${points.toLocaleString()} values`;
   return (
     <div
       className="memory-estimate"
       data-testid="memory-estimate"
       data-bytes={Math.round(e.total)}
       data-budget={budget}
+      data-used={used?.bytes}
+      data-tensors={used?.tensors}
+      data-points={points}
       title={title}
     >
       <span>

@@ -76,6 +76,12 @@ export function onHardwareWebGpu(): boolean {
   return softwareWebGpuReason(info) === undefined;
 }
 
+/** Live tensors and their bytes on the current backend. */
+export function memoryInUse(): { tensors: number; bytes: number } {
+  const m = tf.memory();
+  return { tensors: m.numTensors, bytes: m.numBytes };
+}
+
 /** Resolves when the WebGPU device is lost (never, on other backends). */
 export function deviceLost(): Promise<string> {
   const lost = (tf.backend() as unknown as WebGpuBackendLike).device?.lost;

@@ -177,5 +177,7 @@ export type WorkerEvent =
    * so the page's counter moves at once even when losses come back once a second.
    */
   | { type: 'progress'; step: number }
+  /** The worker's live tensors and their bytes (tf.memory()), every few seconds while training. */
+  | { type: 'memory'; tensors: number; bytes: number }
   /** Backend measurement under way, e.g. "measuring wasm (1 of 2)". */
   | { type: 'measuring'; message: string };

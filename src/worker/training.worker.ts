@@ -13,7 +13,7 @@ import { RunSet, type RunEvent } from '../engine/run-set';
 import { memoryProblem } from '../engine/config/memory';
 import { TrainingDivergedError } from '../engine/trainer';
 import { warmUpPipelines } from '../engine/warm-up';
-import { deviceLost, onHardwareWebGpu } from './backend';
+import { deviceLost, memoryInUse, onHardwareWebGpu } from './backend';
 import { chooseBackend, SetupError } from './choose-backend';
 import { FaultInjector } from './faults';
 import { MetricsThrottle } from './metrics-throttle';
@@ -68,6 +68,16 @@ function postProgress(step: number): void {
   if (now - lastProgress < PROGRESS_MS) return;
   lastProgress = now;
   post({ type: 'progress', step });
+}
+
+/** The worker's tensor count and bytes, at most every MEMORY_MS (a long run stays flat). */
+const MEMORY_MS = 2000;
+let lastMemory = -Infinity;
+function postMemory(force = false): void {
+  const now = performance.now();
+  if (!force && now - lastMemory < MEMORY_MS) return;
+  lastMemory = now;
+  post({ type: 'memory', ...memoryInUse() });
 }
 
 let queue: Promise<void> = Promise.resolve();
@@ -200,6 +210,7 @@ async function build(
   lastProgress = -Infinity;
   postReady();
   post({ type: 'status', running: false, step: 0 });
+  postMemory(true);
 }
 
 /** Model shapes whose WebGPU pipelines are compiled already (warm-up once per shape). */
@@ -246,6 +257,7 @@ async function tick(): Promise<void> {
   if (!runs || dead || (!running && stepsLeft === 0)) return;
   const events = await runs.round();
   postProgress(runs.step);
+  postMemory();
   postEvents(events);
   const stopForCrash = () => {
     dead = true;

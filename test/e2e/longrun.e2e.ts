@@ -1,0 +1,80 @@
+/**
+ * A long run in the real page, shortened: after warm-up the worker's live tensors stay the same,
+ * the page's memory as the browser measures it (page + worker) stays flat, and the charts'
+ * history stays bounded. Then the tab goes to the background: training goes on, the charts wait,
+ * and coming back brings them up to date in one redraw with no long task. (`npm run
+ * soak:browser` runs the same measurement for 30 minutes; see the README.)
+ *
+ * Playwright keeps every page "visible" and unthrottled, so the background tab is emulated
+ * through the Page Visibility API the page listens to (document.visibilityState and its event).
+ */
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { formatSample, memorySample, SAMPLE_HEADER } from '../../src/cli/memory-sample';
+import { CONFLICT_CAPACITY, SERIES_CAPACITY } from '../../src/store/metrics';
+import { openPage, openSession, TINY, waitForBackend, type Session } from './page';
+
+let s: Session;
+beforeAll(async () => {
+  s = await openSession(4190);
+});
+afterAll(() => s?.close());
+
+const lastX = async (page: Page) =>
+  Number(await page.getByTestId('loss-chart').getAttribute('data-last-x'));
+const step = async (page: Page) =>
+  Number(((await page.getByTestId('step-counter').textContent()) ?? '').replace(/\D/g, ''));
+
+function setVisibility(page: Page, state: 'hidden' | 'visible') {
+  return page.evaluate((st) => {
+    Object.defineProperty(document, 'visibilityState', { configurable: true, get: () => st });
+    Object.defineProperty(document, 'hidden', { configurable: true, get: () => st === 'hidden' });
+    document.dispatchEvent(new Event('visibilitychange'));
+  }, state);
+}
+
+describe('long runs and hidden tabs', () => {
+  it('memory stays flat, the history bounded; a background tab trains on and catches up at once', async () => {
+    const { page, errors } = await openPage(s, `/?backend=wasm#${TINY}`);
+    await waitForBackend(page, 'wasm');
+    await page.getByTestId('train-button').click();
+    const t0 = Date.now();
+    await page.waitForTimeout(20_000); // warm-up: pipelines, first folds, GC settles
+    const warm = await memorySample(page, t0);
+    await page.waitForTimeout(40_000);
+    const late = await memorySample(page, t0);
+    console.log(`${SAMPLE_HEADER}\n${formatSample(warm)}\n${formatSample(late)}`);
+    expect(late.step).toBeGreaterThan(warm.step + 50);
+    expect(Math.abs(late.tensors - warm.tensors)).toBeLessThanOrEqual(8);
+    expect(late.workerBytes).toBeLessThan(warm.workerBytes * 1.1 + 2 ** 20);
+    if (warm.uaBytes !== null && late.uaBytes !== null) {
+      expect(late.uaBytes).toBeLessThan(warm.uaBytes * 1.3);
+    }
+    const K = 3;
+    const bound = 10 * SERIES_CAPACITY * (K + 1) + CONFLICT_CAPACITY * K * K;
+    expect(late.points).toBeLessThanOrEqual(bound);
+
+    // The background: steps go on, the charts wait.
+    await setVisibility(page, 'hidden');
+    const hiddenAt = { step: await step(page), x: await lastX(page) };
+    await page.waitForTimeout(8_000);
+    const before = await step(page);
+    expect(before).toBeGreaterThan(hiddenAt.step + 10);
+    expect(await lastX(page)).toBeLessThanOrEqual(hiddenAt.x + 4); // a flush under way at most
+    // Back: one redraw brings the charts to the current step, with no long task.
+    await page.evaluate(() => {
+      const w = window as unknown as { __back: number[] };
+      w.__back = [];
+      new PerformanceObserver((l) => {
+        for (const e of l.getEntries()) w.__back.push(e.duration);
+      }).observe({ type: 'longtask' });
+    });
+    await setVisibility(page, 'visible');
+    await expect.poll(() => lastX(page), { timeout: 5_000 }).toBeGreaterThanOrEqual(before - 4);
+    await page.waitForTimeout(1_000);
+    const back = await page.evaluate(() => (window as unknown as { __back: number[] }).__back);
+    console.log(`coming back: long tasks [${back.map((d) => d.toFixed(0)).join(', ')}] ms`);
+    expect(back).toEqual([]);
+    expect(errors).toEqual([]);
+  });
+});
