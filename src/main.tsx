@@ -1,5 +1,7 @@
+/// <reference types="vite-plugin-pwa/client" />
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
+import { registerSW } from 'virtual:pwa-register';
 import { createAppStore } from './store/store';
 import { syncHashWithStore } from './store/url-sync';
 import { App } from './ui/App';
@@ -11,10 +13,20 @@ if (!root) throw new Error('index.html has no #root element');
 
 // One store and one worker for the page's lifetime; boot reads the setup from the URL.
 const store = createAppStore({ createClient: (onEvent) => new TrainingClient({ onEvent }) });
+const warn = (message: string) => store.getState().actions.receive({ type: 'warning', message });
+
 store.getState().actions.boot({ hash: window.location.hash, search: window.location.search });
 syncHashWithStore(store);
 // The store as window.__pike in development builds, for debugging from the console.
 if (import.meta.env.DEV) (window as unknown as { __pike?: unknown }).__pike = store;
+
+// The service worker (built page only; a no-op under `npm run dev`) makes the page work offline
+// after one visit. A new build's worker takes over at once; reloading for it is left to the
+// user, as an automatic reload would end a running training.
+registerSW({
+  immediate: true,
+  onNeedReload: () => warn('A new version of the page is installed: reload to use it.'),
+});
 
 createRoot(root).render(
   <StrictMode>
