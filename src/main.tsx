@@ -1,4 +1,6 @@
 /// <reference types="vite-plugin-pwa/client" />
+// First: configures zod for the CSP before any module below builds a schema.
+import './pwa-csp';
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { registerSW } from 'virtual:pwa-register';
@@ -14,6 +16,13 @@ if (!root) throw new Error('index.html has no #root element');
 // One store and one worker for the page's lifetime; boot reads the setup from the URL.
 const store = createAppStore({ createClient: (onEvent) => new TrainingClient({ onEvent }) });
 const warn = (message: string) => store.getState().actions.receive({ type: 'warning', message });
+
+// Something the Content-Security-Policy blocked on the page (the worker reports its own): shown
+// in the warnings banner, as a blocked script or style means part of the page does not work.
+document.addEventListener('securitypolicyviolation', (e) => {
+  const what = e.blockedURI === 'inline' ? 'inline code' : e.blockedURI || 'a resource';
+  warn(`The page's security policy blocked ${what} (${e.effectiveDirective}).`);
+});
 
 store.getState().actions.boot({ hash: window.location.hash, search: window.location.search });
 syncHashWithStore(store);
