@@ -152,7 +152,7 @@ function buildFailed(e: unknown): void {
       type: 'error',
       kind: 'build',
       message:
-        `The model could not be built: ${message}. ${what}Shrink the model (width, layers, ` +
+        `${message}. ${what}Shrink the model (width, layers, ` +
         'context) or the batch, or restart on another backend.',
       recoverable: true,
     });
