@@ -259,20 +259,8 @@ export function ingestMixerUpdate(m: MetricsBuffers, d: PikeUpdateDetail): boole
  * frames' cells): bounded by SERIES_CAPACITY and CONFLICT_CAPACITY however long the run.
  */
 export function storedPoints(m: MetricsBuffers): number {
-  const tables = [
-    m.train,
-    m.trainSmooth,
-    m.weights,
-    m.val,
-    m.accuracy,
-    m.gradNormSq,
-    m.variance,
-    m.gradNormSqSE,
-    m.varianceSE,
-    m.optim,
-  ];
   let n = 0;
-  for (const t of tables) n += t.length * (t.width + 1);
+  for (const t of [...perTask(m), m.optim]) n += t.length * (t.width + 1);
   for (const f of m.conflict) n += f.cosine.length;
   return n;
 }

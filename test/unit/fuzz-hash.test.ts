@@ -8,23 +8,12 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { presetConfig, PRESET_NAMES, type PresetName } from '../../src/engine/config/presets';
-import type { RunConfig, RunConfigInput } from '../../src/engine/config/run-config';
+import type { RunConfigInput } from '../../src/engine/config/run-config';
 import { MIXER_NAMES, MIXERS } from '../../src/engine/mixers/registry';
 import { decodeHash, encodeHash, FIELDS, type DecodedHash } from '../../src/store/url-hash';
-import { taskKnobsOf, validateConfig } from '../../src/store/validate';
+import { validateConfig } from '../../src/store/validate';
+import { canonical, valid } from './helpers/valid-config';
 import { anyUnits, INTERNAL_ERROR, names, SEED, validConfigArb } from './helpers/fuzz-arbitraries';
-
-const valid = (input: unknown): RunConfig => {
-  const v = validateConfig(input);
-  if (!v.ok) throw new Error(v.message);
-  return v.config;
-};
-
-/** Task knobs made explicit, so "default" and "absent" compare equal. */
-const canonical = (c: RunConfig) => ({
-  ...c,
-  tasks: c.tasks.map((t) => ({ spec: t.spec, knobs: taskKnobsOf(t.spec, t.knobs) })),
-});
 
 /** An answer is a config that validates (to itself) or a readable message, never a crash. */
 function checkAnswer(d: DecodedHash): void {

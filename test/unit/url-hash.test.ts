@@ -1,22 +1,9 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { PRESET_NAMES, presetConfig } from '../../src/engine/config/presets';
-import type { RunConfig } from '../../src/engine/config/run-config';
 import { MIXER_NAMES, MIXERS } from '../../src/engine/mixers/registry';
 import { decodeHash, encodeHash, FIELDS } from '../../src/store/url-hash';
-import { taskKnobsOf, validateConfig } from '../../src/store/validate';
-
-const valid = (input: unknown): RunConfig => {
-  const v = validateConfig(input);
-  if (!v.ok) throw new Error(v.message);
-  return v.config;
-};
-
-/** Task knobs made explicit, so "default" and "absent" compare equal. */
-const canonical = (c: RunConfig) => ({
-  ...c,
-  tasks: c.tasks.map((t) => ({ spec: t.spec, knobs: taskKnobsOf(t.spec, t.knobs) })),
-});
+import { canonical, valid } from './helpers/valid-config';
 
 describe('URL hash', () => {
   it('has no key that is also a mixer knob name', () => {
