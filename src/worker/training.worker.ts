@@ -5,6 +5,8 @@
  * a command always lands between two rounds ("takes effect at the next step").
  */
 /// <reference lib="webworker" />
+// First: zod without its JIT, so no `new Function` probe trips the page's CSP (pwa-csp.ts).
+import '../pwa-csp';
 import { parseRunConfig, type RunConfigInput } from '../engine/config/run-config';
 import { get } from 'idb-keyval';
 import { createFetchCorpusLoader, type CorpusLoader } from '../engine/tasks/corpus';
