@@ -30,8 +30,9 @@ export async function memorySample(page: Page, t0: number): Promise<MemorySample
     if (self.crossOriginIsolated && p.measureUserAgentSpecificMemory) {
       ua = (await p.measureUserAgentSpecificMemory()).bytes;
     }
+    // No helper functions in here: tsx (esbuild keepNames) would wrap them in a __name() call
+    // that does not exist in the page.
     const el = document.querySelector('[data-testid="memory-estimate"]');
-    const num = (name: string) => Number(el?.getAttribute(name) ?? NaN);
     const step = Number(
       (document.querySelector('[data-testid="step-counter"]')?.textContent ?? '').replace(
         /\D/g,
@@ -41,9 +42,9 @@ export async function memorySample(page: Page, t0: number): Promise<MemorySample
     return {
       ua,
       heap: p.memory?.usedJSHeapSize ?? null,
-      tensors: num('data-tensors'),
-      workerBytes: num('data-used'),
-      points: num('data-points'),
+      tensors: Number(el?.getAttribute('data-tensors') ?? NaN),
+      workerBytes: Number(el?.getAttribute('data-used') ?? NaN),
+      points: Number(el?.getAttribute('data-points') ?? NaN),
       step,
     };
   });
