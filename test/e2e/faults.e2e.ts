@@ -17,7 +17,9 @@ afterAll(() => s?.close());
 
 const lastX = async (page: Page) =>
   Number(await page.getByTestId('loss-chart').getAttribute('data-last-x'));
-const savedRuns = (page: Page) => page.locator('.compare-legend li').count();
+/** Saved runs under Compare runs (each has a remove button; the live run's entry has none). */
+const savedRuns = (page: Page) =>
+  page.locator('.compare-legend li button[aria-label^="Remove"]').count();
 const hashOf = (page: Page) => new URL(page.url()).hash;
 
 /** Opens the page with a fault armed, trains past the first evaluation (step 10), pauses and saves the run. */
@@ -33,17 +35,31 @@ async function prepare(backend: string, fault: string) {
   await waitForStep(page, 11);
   await train.click(); // pause
   await expect.poll(() => train.textContent()).toBe('Train');
-  // The step-10 evaluation may still be on its way: save until the run is kept.
-  await expect
-    .poll(async () => {
-      if (await page.getByTestId('error-banner').count())
-        await page.getByTestId('dismiss-error').click();
-      if ((await savedRuns(page)) === 0) await page.getByTestId('save-run').click();
-      return savedRuns(page);
-    })
-    .toBe(1);
+  // The step-10 evaluation may still be on its way ("Nothing to save yet"): save until the run
+  // is kept, one click at a time, each answered by the list or the banner.
+  const banner = page.getByTestId('error-banner');
+  for (let i = 0; i < 20 && (await savedRuns(page)) === 0; i++) {
+    await page.getByTestId('save-run').click();
+    await expect
+      .poll(async () => (await savedRuns(page)) > 0 || (await banner.count()) > 0)
+      .toBe(true);
+    if (await banner.count()) {
+      await page.getByTestId('dismiss-error').click();
+      await page.waitForTimeout(500);
+    }
+  }
+  expect(await savedRuns(page)).toBe(1);
   expect(await page.getByTestId('error-banner').count()).toBe(0);
   return { page, pageErrors, hash: hashOf(page), history: await lastX(page) };
+}
+
+/**
+ * Resumes training towards the fault. Under load the worker can be steps ahead of the counter
+ * that prepare() watched, so the fault may have fired already (the Train button is then off).
+ */
+async function resume(page: Page) {
+  const train = page.getByTestId('train-button');
+  if (await train.isEnabled()) await train.click();
 }
 
 /** The banner of `kind`, its text, and what survived the fault. */
@@ -69,8 +85,8 @@ async function expectTrainingGoesOn(page: Page, hash: string, history: number) {
 
 describe('faults injected with ?fault=KIND@STEP', () => {
   it('device-lost: the WebGPU device is destroyed; Restart on the fallback trains on wasm', async () => {
-    const { page, pageErrors, hash, history } = await prepare('webgpu', 'device-lost@16');
-    await page.getByTestId('train-button').click();
+    const { page, pageErrors, hash, history } = await prepare('webgpu', 'device-lost@30');
+    await resume(page);
     const text = await expectFault(page, 'device-lost', hash, history);
     expect(text).toMatch(/GPU device was lost/);
     expect(text).not.toMatch(/simulated/); // really destroyed
@@ -82,10 +98,10 @@ describe('faults injected with ?fault=KIND@STEP', () => {
   });
 
   it('crash: the worker throws from its event loop; Restart brings a fresh worker', async () => {
-    const { page, pageErrors, hash, history } = await prepare('wasm', 'crash@16');
-    await page.getByTestId('train-button').click();
+    const { page, pageErrors, hash, history } = await prepare('wasm', 'crash@30');
+    await resume(page);
     const text = await expectFault(page, 'crash', hash, history);
-    expect(text).toMatch(/worker crashed.*injected by \?fault=crash@16/);
+    expect(text).toMatch(/worker crashed.*injected by \?fault=crash@30/);
     await page.getByTestId('restart-button').click();
     await waitForBackend(page, 'wasm');
     await expectTrainingGoesOn(page, hash, history);
@@ -93,8 +109,8 @@ describe('faults injected with ?fault=KIND@STEP', () => {
   });
 
   it('nan: NaN weights are caught as a divergence; Restart trains a fresh model on', async () => {
-    const { page, pageErrors, hash, history } = await prepare('cpu', 'nan@16');
-    await page.getByTestId('train-button').click();
+    const { page, pageErrors, hash, history } = await prepare('cpu', 'nan@30');
+    await resume(page);
     const text = await expectFault(page, 'diverged', hash, history);
     expect(text).toMatch(/diverged/i);
     expect(text).toMatch(/is NaN/);

@@ -2,7 +2,8 @@
  * Resource guards in the real page: the model panel shows the setup's memory against the
  * backend's budget; a setup over it is refused with what to shrink and nothing changes; the
  * largest setup the page accepts on wasm (6 blocks of width 256, context 128, batch 5: about
- * 1018 MiB of a 1 GiB budget) builds and trains with no main-thread long task over 50 ms.
+ * 1018 MiB of a 1 GiB budget) builds and trains with no main-thread long task over 50 ms,
+ * watched from the moment its link's setup is on screen until three steps have trained.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { skipTour } from '../../src/cli/browser';
@@ -69,11 +70,15 @@ describe('resource guards', () => {
     await page.goto(`${s.url}/?backend=wasm#${SMALL}`);
     await waitForBackend(page, 'wasm');
     await page.waitForTimeout(1000);
-    const from = await page.evaluate(() => {
-      const w = window as unknown as { __lt: [number, number][] };
-      return { n: w.__lt.length, t: performance.now() };
-    });
     await page.goto(`${s.url}/?backend=wasm#${LARGEST}`);
+    // The link's setup is on screen (the memory line follows the config at once): from here on
+    // the worker builds and trains the model, and the page only receives its events.
+    await expect
+      .poll(async () =>
+        Number(await page.getByTestId('memory-estimate').getAttribute('data-bytes')),
+      )
+      .toBeGreaterThan(0.95 * 2 ** 30);
+    const from = await page.evaluate(() => ({ t: performance.now() }));
     await expect
       .poll(() => page.getByTestId('param-count').textContent(), { timeout: 300_000 })
       .toMatch(/4\.84 M/);
@@ -84,9 +89,11 @@ describe('resource guards', () => {
     await page.getByTestId('train-button').click();
     await waitForStep(page, 3, 400_000);
     await page.getByTestId('train-button').click();
+    // By start time, not by index: the observer may report the link's render after `from`.
     const all = await page.evaluate(
-      (n) => (window as unknown as { __lt: [number, number][] }).__lt.slice(n),
-      from.n,
+      (t) =>
+        (window as unknown as { __lt: [number, number][] }).__lt.filter(([start]) => start >= t),
+      from.t,
     );
     const tasks = all.map(([, d]) => d);
     const seconds = ((await page.evaluate(() => performance.now())) - from.t) / 1000;
