@@ -10,7 +10,12 @@
  */
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { formatSample, memorySample, SAMPLE_HEADER } from '../../src/cli/memory-sample';
+import {
+  formatSample,
+  memorySample,
+  SAMPLE_HEADER,
+  type MemorySample,
+} from '../../src/cli/memory-sample';
 import { CONFLICT_CAPACITY, SERIES_CAPACITY } from '../../src/store/metrics';
 import { openPage, openSession, TINY, waitForBackend, type Session } from './page';
 
@@ -24,6 +29,16 @@ const lastX = async (page: Page) =>
   Number(await page.getByTestId('loss-chart').getAttribute('data-last-x'));
 const step = async (page: Page) =>
   Number(((await page.getByTestId('step-counter').textContent()) ?? '').replace(/\D/g, ''));
+
+/** Five samples, one per worker report (every 2 s). */
+async function reports(page: Page, t0: number): Promise<MemorySample[]> {
+  const out: MemorySample[] = [];
+  for (let i = 0; i < 5; i++) {
+    if (i) await page.waitForTimeout(2_100);
+    out.push(await memorySample(page, t0));
+  }
+  return out;
+}
 
 function setVisibility(page: Page, state: 'hidden' | 'visible') {
   return page.evaluate((st) => {
@@ -39,28 +54,37 @@ describe('long runs and hidden tabs', () => {
     await waitForBackend(page, 'wasm');
     await page.getByTestId('train-button').click();
     const t0 = Date.now();
-    await page.waitForTimeout(20_000); // warm-up: pipelines, first folds, GC settles
-    const warm = await memorySample(page, t0);
-    await page.waitForTimeout(40_000);
-    const late = await memorySample(page, t0);
-    console.log(`${SAMPLE_HEADER}\n${formatSample(warm)}\n${formatSample(late)}`);
-    expect(late.step).toBeGreaterThan(warm.step + 50);
-    expect(Math.abs(late.tensors - warm.tensors)).toBeLessThanOrEqual(8);
-    expect(late.workerBytes).toBeLessThan(warm.workerBytes * 1.1 + 2 ** 20);
-    if (warm.uaBytes !== null && late.uaBytes !== null) {
-      expect(late.uaBytes).toBeLessThan(warm.uaBytes * 1.3);
+    await page.waitForTimeout(15_000); // warm-up: pipelines, first folds, GC settles
+    // The worker's tensors rise and fall with the statistics window (a few dozen), and it
+    // reports every 2 s: compare the lowest of several reports at each end, not one each.
+    const warm = await reports(page, t0);
+    await page.waitForTimeout(25_000);
+    const late = await reports(page, t0);
+    console.log(
+      `${SAMPLE_HEADER}\n${warm.map(formatSample).join('\n')}\n${late.map(formatSample).join('\n')}`,
+    );
+    const low = (xs: MemorySample[], f: (x: MemorySample) => number) => Math.min(...xs.map(f));
+    expect(late[0].step).toBeGreaterThan(warm[0].step + 50);
+    expect(low(late, (x) => x.tensors)).toBeLessThanOrEqual(low(warm, (x) => x.tensors) + 2);
+    expect(low(late, (x) => x.workerBytes)).toBeLessThan(
+      low(warm, (x) => x.workerBytes) * 1.1 + 2 ** 16,
+    );
+    const ua = (xs: MemorySample[]) => xs.map((x) => x.uaBytes ?? NaN);
+    if (ua(warm).every(Number.isFinite) && ua(late).every(Number.isFinite)) {
+      expect(Math.min(...ua(late))).toBeLessThan(Math.min(...ua(warm)) * 1.3);
     }
     const K = 3;
     const bound = 10 * SERIES_CAPACITY * (K + 1) + CONFLICT_CAPACITY * K * K;
-    expect(late.points).toBeLessThanOrEqual(bound);
+    expect(Math.max(...late.map((x) => x.points))).toBeLessThanOrEqual(bound);
 
     // The background: steps go on, the charts wait.
     await setVisibility(page, 'hidden');
+    await page.waitForTimeout(1_000); // a redraw published just before (staggered) lands
     const hiddenAt = { step: await step(page), x: await lastX(page) };
     await page.waitForTimeout(8_000);
     const before = await step(page);
     expect(before).toBeGreaterThan(hiddenAt.step + 10);
-    expect(await lastX(page)).toBeLessThanOrEqual(hiddenAt.x + 4); // a flush under way at most
+    expect(await lastX(page)).toBe(hiddenAt.x); // the charts wait
     // Back: one redraw brings the charts to the current step, with no long task.
     await page.evaluate(() => {
       const w = window as unknown as { __back: number[] };
