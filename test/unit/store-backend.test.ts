@@ -1,5 +1,4 @@
 import { describe, expect, it } from 'vitest';
-import type { MetricsBatch } from '../../src/engine/trainer-types';
 import {
   BACKEND_STORAGE_KEY,
   browserFingerprint,
@@ -10,6 +9,7 @@ import { createAppStore } from '../../src/store/store';
 import { fakeClient, ONE_RUN } from './helpers/fake-client';
 import { localTaskInfo } from '../../src/store/validate';
 import type { BackendInfo } from '../../src/worker/protocol';
+import { metricsBatch } from './helpers/metrics-batch';
 
 function mapStorage(): StorageLike & { map: Map<string, string> } {
   const map = new Map<string, string>();
@@ -155,18 +155,7 @@ describe('the remembered backend', () => {
 });
 
 describe('the step counter', () => {
-  const batch = (steps: number[]): MetricsBatch => ({
-    type: 'metrics',
-    steps: Int32Array.from(steps),
-    numTasks: 3,
-    taskLoss: new Float32Array(steps.length * 3).fill(2),
-    weights: new Float32Array(steps.length * 3).fill(1 / 3),
-    counts: new Int32Array(steps.length * 3).fill(1),
-    lr: new Float32Array(steps.length).fill(1e-3),
-    gradNorm: new Float32Array(steps.length).fill(1),
-    msPerStep: 10,
-    tokensPerSec: 100,
-  });
+  const batch = (steps: number[]) => metricsBatch(steps);
 
   it('moves with progress events at once, and a later readback never moves it back', () => {
     const s = setup();

@@ -1,9 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import type { EvalResult, MetricsBatch } from '../../src/engine/trainer-types';
+import type { EvalResult } from '../../src/engine/trainer-types';
 import { decodeHash, encodeHash } from '../../src/store/url-hash';
 import { rank, standing } from '../../src/ui/race/race-data';
 import type { RunInfo } from '../../src/worker/protocol';
 import { bootedStore } from './helpers/fake-client';
+import { metricsBatch } from './helpers/metrics-batch';
 
 const setup = (hash = '') => bootedStore({ hash });
 
@@ -14,21 +15,7 @@ const info = (id: number, spec: string, label: string): RunInfo => ({
   mixer: spec.replace(/\{.*$/, '') as RunInfo['mixer'],
 });
 
-function batch(steps: number[], K: number, loss: number): MetricsBatch {
-  const n = steps.length;
-  return {
-    type: 'metrics',
-    steps: Int32Array.from(steps),
-    numTasks: K,
-    taskLoss: new Float32Array(n * K).fill(loss),
-    weights: new Float32Array(n * K).fill(1 / K),
-    counts: new Int32Array(n * K).fill(1),
-    lr: new Float32Array(n).fill(1e-3),
-    gradNorm: new Float32Array(n).fill(1),
-    msPerStep: 10,
-    tokensPerSec: 1000,
-  };
-}
+const batch = metricsBatch;
 
 const evalAt = (step: number, vals: number[]): EvalResult => ({
   type: 'eval',

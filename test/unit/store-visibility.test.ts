@@ -1,21 +1,10 @@
 /** A background tab: the history keeps filling, the charts wait; coming back redraws once. */
 import { describe, expect, it } from 'vitest';
-import type { MetricsBatch } from '../../src/engine/trainer-types';
 import { storedPoints } from '../../src/store/metrics';
 import { bootedStore } from './helpers/fake-client';
+import { metricsBatch } from './helpers/metrics-batch';
 
-const batch = (step: number): MetricsBatch => ({
-  type: 'metrics',
-  steps: Int32Array.from([step]),
-  numTasks: 3,
-  counts: Int32Array.from([3, 3, 2]),
-  msPerStep: 10,
-  taskLoss: Float32Array.from([1, 2, 3]),
-  weights: Float32Array.from([0.3, 0.3, 0.4]),
-  lr: Float32Array.from([0.001]),
-  gradNorm: Float32Array.from([1]),
-  tokensPerSec: 100,
-});
+const batch = (step: number) => metricsBatch([step]);
 
 describe('setVisible', () => {
   it('hidden: metrics land in the history but the charts are not told; visible: one flush', () => {

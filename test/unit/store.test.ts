@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { EvalResult, MetricsBatch } from '../../src/engine/trainer-types';
+import type { EvalResult } from '../../src/engine/trainer-types';
 import type { GradStats } from '../../src/engine/types';
 import { MAX_SAVED_RUNS } from '../../src/store/state';
 import { createAppStore } from '../../src/store/store';
@@ -8,6 +8,7 @@ import type { TaskInfo, WorkerEvent } from '../../src/worker/protocol';
 import { localTaskInfo } from '../../src/store/validate';
 import { buildRunFile } from '../../src/store/run-file';
 import { gradStatsOf } from './helpers/grad-stats';
+import { metricsBatch } from './helpers/metrics-batch';
 
 /** A store wired to a fake worker client, with timers run by hand. */
 function setup(hash = '', search = '') {
@@ -38,29 +39,8 @@ function setup(hash = '', search = '') {
   return { store, sent, a, runTimers, ready, emit: (e: WorkerEvent) => a().receive(e) };
 }
 
-function batch(
-  steps: number[],
-  K: number,
-  loss = (s: number, k: number) => 3 - s / 100 + k,
-): MetricsBatch {
-  const n = steps.length;
-  const b: MetricsBatch = {
-    type: 'metrics',
-    steps: Int32Array.from(steps),
-    numTasks: K,
-    taskLoss: new Float32Array(n * K),
-    weights: new Float32Array(n * K).fill(1 / K),
-    counts: new Int32Array(n * K).fill(1),
-    lr: new Float32Array(n).fill(1e-3),
-    gradNorm: new Float32Array(n).fill(1),
-    msPerStep: 10,
-    tokensPerSec: 1000,
-  };
-  steps.forEach((s, i) => {
-    for (let k = 0; k < K; k++) b.taskLoss[i * K + k] = loss(s, k);
-  });
-  return b;
-}
+const batch = (steps: number[], K: number, loss = (s: number, k: number) => 3 - s / 100 + k) =>
+  metricsBatch(steps, K, loss);
 
 const evalAt = (step: number, K: number, v = 2): EvalResult => ({
   type: 'eval',
