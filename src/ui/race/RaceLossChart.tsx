@@ -3,6 +3,7 @@ import { useApp } from '../store-context';
 import { contestantColor } from '../palette';
 import { fmt3, fmt4, useSeriesAxes } from '../charts/axes';
 import { ChartFrame } from '../charts/ChartFrame';
+import { TaskLegend } from '../charts/TaskLegend';
 import { drawable, MAX_DOTS, seriesExtent } from '../charts/chart-data';
 import type { Series } from '../charts/paths';
 import { SeriesChart } from '../charts/SeriesChart';
@@ -75,14 +76,11 @@ const RaceLossChartView = memo(function RaceLossChartView({ version }: { version
           formatValue={fmt4}
         />
       </div>
-      <ul className="task-legend" aria-label="contestants">
-        {runs.map((r, i) => (
-          <li key={r.id}>
-            <span className="swatch" style={{ background: contestantColor(i) }} />
-            {r.label}
-          </li>
-        ))}
-      </ul>
+      <TaskLegend
+        labels={runs.map((r) => r.label)}
+        color={contestantColor}
+        ariaLabel="contestants"
+      />
     </ChartFrame>
   );
 });
