@@ -31,9 +31,16 @@ function restartRequest(ctx: StoreContext, how: RestartHow): BackendRequest {
   };
 }
 
-/** Ends the worker and starts a fresh one with the current setup; `clear` drops the history. */
-export function restartWorker(ctx: StoreContext, how: RestartHow, clear: boolean): void {
-  const s = ctx.get();
+/**
+ * Ends the worker and starts a fresh one with `config` (default: the current setup); `clear`
+ * drops the history.
+ */
+export function restartWorker(
+  ctx: StoreContext,
+  how: RestartHow,
+  clear: boolean,
+  config = ctx.get().config,
+): void {
   const request = restartRequest(ctx, how);
   ctx.pending = [{ kind: clear ? 'reset' : 'restart' }];
   ctx.beforeLive = null;
@@ -46,7 +53,7 @@ export function restartWorker(ctx: StoreContext, how: RestartHow, clear: boolean
     resetNote: null,
   });
   ctx.client?.restart();
-  ctx.client?.configure(s.config, request);
+  ctx.client?.configure(config, request);
 }
 
 export function createBackendActions(

@@ -4,6 +4,7 @@
  */
 import type { ReferenceCurve, RunConfig } from '../engine/config/run-config';
 import { memoryProblem } from '../engine/config/memory';
+import { restartWorker } from './backend-actions';
 import { MIXERS, parseKnobs } from '../engine/mixers/registry';
 import type { MixerName } from '../engine/types';
 import type { SavedRun, StoreContext } from './state';
@@ -59,8 +60,25 @@ export function rejectChange(ctx: StoreContext, message: string): false {
   return false;
 }
 
-/** Sends `configure` for a new model and remembers why training restarts. */
+/**
+ * Whether the worker can no longer build: it crashed, lost its GPU device, or never built a
+ * model (status `error` for any reason but a divergence, which a rebuild in place cures).
+ */
+export function workerGone(ctx: StoreContext): boolean {
+  const s = ctx.get();
+  return s.status === 'error' && s.error?.kind !== 'diverged';
+}
+
+/**
+ * Sends `configure` for a new model and remembers why training restarts. A worker that is gone
+ * is replaced by a fresh one that builds `config` (a reset, whoever asked for it).
+ */
 export function sendReset(ctx: StoreContext, config: RunConfig, why: string | null): void {
+  if (workerGone(ctx)) {
+    restartWorker(ctx, 'same', true, config);
+    ctx.set({ resetNote: why });
+    return;
+  }
   ctx.pending.push({ kind: 'reset' });
   ctx.set({ building: true, resetNote: why });
   // The first configure picks the backend: forced by ?backend, else the remembered choice

@@ -9,7 +9,6 @@
  *   or has trained (step > 0), the page asks first, as replacing it clears its history; a "no"
  *   keeps training and the old link comes back.
  */
-import { restartWorker } from './backend-actions';
 import { budgetProblem, sendReset } from './config-helpers';
 import type { Actions, StoreContext } from './state';
 import { decodeHash, encodeHash } from './url-hash';
@@ -40,16 +39,13 @@ export function createLinkActions(ctx: StoreContext): Pick<Actions, 'followLink'
       if (encodeHash(config, preset) === encodeHash(s.config, s.preset)) return 'same';
       const trained = s.step > 0 || s.status === 'running';
       if (trained && !confirm(REPLACE_QUESTION)) return 'kept';
-      const dead = s.status === 'error' && s.error?.kind !== 'diverged';
       ctx.set({
         config,
         preset,
         tasks: config.tasks.map((t) => localTaskInfo(t.spec, t.knobs)),
         ...(s.error?.kind === 'link' || s.error?.kind === 'config' ? { error: null } : {}),
       });
-      // A crashed worker or a lost device cannot rebuild: a fresh worker builds the new setup.
-      if (dead) restartWorker(ctx, 'same', true);
-      else sendReset(ctx, config, 'the link changed');
+      sendReset(ctx, config, 'the link changed'); // a fresh worker if this one is gone
       return 'applied';
     },
   };

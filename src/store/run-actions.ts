@@ -8,9 +8,8 @@
  */
 import { presetConfig } from '../engine/config/presets';
 import type { WorkerEvent } from '../worker/protocol';
-import { restartWorker } from './backend-actions';
 import { parseBackendParam } from './backend-choice';
-import { budgetProblem, sendReset } from './config-helpers';
+import { budgetProblem, sendReset, workerGone } from './config-helpers';
 import {
   addTaskColumn,
   clearMetrics,
@@ -321,10 +320,10 @@ export function createRunActions(ctx: StoreContext): RunActions {
     },
     reset() {
       const s = get();
-      // A crashed worker or a lost device cannot rebuild in place: start a fresh worker.
-      if (s.status === 'error' && s.error?.kind !== 'diverged')
-        return restartWorker(ctx, 'same', true);
-      set({ error: s.error?.kind === 'diverged' ? null : s.error, status: 'idle' });
+      // A crashed worker or a lost device cannot rebuild in place: sendReset starts a fresh one.
+      if (!workerGone(ctx)) {
+        set({ error: s.error?.kind === 'diverged' ? null : s.error, status: 'idle' });
+      }
       sendReset(ctx, s.config, null);
     },
     showError: failed,

@@ -89,4 +89,19 @@ describe('a model that cannot be built (error kind "build")', () => {
     expect(sent.at(-2)).toEqual({ type: 'restart' });
     expect(sent.at(-1)).toMatchObject({ type: 'configure', config });
   });
+
+  it('after a crash, any reset (a preset, a loaded file, Reset) builds in a fresh worker', () => {
+    const { store, a, ready, emit, sent } = bootedStore();
+    ready();
+    emit({ type: 'error', kind: 'crash', message: 'boom', recoverable: true });
+    a().setPreset('conflict');
+    expect(sent.at(-2)).toEqual({ type: 'restart' });
+    expect(sent.at(-1)).toMatchObject({
+      type: 'configure',
+      config: { tasks: store.getState().config.tasks },
+    });
+    expect(store.getState().preset).toBe('conflict');
+    expect(store.getState().error).toBeNull();
+    expect(store.getState().resetNote).toMatch(/conflict/);
+  });
 });
