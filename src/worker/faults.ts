@@ -26,10 +26,23 @@ interface WebGpuDeviceHolder {
 /** What a step fault did: the worker stops stepping after `stop`. */
 export type StepFault = 'none' | 'stop';
 
+/** The worker's own handlers a step fault goes through. */
+export interface FaultHooks {
+  /** The worker's handler of a lost device (run directly where there is none to destroy). */
+  onDeviceLost(reason: string): void;
+  /** Resolves when the device is lost (after the handler above has run). */
+  lost(): Promise<string>;
+  /** Stops training for good, before the crash's uncaught throw. */
+  onCrash(): void;
+}
+
 export class FaultInjector {
   private fired = false;
 
-  constructor(private readonly spec: FaultSpec | null) {}
+  constructor(
+    private readonly spec: FaultSpec | null,
+    private readonly hooks?: FaultHooks,
+  ) {}
 
   private due(kind: FaultSpec['kind'], step: number): boolean {
     if (this.fired || !this.spec || this.spec.kind !== kind || step < this.spec.step) return false;
@@ -48,17 +61,10 @@ export class FaultInjector {
     }
   }
 
-  /**
-   * After the round that reached `step`. `onDeviceLost` is the worker's handler of a lost
-   * device (run directly where there is no device to destroy); `onCrash` stops training before
-   * the uncaught throw.
-   */
-  async afterStep(
-    step: number,
-    onDeviceLost: (reason: string) => void,
-    lost: () => Promise<string>,
-    onCrash: () => void,
-  ): Promise<StepFault> {
+  /** After the round that reached `step`: performs a step fault when it is due. */
+  async afterStep(step: number): Promise<StepFault> {
+    if (!this.hooks) return 'none';
+    const { onDeviceLost, lost, onCrash } = this.hooks;
     if (this.due('nan', step)) {
       tf.tidy(() => {
         for (const v of Object.values(tf.engine().registeredVariables)) {

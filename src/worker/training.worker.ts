@@ -7,7 +7,7 @@
 /// <reference lib="webworker" />
 // First: zod without its JIT, so no `new Function` probe trips the page's CSP (pwa-csp.ts).
 import '../pwa-csp';
-import { parseRunConfig, type RunConfigInput } from '../engine/config/run-config';
+import { parseRunConfig, type RunConfig, type RunConfigInput } from '../engine/config/run-config';
 import { get } from 'idb-keyval';
 import { createFetchCorpusLoader, type CorpusLoader } from '../engine/tasks/corpus';
 import { ownTextSpec, unknownTextMessage } from '../engine/tasks/own-text';
@@ -131,12 +131,17 @@ function postEvents(events: RunEvent[]): void {
   }
 }
 
-function onDeviceLost(reason: string): void {
-  if (dead) return;
+/** Nothing more can run in this worker (a lost device, a crash): stop, post what is pending. */
+function stop(): void {
   dead = true;
   running = false;
   stepsLeft = 0;
   flushThrottles();
+}
+
+function onDeviceLost(reason: string): void {
+  if (dead) return;
+  stop();
   post({
     type: 'error',
     kind: 'device-lost',
@@ -169,9 +174,12 @@ async function build(
   next: RunConfigInput,
   request: BackendRequest & { fault?: FaultSpec } = {},
 ): Promise<void> {
-  if (request.fault) faults = new FaultInjector(request.fault);
+  if (request.fault) {
+    faults = new FaultInjector(request.fault, { onDeviceLost, lost: deviceLost, onCrash: stop });
+  }
+  let parsed: RunConfig;
   try {
-    parseRunConfig(next);
+    parsed = parseRunConfig(next);
   } catch (e) {
     post({ type: 'error', kind: 'config', message: (e as Error).message, recoverable: false });
     return;
@@ -189,7 +197,7 @@ async function build(
     void deviceLost().then(onDeviceLost);
   }
   // The page checks the budget too; here the backend is certain (the first build included).
-  const tooBig = memoryProblem(parseRunConfig(next), backend.name);
+  const tooBig = memoryProblem(parsed, backend.name);
   if (tooBig) {
     post({ type: 'error', kind: 'config', message: `Not built: ${tooBig}`, recoverable: false });
     return;
@@ -261,14 +269,7 @@ async function tick(): Promise<void> {
   postProgress(runs.step);
   postMemory();
   postEvents(events);
-  const stopForCrash = () => {
-    dead = true;
-    running = false;
-    flushThrottles();
-  };
-  if ((await faults.afterStep(runs.step, onDeviceLost, deviceLost, stopForCrash)) === 'stop') {
-    return;
-  }
+  if ((await faults.afterStep(runs.step)) === 'stop') return;
   if (events.some((e) => e.event.type === 'eval' && e.run === sampling.run)) await postSamples();
   if (stepsLeft > 0 && --stepsLeft === 0) await pause();
   if (running || stepsLeft > 0) setTimeout(() => enqueue(tick), 0);
