@@ -20,7 +20,7 @@ import {
   validOrError,
 } from './config-helpers';
 import type { Actions, StoreContext } from './state';
-import { localTaskInfo } from './validate';
+import { localTaskInfo, localTasks } from './validate';
 
 type ConfigActions = Pick<
   Actions,
@@ -88,7 +88,7 @@ export function createConfigActions(ctx: StoreContext): ConfigActions {
       ctx.set({
         config: v.config,
         preset: name,
-        tasks: v.config.tasks.map((t) => localTaskInfo(t.spec, t.knobs)),
+        tasks: localTasks(v.config),
       });
       sendReset(ctx, v.config, `preset "${name}" loaded`);
     },
@@ -304,7 +304,7 @@ export function createConfigActions(ctx: StoreContext): ConfigActions {
       ctx.set({
         config: v.config,
         preset,
-        tasks: v.config.tasks.map((t) => localTaskInfo(t.spec, t.knobs)),
+        tasks: localTasks(v.config),
       });
       sendReset(ctx, v.config, 'a run file was loaded');
     },

@@ -12,7 +12,7 @@
 import { budgetProblem, sendReset } from './config-helpers';
 import type { Actions, StoreContext } from './state';
 import { decodeHash, encodeHash } from './url-hash';
-import { localTaskInfo } from './validate';
+import { localTasks } from './validate';
 
 export const REPLACE_QUESTION =
   'This link has another setup. Replace the current model with it? Its charts start over ' +
@@ -42,7 +42,7 @@ export function createLinkActions(ctx: StoreContext): Pick<Actions, 'followLink'
       ctx.set({
         config,
         preset,
-        tasks: config.tasks.map((t) => localTaskInfo(t.spec, t.knobs)),
+        tasks: localTasks(config),
         ...(s.error?.kind === 'link' || s.error?.kind === 'config' ? { error: null } : {}),
       });
       sendReset(ctx, config, 'the link changed'); // a fresh worker if this one is gone

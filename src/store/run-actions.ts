@@ -25,7 +25,7 @@ import type { Actions, AppState, PageError, StoreContext } from './state';
 import { FLUSH_MS } from './state';
 import { faultNotice, parseFaultParam } from './fault-param';
 import { decodeHash } from './url-hash';
-import { localTaskInfo, validateConfig } from './validate';
+import { localTasks, validateConfig } from './validate';
 
 type RunActions = Pick<
   Actions,
@@ -82,7 +82,7 @@ export function createRunActions(ctx: StoreContext): RunActions {
     ctx.beforeLive = null;
     const revertTo = ctx.confirmed;
     if (revertTo) {
-      set({ config: revertTo, tasks: revertTo.tasks.map((t) => localTaskInfo(t.spec, t.knobs)) });
+      set({ config: revertTo, tasks: localTasks(revertTo) });
     }
     set({ building: ctx.pending.length > 0, ...(revertTo ? {} : { status: 'error' }) });
     failed({ title: 'The model could not be built', message, kind: 'build', recoverable: true });
@@ -101,7 +101,7 @@ export function createRunActions(ctx: StoreContext): RunActions {
         set({
           config: v.config,
           preset: 'multilingual',
-          tasks: v.config.tasks.map((t) => localTaskInfo(t.spec, t.knobs)),
+          tasks: localTasks(v.config),
         });
         sendReset(ctx, v.config, null);
       }
@@ -114,7 +114,7 @@ export function createRunActions(ctx: StoreContext): RunActions {
       return;
     }
     if (revertTo) {
-      set({ config: revertTo, tasks: revertTo.tasks.map((t) => localTaskInfo(t.spec, t.knobs)) });
+      set({ config: revertTo, tasks: localTasks(revertTo) });
     }
     set({ building: ctx.pending.length > 0 });
     failed({ title: 'That change was not applied', message, kind: 'config', recoverable: false });
@@ -283,7 +283,7 @@ export function createRunActions(ctx: StoreContext): RunActions {
       const present = new URLSearchParams(search).get('present');
       if (present !== null && present !== '0' && present !== 'false') set({ present: true });
       const c = get().config;
-      set({ tasks: c.tasks.map((t) => localTaskInfo(t.spec, t.knobs)) });
+      set({ tasks: localTasks(c) });
       if (problems.length) {
         failed({
           title: 'Problem with the link',

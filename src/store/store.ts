@@ -19,7 +19,7 @@ import { createRaceActions } from './race-actions';
 import { createTextActions } from './text-actions';
 import { createRunActions } from './run-actions';
 import type { AppState, StoreContext, StoreDeps } from './state';
-import { localTaskInfo, validateConfig } from './validate';
+import { localTasks, validateConfig } from './validate';
 
 export type AppStore = StoreApi<AppState>;
 
@@ -61,7 +61,7 @@ export function createAppStore(deps: StoreDeps = {}): AppStore {
     return {
       config,
       preset: 'multilingual',
-      tasks: config.tasks.map((t) => localTaskInfo(t.spec, t.knobs)),
+      tasks: localTasks(config),
       status: 'idle',
       building: false,
       backend: null,

@@ -214,3 +214,7 @@ export function knobsDiff(spec: string, full: Partial<TaskKnobs> | undefined): P
   if (Object.keys(diff).length) out.difficulty = diff;
   return out;
 }
+
+/** localTaskInfo of every task of a setup: what the task cards show until the worker's `ready`. */
+export const localTasks = (c: Pick<RunConfig, 'tasks'>): TaskInfo[] =>
+  c.tasks.map((t) => localTaskInfo(t.spec, t.knobs));
