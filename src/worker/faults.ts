@@ -86,7 +86,7 @@ export class FaultInjector {
     if (this.due('crash', step)) {
       onCrash();
       setTimeout(() => {
-        throw new Error(`the training worker crashed at step ${step} (${this.label})`);
+        throw new Error(`at step ${step}, ${this.label}`);
       }, 0);
       return 'stop';
     }
