@@ -139,8 +139,12 @@ describe('teaching features in Chromium', () => {
       await expect
         .poll(() => page.evaluate(() => location.hash))
         .toContain(`race=${lesson.next.race.join(',')}`);
+      // The rows come with the worker's `ready` for the rebuilt race: give it time under load
+      // (expect.poll's default is 1 s; a CI run once took longer for one preset).
       await expect
-        .poll(() => page.getByTestId('race-leaderboard').locator('tbody tr').count())
+        .poll(() => page.getByTestId('race-leaderboard').locator('tbody tr').count(), {
+          timeout: 30_000,
+        })
         .toBe(lesson.next.race.length);
       await page.getByTestId('race-end').click();
     }
