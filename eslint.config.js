@@ -12,7 +12,7 @@ const NO_HTML =
   'markup injected here would still change the page).';
 
 export default tseslint.config(
-  { ignores: ['dist', 'node_modules', 'test-results', 'out', 'experiments'] },
+  { ignores: ['dist', 'node_modules', 'test-results', 'out', 'experiments', 'scratch'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

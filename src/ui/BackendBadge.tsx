@@ -55,6 +55,7 @@ export function wasmText(b: BackendInfo, isolated: boolean, cores: number | unde
     return `threaded SIMD binary, ${threads} (tfjs uses half of the ${cores ?? '?'} logical cores, at most 8)`;
   }
   const binary = b.wasmBinary === 'simd' ? 'SIMD binary' : 'plain binary';
+  if (b.wasmNote) return `${binary}, ${threads}: ${b.wasmNote}`;
   return isolated
     ? `${binary}, ${threads}: this browser offers no wasm threads`
     : `${binary}, ${threads}: the page is not cross-origin isolated (COOP/COEP headers), so no threads`;

@@ -23,6 +23,29 @@ setWasmPaths({
 });
 
 /**
+ * Firefox (Gecko): no wasm threads. On a cross-origin-isolated page tfjs loads the threaded SIMD
+ * binary, whose Emscripten runtime starts a pool of 8 nested `blob:` workers from the training
+ * worker and waits until every one reports "loaded". In Firefox ESR 153 here that start never
+ * finished on about a third of page loads: 0 or 1 of the 8 pool workers ever answered, with no
+ * error, and sometimes the training worker itself stopped answering. A page with nothing but
+ * tfjs-core and the wasm backend in a module worker (the README's "Firefox" note has the
+ * figures) hung in 3 of 7 loads under load with threads, and in 0 of 7 with the same page on the
+ * SIMD binary without threads or without cross-origin isolation. tfjs's Emscripten glue is
+ * prebuilt (no option to start the pool differently), so in Firefox the worker asks tfjs for the
+ * SIMD binary without threads. What it costs: on a machine with 4 or more cores, threads would
+ * run XNNPACK's matmuls on up to half of them; with 2 cores tfjs uses one thread anyway.
+ */
+const GECKO = /\bFirefox\//.test(globalThis.navigator?.userAgent ?? '');
+const GECKO_NOTE =
+  'no threads in Firefox: its start of the threaded binary hangs on some page loads (README, "Browser support")';
+if (GECKO) tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', false);
+
+/** Why wasm runs without threads on a page that could have them, if it does. */
+export function wasmThreadsNote(): string | undefined {
+  return GECKO && globalThis.crossOriginIsolated ? GECKO_NOTE : undefined;
+}
+
+/**
  * Makes `name` tfjs's backend (initialising it on first use); throws if it cannot start.
  *
  * wasm threads: tfjs gives XNNPACK min(requested, 8, logical cores / 2) threads (it assumes

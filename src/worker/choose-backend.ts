@@ -6,12 +6,14 @@
  *   candidates (webgpu, webgl, wasm; cpu only when wasm fails) train the page's real model for
  *   a few timed steps within about 3 s (measure.ts), and the fastest wins.
  * A forced or remembered backend that fails to start falls back to measuring, with the reason.
+ * Every backend start is announced (`progress.starting`/`started`) for the page's start guard
+ * (client.ts); backends the guard abandoned in an earlier worker (`req.abandoned`) are not tried.
  */
 import { parseRunConfig, type RunConfigInput } from '../engine/config/run-config';
 import type { CorpusLoader } from '../engine/tasks/corpus';
 import { Trainer, TrainingDivergedError } from '../engine/trainer';
 import { inspectWebGl, inspectWebGpu, type Inspection } from './backend-detect';
-import { releaseBackend, switchTo, wasmBinary, wasmThreads } from './backend';
+import { releaseBackend, switchTo, wasmBinary, wasmThreads, wasmThreadsNote } from './backend';
 import {
   DEFAULT_MEASURE,
   measureCandidates,
@@ -34,6 +36,23 @@ export class SetupError extends Error {}
 
 const errorText = (e: unknown) => (e instanceof Error ? e.message : String(e));
 
+/** What the worker tells the page while it chooses: see the file comment. */
+export interface ChoiceProgress {
+  measuring(message: string): void;
+  starting(name: BackendName): void;
+  started(name: BackendName): void;
+}
+
+/** Starts a backend between the start guard's two signals (also when it fails). */
+async function start(name: BackendName, progress: ChoiceProgress): Promise<void> {
+  progress.starting(name);
+  try {
+    await switchTo(name);
+  } finally {
+    progress.started(name);
+  }
+}
+
 function inspect(name: BackendName): Promise<Inspection> | Inspection {
   if (name === 'webgpu') return inspectWebGpu();
   if (name === 'webgl') return inspectWebGl();
@@ -44,10 +63,14 @@ function inspect(name: BackendName): Promise<Inspection> | Inspection {
  * Starts `name` without measuring; returns what the badge shows about it. A forced backend may
  * be a software one; a remembered one may not (the GPU may have been blocklisted since).
  */
-async function startOnly(name: BackendName, allowSoftware: boolean): Promise<Described> {
+async function startOnly(
+  name: BackendName,
+  allowSoftware: boolean,
+  progress: ChoiceProgress,
+): Promise<Described> {
   const look = await inspect(name);
   if (look.skip && !(look.software && allowSoftware)) throw new Error(look.skip);
-  await switchTo(name);
+  await start(name, progress);
   return describe(name, look.description);
 }
 
@@ -57,7 +80,12 @@ type Described = Pick<BackendInfo, 'adapter' | 'threads' | 'wasmBinary'>;
 async function describe(name: BackendName, adapter?: string): Promise<Described> {
   if (name !== 'wasm') return adapter ? { adapter } : {};
   const threads = wasmThreads();
-  return { wasmBinary: await wasmBinary(), ...(threads ? { threads } : {}) };
+  const note = wasmThreadsNote();
+  return {
+    wasmBinary: await wasmBinary(),
+    ...(threads ? { threads } : {}),
+    ...(note ? { wasmNote: note } : {}),
+  };
 }
 
 /** A probe trainer for measure.ts: the real model on `name`, errors sorted by stage. */
@@ -65,9 +93,10 @@ async function openProbe(
   name: BackendName,
   config: RunConfigInput,
   corpus: CorpusLoader,
+  progress: ChoiceProgress,
 ): Promise<ProbeRun> {
   try {
-    await switchTo(name);
+    await start(name, progress);
   } catch (e) {
     throw new ProbeOpenError('start', errorText(e));
   }
@@ -103,16 +132,22 @@ function report(m: Measurement): CandidateReport {
 async function measure(
   config: RunConfigInput,
   corpus: CorpusLoader,
-  onMeasuring: (message: string) => void,
+  progress: ChoiceProgress,
   failed?: BackendName,
   includeSoftware = false,
+  abandoned: readonly CandidateReport[] = [],
 ): Promise<BackendInfo> {
   const t0 = performance.now();
   const parsed = parseRunConfig(config);
   const reports = new Map<BackendName, CandidateReport>();
   const adapters = new Map<BackendName, string>();
   const names: BackendName[] = [];
+  const gone = (name: BackendName) => abandoned.find((c) => c.name === name);
   for (const name of ['webgpu', 'webgl', 'wasm'] as const) {
+    if (gone(name)) {
+      reports.set(name, gone(name)!);
+      continue;
+    }
     if (name === failed) {
       reports.set(name, { name, note: 'failed to start (see above)' });
       continue;
@@ -128,13 +163,14 @@ async function measure(
       ...DEFAULT_MEASURE,
       tokensPerStep: parsed.batchSize * parsed.model.context,
       now: () => performance.now(),
-      open: (name) => openProbe(name, config, corpus),
+      open: (name) => openProbe(name, config, corpus, progress),
       onCandidate: (name, i, n) =>
-        onMeasuring(`measuring ${name}${n > 1 ? ` (${i + 1} of ${n})` : ''}`),
+        progress.measuring(`measuring ${name}${n > 1 ? ` (${i + 1} of ${n})` : ''}`),
     });
   const results = await run(names);
   const wasm = results.find((m) => m.name === 'wasm');
-  if (failed === 'cpu') reports.set('cpu', { name: 'cpu', note: 'failed to start (see above)' });
+  if (gone('cpu')) reports.set('cpu', gone('cpu')!);
+  else if (failed === 'cpu') reports.set('cpu', { name: 'cpu', note: 'failed to start (see above)' });
   else if (!wasm || wasm.failed) results.push(...(await run(['cpu'])));
   else reports.set('cpu', { name: 'cpu', note: 'not measured: wasm works and is faster' });
   for (const m of results) reports.set(m.name, report(m));
@@ -163,13 +199,17 @@ export async function chooseBackend(
   req: BackendRequest,
   config: RunConfigInput,
   corpus: CorpusLoader,
-  onMeasuring: (message: string) => void,
+  progress: ChoiceProgress,
 ): Promise<BackendInfo> {
   const wanted = req.backend ?? req.remembered?.name;
+  const abandoned = req.abandoned ?? [];
   let fallbackReason: string | undefined;
-  if (wanted) {
+  const lost = abandoned.find((c) => c.name === wanted);
+  if (wanted && lost) {
+    fallbackReason = `${wanted} (${req.backend ? 'requested' : 'remembered'}) ${lost.note}`;
+  } else if (wanted) {
     try {
-      const described = await startOnly(wanted, Boolean(req.backend));
+      const described = await startOnly(wanted, Boolean(req.backend), progress);
       if (req.backend) return { name: wanted, choice: 'forced', candidates: [], ...described };
       return {
         name: wanted,
@@ -183,6 +223,7 @@ export async function chooseBackend(
       fallbackReason = `${wanted} (${how}) failed to start: ${errorText(e)}`;
     }
   }
-  const info = await measure(config, corpus, onMeasuring, wanted, req.includeSoftware);
+  const failed = lost ? undefined : wanted;
+  const info = await measure(config, corpus, progress, failed, req.includeSoftware, abandoned);
   return fallbackReason ? { ...info, fallbackReason } : info;
 }

@@ -85,6 +85,11 @@ export interface BackendRequest {
   remembered?: RememberedBackend;
   /** Measure software adapters (SwiftShader…) too instead of skipping them: ?measure=all. */
   includeSoftware?: boolean;
+  /**
+   * Backends an earlier worker started and never finished starting (the page's start guard,
+   * client.ts, ended that worker): not tried again, each listed with its reason.
+   */
+  abandoned?: CandidateReport[];
 }
 
 /** A choice measured earlier in this browser (the page keeps it in localStorage). */
@@ -109,6 +114,8 @@ export interface BackendInfo {
   threads?: number;
   /** wasm: which binary loaded. */
   wasmBinary?: WasmBinary;
+  /** wasm: why threads are off although the page could have them (e.g. Firefox: backend.ts). */
+  wasmNote?: string;
   /** Why the requested (forced or remembered) backend is not the one in use. */
   fallbackReason?: string;
   /** Wall time of the measurement (ms), when measured now. */
@@ -180,4 +187,12 @@ export type WorkerEvent =
   /** The worker's live tensors and their bytes (tf.memory()), every few seconds while training. */
   | { type: 'memory'; tensors: number; bytes: number }
   /** Backend measurement under way, e.g. "measuring wasm (1 of 2)". */
-  | { type: 'measuring'; message: string };
+  | { type: 'measuring'; message: string }
+  /**
+   * The start guard's signals (consumed by TrainingClient, never reach the store): the worker's
+   * script has run (`alive`), and a backend's start began or ended. A start that does not end
+   * within START_LIMIT_MS, or a worker that never says `alive`, is abandoned (client.ts).
+   */
+  | { type: 'alive' }
+  | { type: 'starting'; backend: BackendName }
+  | { type: 'started'; backend: BackendName };

@@ -186,9 +186,11 @@ async function build(
   }
   if (!backend) {
     try {
-      backend = await chooseBackend(request, next, corpus, (message) =>
-        post({ type: 'measuring', message }),
-      );
+      backend = await chooseBackend(request, next, corpus, {
+        measuring: (message) => post({ type: 'measuring', message }),
+        starting: (name) => post({ type: 'starting', backend: name }),
+        started: (name) => post({ type: 'started', backend: name }),
+      });
     } catch (e) {
       if (!(e instanceof SetupError)) throw e;
       post({ type: 'error', kind: 'config', message: e.message, recoverable: false });
@@ -354,6 +356,8 @@ function handle(cmd: Command): void {
 }
 
 scope.addEventListener('message', (e: MessageEvent<Command>) => handle(e.data));
+/** The page's start guard (client.ts) waits for this: the script has loaded and runs. */
+post({ type: 'alive' });
 /** A promise rejected outside the command queue is a bug: stop and say so, never hang silently. */
 scope.addEventListener('unhandledrejection', (e: PromiseRejectionEvent) => {
   e.preventDefault();
