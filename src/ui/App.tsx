@@ -22,6 +22,7 @@ import { SamplesPanel } from './SamplesPanel';
 import { StoreContext, useActions, useApp } from './store-context';
 import { TaskBoard } from './TaskBoard';
 import { useKeyboard } from './useKeyboard';
+import { useNarrow } from './useNarrow';
 import { useVisibility } from './useVisibility';
 
 /** In a race: which contestant the task cards and the per-run charts below follow. */
@@ -45,10 +46,19 @@ function Layout({ store }: { store: AppStore }) {
   const racing = useApp((s) => s.config.race !== undefined);
   const contestants = useApp((s) => (s.config.race ? s.runs.length : 0));
   const present = useApp((s) => s.present);
+  const narrow = useNarrow();
   useEffect(() => {
     // The first-visit tour, loaded only when it will show (driver.js and its CSS).
     if (!present && !tourSeen()) void import('./tour').then((t) => t.startTour());
   }, [present]);
+  const sidebar = (
+    <aside className="sidebar">
+      <TaskBoard />
+      {racing ? <RacePanel /> : <MixerPanel />}
+      <ModelPanel />
+      <HowToRead />
+    </aside>
+  );
   if (present) {
     return (
       <div className="app present">
@@ -62,13 +72,10 @@ function Layout({ store }: { store: AppStore }) {
     <div className="app">
       <Header store={store} />
       <ErrorBanner />
-      <div className="layout">
-        <aside className="sidebar">
-          <TaskBoard />
-          {racing ? <RacePanel /> : <MixerPanel />}
-          <ModelPanel />
-          <HowToRead />
-        </aside>
+      <div className={`layout${narrow ? ' narrow' : ''}`}>
+        {/* Narrow screens: the charts first, the controls after them (DOM order = reading and
+            focus order; useNarrow.ts). */}
+        {!narrow && sidebar}
         <main className="charts">
           <Warnings />
           <LessonCard />
@@ -98,6 +105,7 @@ function Layout({ store }: { store: AppStore }) {
           </div>
           <SamplesPanel />
         </main>
+        {narrow && sidebar}
       </div>
     </div>
   );

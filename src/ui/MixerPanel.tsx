@@ -59,6 +59,7 @@ function Knob({ spec, value }: { spec: MixerKnobSpec; value: number | boolean })
           max={spec.max}
           step={spec.step}
           className="knob-num"
+          ariaLabel={`${spec.label} (value)`}
           onCommit={(x) => a.setMixerKnob(spec.name, x)}
           testId={`mixer-knob-${spec.name}`}
         />

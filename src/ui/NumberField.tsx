@@ -12,6 +12,8 @@ interface Props {
   title?: string;
   disabled?: boolean;
   className?: string;
+  /** The input's accessible name when `label` is empty (the label is shown elsewhere). */
+  ariaLabel?: string;
 }
 
 /**
@@ -29,6 +31,7 @@ export function NumberField({
   title,
   disabled,
   className,
+  ariaLabel,
 }: Props) {
   const [draft, setDraft] = useState<string | null>(null);
   const [bad, setBad] = useState(false);
@@ -67,6 +70,7 @@ export function NumberField({
         step={step}
         disabled={disabled}
         aria-invalid={bad}
+        aria-label={ariaLabel ?? (label ? undefined : title)}
         className={bad ? 'invalid' : undefined}
         data-testid={testId}
         onChange={(e) => setDraft(e.target.value)}

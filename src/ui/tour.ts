@@ -80,6 +80,8 @@ export function startTour(): void {
   const steps = STEPS.filter((s) => !s.element || document.querySelector(s.element as string));
   const tour = driver({
     showProgress: true,
+    // No sliding highlight for people who ask for less motion.
+    animate: !window.matchMedia?.('(prefers-reduced-motion: reduce)').matches,
     allowClose: true,
     steps,
     // Every way out (✕, Escape, a click on the overlay, Done) passes here: remember, then close.

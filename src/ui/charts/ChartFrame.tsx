@@ -13,6 +13,11 @@ interface Props {
   className?: string;
   /** The last step drawn, as `data-last-x` (tests read how far the history goes). */
   lastX?: number;
+  /**
+   * The chart's text alternative (e.g. each series' latest value), for screen readers: the
+   * drawing says nothing to them. Visually hidden.
+   */
+  summary?: string;
 }
 
 /**
@@ -28,6 +33,7 @@ export function ChartFrame({
   children,
   className,
   lastX,
+  summary,
 }: Props) {
   return (
     <section className={`card chart-card ${className ?? ''}`}>
@@ -48,6 +54,11 @@ export function ChartFrame({
         data-empty={empty ? 'true' : 'false'}
         data-last-x={lastX}
       >
+        {summary && !empty && (
+          <p className="visually-hidden" data-testid={`${testId}-summary`}>
+            {summary}
+          </p>
+        )}
         {/* The chart stays mounted (hidden) while empty: mounting recharts is its costliest
             render, better paid while the page loads than when the first data arrives. */}
         <div

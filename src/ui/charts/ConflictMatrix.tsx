@@ -32,8 +32,7 @@ function Matrix({
     <svg
       className="heatmap"
       viewBox={`0 0 ${LEFT + GRID + 4} ${TOP + GRID + 4}`}
-      role="img"
-      aria-label={`Cosine similarity of task gradients at step ${frame.step}`}
+      aria-hidden="true"
     >
       {Array.from({ length: K }, (_, i) => labels[i] ?? `task ${i}`).map((label, i) => (
         <g key={i}>
@@ -101,6 +100,43 @@ function Matrix({
   );
 }
 
+/** The matrix as a table for screen readers (visually hidden): the drawing is hidden from them. */
+function MatrixTable({ frame, labels }: { frame: ConflictFrame; labels: string[] }) {
+  const K = frame.k;
+  const name = (i: number) => labels[i] ?? `task ${i}`;
+  return (
+    <div className="visually-hidden">
+      <table data-testid="conflict-table">
+        <caption>
+          Cosine similarity of task gradients at step {frame.step} (1 aligned, 0 unrelated, −1
+          opposed)
+        </caption>
+        <thead>
+          <tr>
+            <td />
+            {Array.from({ length: K }, (_, j) => (
+              <th key={j} scope="col">
+                {name(j)}
+              </th>
+            ))}
+          </tr>
+        </thead>
+        <tbody>
+          {Array.from({ length: K }, (_, i) => (
+            <tr key={i}>
+              <th scope="row">{name(i)}</th>
+              {Array.from({ length: K }, (_, j) => {
+                const v = frame.cosine[i * K + j];
+                return <td key={j}>{Number.isFinite(v) ? v.toFixed(2) : 'not measured'}</td>;
+              })}
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
+  );
+}
+
 function ColorLegend() {
   return (
     <div className="cos-legend" aria-label="colour scale: cosine from −1 to +1">
@@ -143,6 +179,7 @@ const ConflictMatrixView = memo(function ConflictMatrixView({ version }: { versi
       {frame && (
         <>
           <Matrix frame={frame} labels={labels} onHover={setHover} />
+          <MatrixTable frame={frame} labels={labels} />
           <div className="hover-readout">{hover ?? 'hover a cell for its value'}</div>
           <ColorLegend />
           <label className="scrub">

@@ -4,7 +4,7 @@ import { taskColor } from '../palette';
 import { useApp, useStaggeredMetricsVersion, useTaskLabels } from '../store-context';
 import { fmt2, fmt4, useSeriesAxes } from './axes';
 import { ChartFrame } from './ChartFrame';
-import { drawable, MAX_DOTS, pointsFor, seriesExtent } from './chart-data';
+import { describeLatest, drawable, MAX_DOTS, pointsFor, seriesExtent } from './chart-data';
 import type { Series } from './paths';
 import { SeriesChart } from './SeriesChart';
 import { TaskLegend } from './TaskLegend';
@@ -106,11 +106,27 @@ const StatsChartView = memo(function StatsChartView({ version }: { version: numb
     [K, taskLabels],
   );
   const empty = metrics.gradNormSq.length === 0;
+  const summary = useMemo(() => {
+    void version;
+    return (
+      [
+        [metrics.gradNormSq, 'Gradient norm squared'],
+        [metrics.variance, 'Gradient variance'],
+      ] as const
+    )
+      .map(([table, what]) => {
+        const d = table.display(pointsFor(K, 100));
+        const series = d.cols.map((y, k) => ({ label: labels[k], x: d.x, y }));
+        return describeLatest(what, series, fmt4);
+      })
+      .join(' ');
+  }, [metrics, version, K, labels]);
   return (
     <ChartFrame
       title="PiKE's inputs: gradient statistics"
       subtitle="‖∇L_k‖² pulls weight toward a task; σ_k² (noise) pushes it away. Shaded: ± one standard error of each estimate. Non-positive estimates are not drawn."
       testId="stats-chart"
+      summary={summary}
       empty={
         empty
           ? every > 0

@@ -4,7 +4,7 @@ import { taskColor } from '../palette';
 import { useApp, useRunMetrics, useStaggeredMetricsVersion, useTaskLabels } from '../store-context';
 import { percentTick, useStableArray, WEIGHT_TICKS } from './axes';
 import { ChartFrame } from './ChartFrame';
-import { linearTicks, pointsFor, stepDomain } from './chart-data';
+import { describeLatest, linearTicks, pointsFor, stepDomain } from './chart-data';
 import type { AreaStack } from './paths';
 import { SeriesChart } from './SeriesChart';
 import { TaskLegend } from './TaskLegend';
@@ -52,6 +52,11 @@ const WeightsChartView = memo(function WeightsChartView({ version, run }: Props)
           ? 'No steps yet: press Train (or →) to see how the mixer fills each batch.'
           : null
       }
+      summary={describeLatest(
+        run === undefined ? 'Sampling weights' : `${mixer}: sampling weights`,
+        stack.layers.map((l) => ({ label: l.name, x: stack.x, y: l.y })),
+        pct,
+      )}
     >
       <div className="chart-fill">
         <SeriesChart

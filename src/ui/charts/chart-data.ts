@@ -120,3 +120,35 @@ export function seriesExtent(ys: readonly (readonly (number | null)[])[]): [numb
 /** Ticks for a snapped y domain. */
 export const domainTicks = (d: [number, number], log: boolean) =>
   log ? logTicks(d[0], d[1]) : linearTicks(d[0], d[1], 5);
+
+/** One series for a chart's text alternative: a label and its points. */
+export interface Described {
+  label: string;
+  x: readonly number[];
+  y: readonly (number | null)[];
+}
+
+/**
+ * A chart's text alternative, read by screen readers instead of the SVG: each series' latest
+ * value, e.g. "Sampling weights at step 120: English 34%, Hindi 21%, German 45%."
+ */
+export function describeLatest(
+  what: string,
+  series: readonly Described[],
+  format: (v: number) => string,
+): string {
+  const parts: string[] = [];
+  let step = -Infinity;
+  for (const s of series) {
+    for (let i = s.y.length - 1; i >= 0; i--) {
+      const v = s.y[i];
+      if (v !== null && Number.isFinite(v)) {
+        parts.push(`${s.label} ${format(v)}`);
+        step = Math.max(step, s.x[i]);
+        break;
+      }
+    }
+  }
+  if (parts.length === 0) return `${what}: no data yet.`;
+  return `${what} at step ${step}: ${parts.join(', ')}.`;
+}
