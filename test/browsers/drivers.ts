@@ -61,7 +61,8 @@ export async function waitUntil<T>(
   for (;;) {
     const v = await page.evaluate<T>(script).catch(() => undefined);
     if (v) return v;
-    if (Date.now() > end) throw new Error(`${page.engine}: timed out after ${timeoutMs} ms: ${what}`);
+    if (Date.now() > end)
+      throw new Error(`${page.engine}: timed out after ${timeoutMs} ms: ${what}`);
     await sleep(250);
   }
 }

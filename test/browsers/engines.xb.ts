@@ -70,8 +70,7 @@ async function bootAndTrain(page: EnginePage, path: string, steps: number): Prom
   return { backend, firstStepMs, tokensPerSec: Number(tokens.replace(/[^\d.]/g, '')) };
 }
 
-const noErrorBanner = (page: EnginePage) =>
-  page.evaluate<boolean>(`${q('error-banner')} === null`);
+const noErrorBanner = (page: EnginePage) => page.evaluate<boolean>(`${q('error-banner')} === null`);
 
 describe.each(ENGINES)('%s', (engine) => {
   let host: EngineHost;
@@ -153,9 +152,7 @@ describe.each(ENGINES)('%s', (engine) => {
       await waitUntil(b, `${q('backend-badge')}?.getAttribute('data-backend')`, 'backend', 90_000);
       expect(await b.evaluate<string>(`${q('mixer-select')}.value`)).toBe('balanced-pike');
       expect(
-        await b.evaluate<number>(
-          `document.querySelectorAll('[data-testid^="task-card-"]').length`,
-        ),
+        await b.evaluate<number>(`document.querySelectorAll('[data-testid^="task-card-"]').length`),
       ).toBe(3);
       expect(new URL(await b.url()).hash).toBe(new URL(link).hash);
       expect(await b.errors()).toEqual([]);
@@ -168,7 +165,12 @@ describe.each(ENGINES)('%s', (engine) => {
     const page = await host.newPage({ width: 1280, height: 720 });
     try {
       await open(page, `/#${TINY}`);
-      await waitUntil(page, `${q('backend-badge')}?.getAttribute('data-backend')`, 'backend', 90_000);
+      await waitUntil(
+        page,
+        `${q('backend-badge')}?.getAttribute('data-backend')`,
+        'backend',
+        90_000,
+      );
       await page.click('present-toggle');
       await waitUntil(page, `document.querySelector('.app.present') !== null`, 'classroom mode');
       expect(
@@ -195,7 +197,9 @@ describe.each(ENGINES)('%s', (engine) => {
         await page.close();
       }
     }
-    console.log(`[${engine}] ${seen.length} fresh loads, backend and page open → step 1: ${seen.join(', ')}`);
+    console.log(
+      `[${engine}] ${seen.length} fresh loads, backend and page open → step 1: ${seen.join(', ')}`,
+    );
     expect(seen).toHaveLength(BOOTS[engine]);
   });
 });
