@@ -170,7 +170,8 @@ async function measure(
   const results = await run(names);
   const wasm = results.find((m) => m.name === 'wasm');
   if (gone('cpu')) reports.set('cpu', gone('cpu')!);
-  else if (failed === 'cpu') reports.set('cpu', { name: 'cpu', note: 'failed to start (see above)' });
+  else if (failed === 'cpu')
+    reports.set('cpu', { name: 'cpu', note: 'failed to start (see above)' });
   else if (!wasm || wasm.failed) results.push(...(await run(['cpu'])));
   else reports.set('cpu', { name: 'cpu', note: 'not measured: wasm works and is faster' });
   for (const m of results) reports.set(m.name, report(m));

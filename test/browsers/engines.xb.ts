@@ -105,7 +105,7 @@ describe.each(ENGINES)('%s', (engine) => {
 
   it('a link opened in a fresh page rebuilds the setup; a run file exports and imports', async () => {
     const a = await host.newPage(DESKTOP);
-    let link = '';
+    let link: string;
     try {
       await bootAndTrain(a, `/#${TINY}`, 12); // past the first evaluation (evalEvery=10)
       await a.click('train-button'); // pause
