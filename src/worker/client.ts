@@ -25,8 +25,11 @@ import type {
 
 /** How long one backend may take to start before it is abandoned (ms). */
 export const START_LIMIT_MS = 10_000;
-/** How long a fresh worker may take to load and run its script (ms): a 2.7 MB bundle. */
-export const ALIVE_LIMIT_MS = 20_000;
+/**
+ * How long a fresh worker may take to load and run its script (ms): a 2.7 MB bundle, or under
+ * `npm run dev` a first load that Vite transforms module by module (slower: a minute).
+ */
+export const ALIVE_LIMIT_MS = import.meta.env?.DEV ? 60_000 : 20_000;
 /** Workers started in a row that never said `alive` before the page gives up with an error. */
 export const MAX_SILENT_SPAWNS = 3;
 

@@ -87,6 +87,11 @@ describe.each(ENGINES)('%s', (engine) => {
         `[${engine}] backend ${b.backend}: page open → step 1 in ${(b.firstStepMs / 1000).toFixed(1)} s, ${b.tokensPerSec} tokens/s`,
       );
       expect(b.tokensPerSec).toBeGreaterThan(0);
+      // The badge's tooltip says which wasm binary runs, and in Firefox why without threads.
+      const tip = await page.evaluate<string>(`${q('backend-tooltip')}?.textContent ?? ''`);
+      if (b.backend === 'wasm' && engine === 'firefox')
+        expect(tip).toMatch(/no threads in Firefox/);
+      if (b.backend === 'wasm' && engine === 'chromium') expect(tip).toMatch(/threaded SIMD/);
       await waitUntil(page, `${drawnPaths('weights-chart')} >= 3`, 'weights chart drawn');
       await waitUntil(page, `${drawnPaths('loss-chart')} >= 3`, 'loss chart drawn');
       const cells = await waitUntil<number[]>(
