@@ -6,6 +6,9 @@
  *  3. time from a fresh process's model build to the first step's losses, with and without the
  *     compile-only pipeline warm-up (src/engine/warm-up.ts), each in a fresh process.
  * --swiftshader uses SwiftShader's CPU Vulkan (no GPU needed; very slow: use small settings).
+ * --count prints, instead, what a step asks of the GPU (gpu-count.ts): compute dispatches and
+ * queue submits per plain training step, per statistics-window and statistics step, per
+ * evaluation and per sampling round, and the programs dispatched most.
  * Figures, not assertions.
  */
 import { execFileSync } from 'node:child_process';
@@ -19,6 +22,7 @@ import { warmUpPipelines } from '../engine/warm-up';
 import { DEFERRED_SUBMIT_BATCH_SIZE } from '../engine/model/webgpu-kernels';
 import { useNodeBackend } from './node-backend';
 import { useNodeWebGpu } from './node-webgpu';
+import { installGpuCounter, topPrograms } from './gpu-count';
 
 const { values } = parseArgs({
   options: {
@@ -28,6 +32,8 @@ const { values } = parseArgs({
     'submit-batches': { type: 'string', default: '1,5,15,30,60,120' },
     'first-step': { type: 'string' }, // internal: one cold first-step measurement
     'skip-wasm': { type: 'boolean', default: false },
+    count: { type: 'boolean', default: false },
+    steps: { type: 'string', default: '20' },
   },
 });
 const seconds = Number(values.seconds);
@@ -83,6 +89,71 @@ const gpu = await useNodeWebGpu({ swiftshader: values.swiftshader });
 console.log(
   `webgpu adapter: ${gpu.adapter} (maxStorageBuffersPerShaderStage ${gpu.maxStorageBuffersPerShaderStage})`,
 );
+
+/** --count: dispatches and submits per kind of step on the multilingual preset (see the top). */
+async function count(): Promise<void> {
+  const counter = installGpuCounter();
+  const steps = Number(values.steps);
+  const base = presetConfig('multilingual');
+  const plain: RunConfigInput = {
+    ...base,
+    mixer: { name: 'mix', knobs: {} },
+    schedule: { ...base.schedule, evalEvery: 0, statsEvery: 0 },
+  };
+  console.log(
+    `\ncounts, multilingual preset (width ${base.model?.width}, ${base.model?.layers} layers), Uniform mix`,
+  );
+  const t = await Trainer.create(plain, corpus);
+  for (let i = 0; i < 3; i++) await t.trainStep(); // first steps compile and read back
+  await t.flush();
+  counter.take();
+  for (let i = 0; i < steps; i++) await t.trainStep();
+  await t.flush(); // the readbacks a run makes every metricsEvery steps are part of the cost
+  const c = counter.take();
+  console.log(
+    `   plain training step: ${(c.dispatches / steps).toFixed(1)} dispatches, ${(c.submits / steps).toFixed(2)} submits (${steps} steps, readbacks included)`,
+  );
+  console.log(`   programs per plain step: ${topPrograms(c, 12, steps)}`);
+  await t.evaluate();
+  const e = counter.take();
+  console.log(
+    `   evaluation: ${e.dispatches} dispatches, ${e.submits} submits; ${topPrograms(e, 6)}`,
+  );
+  await t.sample(0.8, 0);
+  const sm = counter.take();
+  console.log(`   sampling round: ${sm.dispatches} dispatches, ${sm.submits} submits`);
+  t.dispose();
+
+  // Statistics: every 10 steps, the window's steps before it take per-task gradients.
+  const every = 10;
+  const ts = await Trainer.create(
+    { ...plain, schedule: { ...plain.schedule, statsEvery: every } },
+    corpus,
+  );
+  await ts.trainStep();
+  await ts.flush();
+  counter.take();
+  const per: number[] = [];
+  for (let i = 0; i < 2 * every; i++) {
+    await ts.trainStep();
+    per.push(counter.take().dispatches);
+  }
+  await ts.flush();
+  ts.dispose();
+  const sorted = [...per].sort((a, b) => a - b);
+  console.log(
+    `   with statistics every ${every} steps, dispatches of steps 2..${2 * every + 1}: ${per.join(' ')}`,
+  );
+  console.log(
+    `   fewest ${sorted[0]} (a plain step), most ${sorted[sorted.length - 1]} (the statistics step), window steps in between`,
+  );
+}
+
+if (values.count) {
+  await count();
+  process.exit(0);
+}
+
 const widths = values.widths.split(',').map(Number);
 
 console.log('\n1. tokens/s, multilingual preset (2 layers, 4 heads, batch 32 x 32 tokens)');

@@ -65,7 +65,12 @@ describe('long runs and hidden tabs', () => {
     );
     const low = (xs: MemorySample[], f: (x: MemorySample) => number) => Math.min(...xs.map(f));
     expect(late[0].step).toBeGreaterThan(warm[0].step + 50);
-    expect(low(late, (x) => x.tensors)).toBeLessThanOrEqual(low(warm, (x) => x.tensors) + 2);
+    // The count at a report depends on where the statistics window stands (18 to 38 here): a
+    // late low above the warm-up's low but within its range was seen once in CI (26 against 18,
+    // the warm-up's samples 18-30) with flat bytes. A leak would put every late report above
+    // all of the warm-up's after ~1,000 more steps.
+    const high = (xs: MemorySample[], f: (x: MemorySample) => number) => Math.max(...xs.map(f));
+    expect(low(late, (x) => x.tensors)).toBeLessThanOrEqual(high(warm, (x) => x.tensors) + 2);
     expect(low(late, (x) => x.workerBytes)).toBeLessThan(
       low(warm, (x) => x.workerBytes) * 1.1 + 2 ** 16,
     );

@@ -51,6 +51,8 @@ function overflow(page: Page) {
     for (const el of Array.from(document.querySelectorAll('body *'))) {
       // recharts measures text in a span it parks at y = −20000, out of sight on purpose.
       if (el.id === 'recharts_measurement_span') continue;
+      // Text for screen readers (a chart's table of values) is clipped to a 1 px box.
+      if (el.closest('.visually-hidden')) continue;
       const r = el.getBoundingClientRect();
       if (r.width === 0 || r.height === 0) continue;
       if (
