@@ -47,15 +47,19 @@ export function useStaggeredMetricsVersion(
   run?: number,
 ): number {
   useApp((s) => s.metricsVersion); // re-render on every publish…
+  const visible = useApp((s) => s.visible);
   const metrics = useRunMetrics(run);
-  // …but pass on a new version only when this chart's part of the history changed.
+  // …but pass on a new version only when this chart's part of the history changed. The history
+  // is mutable and a hidden page keeps ingesting, so a render for any other reason would read a
+  // newer version: while hidden, nothing is passed on, and a redraw still pending when the page
+  // was hidden is dropped (under load it landed a second later, drawing steps taken since).
   const version = part ? part(metrics) : metrics.rev.steps + metrics.rev.eval + metrics.rev.stats;
   const [shown, setShown] = useState(version);
   useEffect(() => {
-    if (version === shown) return;
+    if (!visible || version === shown) return;
     const id = setTimeout(() => setShown(version), slot * STAGGER_MS);
     return () => clearTimeout(id);
-  }, [version, shown, slot]);
+  }, [version, shown, slot, visible]);
   return shown;
 }
 
