@@ -3,7 +3,7 @@ import { taskColor } from '../palette';
 import { useApp, useStaggeredMetricsVersion, useTaskLabels } from '../store-context';
 import { fmt3, fmt4, useSeriesAxes } from './axes';
 import { ChartFrame } from './ChartFrame';
-import { describeLatest, drawable, MAX_DOTS, pointsFor, seriesExtent } from './chart-data';
+import { describeLines, drawable, MAX_DOTS, pointsFor, seriesExtent } from './chart-data';
 import type { Series } from './paths';
 import { SeriesChart } from './SeriesChart';
 import { TaskLegend } from './TaskLegend';
@@ -74,18 +74,7 @@ const LossChartView = memo(function LossChartView({ version }: { version: number
       empty={
         empty ? 'No losses yet: press Train. Validation loss is measured every few steps.' : null
       }
-      summary={[
-        describeLatest(
-          'Training loss (smoothed)',
-          lines.filter((l) => l.name === 'train').map((l) => ({ ...l, label: l.group ?? '' })),
-          fmt3,
-        ),
-        describeLatest(
-          'Validation loss',
-          lines.filter((l) => l.name === 'val').map((l) => ({ ...l, label: l.group ?? '' })),
-          fmt3,
-        ),
-      ].join(' ')}
+      summary={`${describeLines('Training loss (smoothed)', lines, 'train', fmt3)} ${describeLines('Validation loss', lines, 'val', fmt3)}`}
     >
       <div className="chart-fill">
         <SeriesChart

@@ -115,12 +115,15 @@ const StatsChartView = memo(function StatsChartView({ version }: { version: numb
       ] as const
     )
       .map(([table, what]) => {
-        const d = table.display(pointsFor(K, 100));
-        const series = d.cols.map((y, k) => ({ label: labels[k], x: d.x, y }));
+        // The stored rows, not a display copy: only each task's latest value is read.
+        const x = table.x;
+        const series = labels
+          .slice(0, table.width)
+          .map((label, k) => ({ label, x, y: table.col(k) }));
         return describeLatest(what, series, fmt4);
       })
       .join(' ');
-  }, [metrics, version, K, labels]);
+  }, [metrics, version, labels]);
   return (
     <ChartFrame
       title="PiKE's inputs: gradient statistics"

@@ -152,3 +152,23 @@ export function describeLatest(
   if (parts.length === 0) return `${what}: no data yet.`;
   return `${what} at step ${step}: ${parts.join(', ')}.`;
 }
+
+/** describeLatest over the lines named `name` (e.g. every task's 'val'), labelled by group. */
+export function describeLines(
+  what: string,
+  lines: readonly {
+    name: string;
+    group?: string;
+    x: readonly number[];
+    y: readonly (number | null)[];
+  }[],
+  name: string,
+  format: (v: number) => string,
+): string {
+  const picked = lines.filter((l) => l.name === name);
+  return describeLatest(
+    what,
+    picked.map((l) => ({ label: l.group ?? l.name, x: l.x, y: l.y })),
+    format,
+  );
+}

@@ -4,7 +4,7 @@ import { contestantColor } from '../palette';
 import { fmt3, fmt4, useSeriesAxes } from '../charts/axes';
 import { ChartFrame } from '../charts/ChartFrame';
 import { TaskLegend } from '../charts/TaskLegend';
-import { describeLatest, drawable, MAX_DOTS, seriesExtent } from '../charts/chart-data';
+import { describeLines, drawable, MAX_DOTS, seriesExtent } from '../charts/chart-data';
 import type { Series } from '../charts/paths';
 import { SeriesChart } from '../charts/SeriesChart';
 import { averageCurves } from './race-data';
@@ -63,11 +63,7 @@ const RaceLossChartView = memo(function RaceLossChartView({ version }: { version
           ? null
           : 'Press Train: the contestants take their steps in turn, from the same initial weights.'
       }
-      summary={describeLatest(
-        'Average validation loss per contestant',
-        lines.filter((l) => l.name === 'val').map((l) => ({ ...l, label: l.group ?? '' })),
-        fmt3,
-      )}
+      summary={describeLines('Average validation loss per contestant', lines, 'val', fmt3)}
     >
       <div className="chart-fill">
         <SeriesChart
