@@ -133,23 +133,20 @@ async function measure(
   config: RunConfigInput,
   corpus: CorpusLoader,
   progress: ChoiceProgress,
-  failed?: BackendName,
+  /** Backends not to try, each with why: abandoned by the start guard, or failed just now. */
+  skip: readonly CandidateReport[],
   includeSoftware = false,
-  abandoned: readonly CandidateReport[] = [],
 ): Promise<BackendInfo> {
   const t0 = performance.now();
   const parsed = parseRunConfig(config);
   const reports = new Map<BackendName, CandidateReport>();
   const adapters = new Map<BackendName, string>();
   const names: BackendName[] = [];
-  const gone = (name: BackendName) => abandoned.find((c) => c.name === name);
+  const skipped = (name: BackendName) => skip.find((c) => c.name === name);
   for (const name of ['webgpu', 'webgl', 'wasm'] as const) {
-    if (gone(name)) {
-      reports.set(name, gone(name)!);
-      continue;
-    }
-    if (name === failed) {
-      reports.set(name, { name, note: 'failed to start (see above)' });
+    const no = skipped(name);
+    if (no) {
+      reports.set(name, no);
       continue;
     }
     const look = await inspect(name);
@@ -169,9 +166,8 @@ async function measure(
     });
   const results = await run(names);
   const wasm = results.find((m) => m.name === 'wasm');
-  if (gone('cpu')) reports.set('cpu', gone('cpu')!);
-  else if (failed === 'cpu')
-    reports.set('cpu', { name: 'cpu', note: 'failed to start (see above)' });
+  const noCpu = skipped('cpu');
+  if (noCpu) reports.set('cpu', noCpu);
   else if (!wasm || wasm.failed) results.push(...(await run(['cpu'])));
   else reports.set('cpu', { name: 'cpu', note: 'not measured: wasm works and is faster' });
   for (const m of results) reports.set(m.name, report(m));
@@ -203,11 +199,12 @@ export async function chooseBackend(
   progress: ChoiceProgress,
 ): Promise<BackendInfo> {
   const wanted = req.backend ?? req.remembered?.name;
-  const abandoned = req.abandoned ?? [];
+  const how = req.backend ? 'requested' : 'remembered';
+  const skip = [...(req.abandoned ?? [])];
   let fallbackReason: string | undefined;
-  const lost = abandoned.find((c) => c.name === wanted);
+  const lost = skip.find((c) => c.name === wanted);
   if (wanted && lost) {
-    fallbackReason = `${wanted} (${req.backend ? 'requested' : 'remembered'}) ${lost.note}`;
+    fallbackReason = `${wanted} (${how}) ${lost.note}`;
   } else if (wanted) {
     try {
       const described = await startOnly(wanted, Boolean(req.backend), progress);
@@ -220,11 +217,10 @@ export async function chooseBackend(
         ...described,
       };
     } catch (e) {
-      const how = req.backend ? 'requested' : 'remembered';
       fallbackReason = `${wanted} (${how}) failed to start: ${errorText(e)}`;
+      skip.push({ name: wanted, note: 'failed to start (see above)' });
     }
   }
-  const failed = lost ? undefined : wanted;
-  const info = await measure(config, corpus, progress, failed, req.includeSoftware, abandoned);
+  const info = await measure(config, corpus, progress, skip, req.includeSoftware);
   return fallbackReason ? { ...info, fallbackReason } : info;
 }
