@@ -13,7 +13,7 @@ import { openSession, TINY, waitForBackend, waitForStep, type Session } from './
 
 let s: Session;
 beforeAll(async () => {
-  s = await openSession(4190);
+  s = await openSession(4191);
 });
 afterAll(() => s?.close());
 

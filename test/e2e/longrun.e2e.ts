@@ -2,7 +2,7 @@
  * A long run in the real page, shortened: after warm-up the worker's live tensors stay the same,
  * the page's memory as the browser measures it (page + worker) stays flat, and the charts'
  * history stays bounded. Then the tab goes to the background: training goes on, the charts wait,
- * and coming back brings them up to date in one redraw with no long task. (`npm run
+ * and coming back brings them up to date in one redraw, no task over 50 ms of CPU. (`npm run
  * soak:browser` runs the same measurement for 30 minutes; see the README.)
  *
  * Playwright keeps every page "visible" and unthrottled, so the background tab is emulated
@@ -17,6 +17,7 @@ import {
   type MemorySample,
 } from '../../src/cli/memory-sample';
 import { CONFLICT_CAPACITY, SERIES_CAPACITY } from '../../src/store/metrics';
+import { describeLongTasks, traceMainThread } from '../../src/cli/browser';
 import { openPage, openSession, TINY, waitForBackend, type Session } from './page';
 
 let s: Session;
@@ -71,8 +72,11 @@ describe('long runs and hidden tabs', () => {
     // all of the warm-up's after ~1,000 more steps.
     const high = (xs: MemorySample[], f: (x: MemorySample) => number) => Math.max(...xs.map(f));
     expect(low(late, (x) => x.tensors)).toBeLessThanOrEqual(high(warm, (x) => x.tensors) + 2);
+    // Bytes follow the same window (0.3 MiB at 18 tensors, 1.8 MiB at 38), so the same bound:
+    // against the warm-up's low, a local run failed with every late report at 26-38 tensors
+    // (0.8-1.8 MiB against a warm low of 0.3 MiB) and no growth at all.
     expect(low(late, (x) => x.workerBytes)).toBeLessThan(
-      low(warm, (x) => x.workerBytes) * 1.1 + 2 ** 16,
+      high(warm, (x) => x.workerBytes) * 1.1 + 2 ** 16,
     );
     const ua = (xs: MemorySample[]) => xs.map((x) => x.uaBytes ?? NaN);
     if (ua(warm).every(Number.isFinite) && ua(late).every(Number.isFinite)) {
@@ -90,20 +94,19 @@ describe('long runs and hidden tabs', () => {
     const before = await step(page);
     expect(before).toBeGreaterThan(hiddenAt.step + 10);
     expect(await lastX(page)).toBe(hiddenAt.x); // the charts wait
-    // Back: one redraw brings the charts to the current step, with no long task.
-    await page.evaluate(() => {
-      const w = window as unknown as { __back: number[] };
-      w.__back = [];
-      new PerformanceObserver((l) => {
-        for (const e of l.getEntries()) w.__back.push(e.duration);
-      }).observe({ type: 'longtask' });
+    // Back: one redraw brings the charts to the current step, with no task over 50 ms of the
+    // main thread's CPU (its wall time also counts waiting for a core the worker holds).
+    const back = await traceMainThread(s.browser, page, async () => {
+      await setVisibility(page, 'visible');
+      await expect.poll(() => lastX(page), { timeout: 5_000 }).toBeGreaterThanOrEqual(before - 4);
+      await page.waitForTimeout(1_000);
     });
-    await setVisibility(page, 'visible');
-    await expect.poll(() => lastX(page), { timeout: 5_000 }).toBeGreaterThanOrEqual(before - 4);
-    await page.waitForTimeout(1_000);
-    const back = await page.evaluate(() => (window as unknown as { __back: number[] }).__back);
-    console.log(`coming back: long tasks [${back.map((d) => d.toFixed(0)).join(', ')}] ms`);
-    expect(back).toEqual([]);
+    const told = describeLongTasks(back);
+    console.log(`coming back: ${told}`);
+    expect(
+      back.filter((t) => t.cpu > 50),
+      told,
+    ).toEqual([]);
     expect(errors).toEqual([]);
   });
 });

@@ -5,7 +5,7 @@
  * to test-results/.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { longTasks, numberIn, recordLongTasks, skipTour } from '../../src/cli/browser';
+import { describeLongTasks, numberIn, skipTour, traceMainThread } from '../../src/cli/browser';
 import {
   backendTooltip,
   cardWeights,
@@ -221,23 +221,28 @@ describe('PiKE Playground in Chromium', () => {
     await page.close();
   });
 
-  // On webgpu as this test always ran. On wasm the tiny model trains ~40 steps/s and, on a
-  // loaded 2-core machine, a few 50–120 ms tasks appear: a CPU profile shows the page's own
-  // JavaScript at ~1 s of 15 s, the rest waiting for a core the worker is using.
-  it('30 s of training on webgpu cause no main-thread long task over 50 ms', async () => {
+  // On webgpu as this test always ran. A long task's wall time counts the time the main thread
+  // waited for a core: SwiftShader's threads (WebGPU on the CPU) keep both cores of a CI machine
+  // busy, and Chromium's trace showed tasks of 15–22 ms CPU taking 52–68 ms of wall time (one
+  // CI run in about ten saw a 53 ms long task). The page's own cost is the thread's CPU time
+  // per task, so that is what is bounded; the wall times are printed beside it.
+  it('30 s of training on webgpu cost no main-thread task over 50 ms of CPU', async () => {
     const page = await s.browser.newPage({ viewport: { width: 1366, height: 768 } });
     await skipTour(page);
-    await recordLongTasks(page);
     await page.goto(`${s.url}/?backend=webgpu#${TINY}`);
     await waitForBackend(page, 'webgpu');
     await page.getByTestId('train-button').click();
     await waitForStep(page, 2);
-    const before = (await longTasks(page)).length;
-    await page.waitForTimeout(30_000);
-    const during = (await longTasks(page)).slice(before);
+    const tasks = await traceMainThread(s.browser, page, 30_000);
     await screenshot(page, 'e2e-after-30s');
     expect(await numberIn(page, 'step-counter')).toBeGreaterThan(5);
-    expect(during, `long tasks (ms): ${during.join(', ')}`).toEqual([]);
+    const told = describeLongTasks(tasks);
+    console.log(`30 s on webgpu: ${told}`);
+    expect(tasks.length, "the trace saw the page's main thread").toBeGreaterThan(100);
+    expect(
+      tasks.filter((t) => t.cpu > 50),
+      told,
+    ).toEqual([]);
     await page.close();
   });
 });
