@@ -44,7 +44,8 @@ export function installGpuCounter(): Counter {
   const backend = tf.backend() as unknown as { runWebGPUProgram: (...args: unknown[]) => unknown };
   const run = backend.runWebGPUProgram.bind(backend);
   backend.runWebGPUProgram = (...args: unknown[]) => {
-    const name = (args[0] as { constructor: { name: string } }).constructor.name;
+    const program = args[0] as { label?: string; constructor: { name: string } };
+    const name = program.label ?? program.constructor.name; // label: the engine's Pike… kernels
     current.programs.set(name, (current.programs.get(name) ?? 0) + 1);
     return run(...args);
   };

@@ -1,6 +1,6 @@
 /** Causal multi-head self-attention (nanoGPT's CausalSelfAttention) as a plain function. */
 import * as tf from '@tensorflow/tfjs-core';
-import { splitHeads } from './kernels';
+import { attentionCore } from './kernels';
 import { dropout, linear } from './layers';
 import type { BlockParams } from './params';
 
@@ -17,7 +17,8 @@ export function causalMask(T: number): tf.Tensor2D {
 /**
  * x: [B, T, C] → [B, T, C].
  * q, k, v = split(x·Wqkv + b) each [B, H, T, D];  att = softmax(q·kᵀ/√D + mask) [B, H, T, T];
- * y = att·v, heads concatenated back to [B, T, C], then the output projection.
+ * y = att·v, heads concatenated back to [B, T, C], then the output projection. The middle
+ * (attentionCore) is one fused kernel on webgpu; `mask` builds the causal mask on first use.
  */
 export function attention(
   x: tf.Tensor3D,
@@ -25,15 +26,20 @@ export function attention(
   heads: number,
   dropoutRate: number,
   seed: number | undefined,
-  mask: tf.Tensor2D,
+  mask: () => tf.Tensor2D,
 ): tf.Tensor3D {
   const [B, T, C] = x.shape;
-  const D = C / heads;
   const qkv = linear(tf.reshape(x, [B * T, C]), p.wqkv, p.bqkv); // [B·T, 3C]
-  const [q, k, v] = splitHeads(qkv, B, T, heads); // each [B, H, T, D]
-  const scores = tf.add(tf.mul(tf.matMul(q, k, false, true), 1 / Math.sqrt(D)), mask);
-  const att = dropout(tf.softmax(scores), dropoutRate, seed); // [B, H, T, T]
-  const y = tf.transpose(tf.matMul(att as tf.Tensor4D, v), [0, 2, 1, 3]); // [B, T, H, D]
-  const out = linear(tf.reshape(y, [B * T, C]), p.wo, p.bo);
+  const dropoutActive = dropoutRate > 0 && seed !== undefined;
+  const y = attentionCore(
+    qkv,
+    B,
+    T,
+    heads,
+    mask,
+    (att) => dropout(att, dropoutRate, seed),
+    dropoutActive,
+  );
+  const out = linear(y, p.wo, p.bo);
   return tf.reshape(out, [B, T, C]);
 }

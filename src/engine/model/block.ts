@@ -7,7 +7,8 @@ import type { BlockParams } from './params';
 
 /**
  * x: [B, T, C] → [B, T, C]. `seed` (training only) drives dropout; undefined disables it.
- * `mask`: the additive causal mask [T, T] (attention.ts causalMask), shared by all blocks.
+ * `mask`: the additive causal mask [T, T] (attention.ts causalMask), built on first use and
+ * shared by all blocks.
  */
 export function block(
   x: tf.Tensor3D,
@@ -15,7 +16,7 @@ export function block(
   heads: number,
   dropoutRate: number,
   seed: number | undefined,
-  mask: tf.Tensor2D,
+  mask: () => tf.Tensor2D,
 ): tf.Tensor3D {
   const a = attention(
     layerNorm(x, p.ln1g, p.ln1b) as tf.Tensor3D,

@@ -33,7 +33,8 @@ export function forward(
   const tok = embed(params.wte as tf.Tensor2D, tf.reshape(inputs, [B * T]) as tf.Tensor1D); // [B·T, C]
   const pos = tf.slice(params.wpe, [0, 0], [T, C]); // [T, C]
   let x = tf.add(tf.reshape(tok, [B, T, C]), pos) as tf.Tensor3D; // [B, T, C]
-  const mask = causalMask(T); // [T, T], shared by the blocks
+  let built: tf.Tensor2D | undefined;
+  const mask = () => (built ??= causalMask(T)); // [T, T], shared by the blocks, built if used
   params.blocks.forEach((p, i) => {
     const seed = opts.dropoutSeed === undefined ? undefined : mixSeeds(opts.dropoutSeed, i * 3);
     x = block(x, p, config.heads, config.dropout, seed, mask);

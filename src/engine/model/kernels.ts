@@ -31,6 +31,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { installWasmKernels, restoreWasmKernels } from './wasm-kernels';
 import { installWebGpuKernels, restoreWebGpuKernels } from './webgpu-kernels';
+import { MAX_HEAD, runPike } from './webgpu-programs';
 
 export type KernelMode = 'auto' | 'reference';
 let mode: KernelMode = 'auto';
@@ -45,6 +46,12 @@ export function setKernelMode(m: KernelMode): void {
 }
 
 const isWasm = () => tf.getBackend() === 'wasm';
+
+/**
+ * On webgpu in 'auto' mode the fused WGSL kernels of webgpu-programs.ts replace chains of tfjs
+ * kernels (LayerNorm, GELU, cross-entropy, attention, and the optimizer in optim.ts).
+ */
+export const fusedWebGpu = () => mode === 'auto' && tf.getBackend() === 'webgpu';
 
 /**
  * Installs the kernel replacements of the active backend (wasm-kernels.ts on wasm,
@@ -152,6 +159,7 @@ export function matMul(
  */
 export function linear(x: tf.Tensor2D, w: tf.Tensor, bias: tf.Tensor): tf.Tensor2D {
   prepare();
+  if (fusedWebGpu()) return tf.fused.matMul({ a: x, b: w as tf.Tensor2D, bias }) as tf.Tensor2D; // bias epilogue
   if (mode === 'reference' || !isWasm()) return tf.add(tf.matMul(x, w as tf.Tensor2D), bias);
   return withGrad<tf.Tensor2D>(
     ([xi, wi, bi], save) => {
@@ -233,6 +241,15 @@ export function gelu(x: tf.Tensor): tf.Tensor {
     const inner = tf.mul(tf.add(x, tf.mul(tf.mul(x, tf.square(x)), GELU_A)), GELU_C);
     return tf.mul(tf.mul(x, 0.5), tf.add(tf.tanh(inner), 1));
   }
+  if (fusedWebGpu()) {
+    return withGrad(([xi], save) => {
+      save([xi]);
+      return {
+        value: runPike('PikeGelu', { x: xi }),
+        gradFunc: (dy, [sx]) => [runPike('PikeGeluGrad', { x: sx, dy })],
+      };
+    }, x);
+  }
   return withGrad(([xi], save) => {
     const x2 = tf.square(xi);
     const s = tf.sigmoid(tf.mul(xi, tf.add(tf.mul(x2, 2 * GELU_C * GELU_A), 2 * GELU_C)));
@@ -262,6 +279,28 @@ export function layerNorm(x: tf.Tensor, g: tf.Tensor, b: tf.Tensor): tf.Tensor {
     return tf.add(tf.mul(tf.div(tf.sub(x, mean), tf.sqrt(tf.add(variance, LN_EPS))), g), b);
   }
   const shape = x.shape;
+  if (fusedWebGpu()) {
+    const fused = withGrad(
+      ([xi, gi, bi], save) => {
+        save([xi, gi]);
+        return {
+          value: runPike('PikeLayerNorm', { x: xi, g: gi, b: bi }),
+          gradFunc: (dy, [sx, sg]) => {
+            const stats = runPike('PikeLayerNormStats', { x: sx }); // [N, 2]: mean, r
+            return [
+              runPike('PikeLayerNormGradX', { x: sx, g: sg, dy, stats }),
+              runPike('PikeLayerNormGradG', { x: sx, dy, stats }),
+              runPike('PikeLayerNormGradB', { dy }),
+            ];
+          },
+        };
+      },
+      rows(x),
+      g,
+      b,
+    );
+    return tf.reshape(fused, shape);
+  }
   const y = withGrad(
     ([xi, gi, bi], save) => {
       const centred = tf.sub(xi, tf.mean(xi, -1, true));
@@ -297,6 +336,15 @@ export function layerNorm(x: tf.Tensor, g: tf.Tensor, b: tf.Tensor): tf.Tensor {
  */
 export function softmaxCrossEntropy(logits: tf.Tensor2D, targets: tf.Tensor1D): tf.Tensor1D {
   prepare();
+  if (fusedWebGpu()) {
+    return withGrad<tf.Tensor1D>(([z], save) => {
+      save([z, targets]);
+      return {
+        value: runPike('PikeCrossEntropy', { z, targets }),
+        gradFunc: (dy, [sz, st]) => [runPike('PikeCrossEntropyGrad', { z: sz, targets: st, dy })],
+      };
+    }, logits);
+  }
   const V = logits.shape[1];
   const oneHot = tf.cast(tf.oneHot(targets, V), 'float32') as tf.Tensor2D; // [N, V]
   if (mode === 'reference') return tf.neg(tf.sum(tf.mul(tf.logSoftmax(logits), oneHot), 1));
@@ -311,4 +359,43 @@ export function softmaxCrossEntropy(logits: tf.Tensor2D, targets: tf.Tensor1D): 
       gradFunc: (dy, [p, hot]) => [tf.mul(tf.sub(p, hot), tf.reshape(dy, [-1, 1]))],
     };
   }, logits);
+}
+
+/**
+ * The attention of qkv [B·T, 3C] (q, k, v side by side, C = heads·D) → y [B·T, C], heads
+ * concatenated: y = softmax(q·kᵀ/√D + causal mask)·v per (batch, head).
+ * On webgpu with D ≤ MAX_HEAD and no attention dropout: one fused dispatch forward and two
+ * backward (webgpu-programs.ts), never storing the [T, T] matrix. Otherwise the plain path:
+ * splitHeads, two batched matmuls, the additive `mask` (built on first use) and softmax.
+ */
+export function attentionCore(
+  qkv: tf.Tensor2D,
+  B: number,
+  T: number,
+  heads: number,
+  mask: () => tf.Tensor2D,
+  dropout: (att: tf.Tensor) => tf.Tensor,
+  dropoutActive: boolean,
+): tf.Tensor2D {
+  prepare();
+  const C = qkv.shape[1] / 3;
+  const D = C / heads;
+  if (fusedWebGpu() && D <= MAX_HEAD && !dropoutActive) {
+    const attrs = { T, H: heads };
+    return withGrad<tf.Tensor2D>(([x], save) => {
+      save([x]);
+      return {
+        value: runPike('PikeAttention', { qkv: x }, attrs),
+        gradFunc: (dy, [sx]) => {
+          const stats = runPike('PikeAttentionStats', { qkv: sx, dy }, attrs); // lse, Δ
+          return [runPike('PikeAttentionGrad', { qkv: sx, dy, stats }, attrs)];
+        },
+      };
+    }, qkv);
+  }
+  const [q, k, v] = splitHeads(qkv, B, T, heads); // each [B, H, T, D]
+  const scores = tf.add(tf.mul(tf.matMul(q, k, false, true), 1 / Math.sqrt(D)), mask());
+  const att = dropout(tf.softmax(scores)); // [B, H, T, T]
+  const y = tf.transpose(tf.matMul(att as tf.Tensor4D, v), [0, 2, 1, 3]); // [B, T, H, D]
+  return tf.reshape(y, [B * T, C]);
 }

@@ -1,0 +1,212 @@
+/**
+ * The fused WGSL kernels (src/engine/model/webgpu-programs.ts) against the plain tfjs
+ * formulation, on webgpu in Node (Dawn on SwiftShader): values and gradients within 1e-4 of the
+ * largest magnitude, for the shapes the presets use and for edge shapes (one row, one position,
+ * head size 64); head sizes over MAX_HEAD take the plain path and stay correct. Skipped, with the
+ * reason printed, where no adapter can be had (see webgpu.test.ts).
+ */
+import * as tf from '@tensorflow/tfjs-core';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { useNodeWebGpu } from '../../src/cli/node-webgpu';
+import {
+  attentionCore,
+  gelu,
+  layerNorm,
+  prepare,
+  setKernelMode,
+  softmaxCrossEntropy,
+} from '../../src/engine/model/kernels';
+import { causalMask } from '../../src/engine/model/attention';
+import { MAX_HEAD } from '../../src/engine/model/webgpu-programs';
+import { Optimizer } from '../../src/engine/optim';
+import { optimizerConfigSchema } from '../../src/engine/optim-config';
+import { ownedVariable } from '../../src/engine/model/variables';
+import './helpers/backend';
+
+let reason = '';
+try {
+  await useNodeWebGpu({ swiftshader: true });
+} catch (e) {
+  reason = (e as Error).message;
+  console.warn(`webgpu fused-kernel tests skipped: ${reason}`);
+}
+
+/** Max |a − b| over max |b|: 0 when equal; the kernels must stay under 1e-4. */
+function relErr(a: Float32Array | number[], b: Float32Array | number[]): number {
+  let diff = 0;
+  let scale = 1e-6;
+  for (let i = 0; i < b.length; i++) {
+    diff = Math.max(diff, Math.abs(a[i] - b[i]));
+    scale = Math.max(scale, Math.abs(b[i]));
+  }
+  return diff / scale;
+}
+
+/** f's value and gradients with respect to `inputs`, in `mode`, read back. */
+async function valueAndGrads(
+  mode: 'auto' | 'reference',
+  f: (...xs: tf.Tensor[]) => tf.Tensor,
+  inputs: tf.Tensor[],
+): Promise<{ values: Float32Array[]; kernels: string[] }> {
+  setKernelMode(mode);
+  prepare();
+  const profile = await tf.profile(() => {
+    const { value, grads } = tf.valueAndGrads((...xs: tf.Tensor[]) => {
+      // A weighted sum, so every output position gets its own upstream gradient.
+      const y = f(...xs);
+      return tf.sum(tf.mul(y, tf.reshape(tf.linspace(0.5, 1.5, y.size), y.shape)));
+    })(inputs);
+    return [f(...inputs), value, ...grads];
+  });
+  const outs = profile.result as tf.Tensor[];
+  const values = await Promise.all(outs.map(async (t) => (await t.data()) as Float32Array));
+  tf.dispose(outs);
+  setKernelMode('auto');
+  prepare();
+  return { values, kernels: profile.kernelNames };
+}
+
+async function compare(
+  f: (...xs: tf.Tensor[]) => tf.Tensor,
+  inputs: tf.Tensor[],
+  fusedKernel: string | null,
+): Promise<void> {
+  const fast = await valueAndGrads('auto', f, inputs);
+  const ref = await valueAndGrads('reference', f, inputs);
+  if (fusedKernel) expect(fast.kernels).toContain(fusedKernel);
+  else expect(fast.kernels.filter((k) => k.startsWith('Pike'))).toEqual([]);
+  expect(ref.kernels.filter((k) => k.startsWith('Pike'))).toEqual([]);
+  fast.values.forEach((v, i) => expect(relErr(v, ref.values[i]), `output ${i}`).toBeLessThan(1e-4));
+}
+
+const normal = (shape: number[], seed: number, sd = 1) =>
+  tf.randomNormal(shape, 0, sd, 'float32', seed);
+
+describe.skipIf(reason !== '')(
+  'fused webgpu kernels (Node, SwiftShader)',
+  { timeout: 240_000 },
+  () => {
+    beforeAll(async () => {
+      await tf.setBackend('webgpu');
+      prepare();
+    });
+
+    it('LayerNorm: values, dx, dg and db', async () => {
+      for (const [N, C] of [
+        [6, 8],
+        [1, 64],
+        [33, 100],
+      ]) {
+        const x = normal([N, C], 1, 3);
+        const g = normal([C], 2);
+        const b = normal([C], 3);
+        await compare((xi, gi, bi) => layerNorm(xi, gi, bi), [x, g, b], 'PikeLayerNorm');
+        tf.dispose([x, g, b]);
+      }
+    });
+
+    it('GELU: values and gradient, far into both tails', async () => {
+      const x = tf.concat([normal([200], 4, 3), tf.tensor1d([-30, -8, 0, 8, 30])]);
+      await compare((xi) => gelu(xi), [x], 'PikeGelu');
+      x.dispose();
+    });
+
+    it('cross-entropy: values and gradient, large logits included', async () => {
+      for (const [N, V] of [
+        [5, 7],
+        [40, 300],
+      ]) {
+        const z = normal([N, V], 5, 4);
+        const targets = tf.randomUniform([N], 0, V, 'int32', 6) as tf.Tensor1D;
+        await compare(
+          (zi) => softmaxCrossEntropy(zi as tf.Tensor2D, targets),
+          [z],
+          'PikeCrossEntropy',
+        );
+        tf.dispose([z, targets]);
+      }
+    });
+
+    it('attention: values and dqkv at the presets’ shape and edge shapes', async () => {
+      for (const [B, T, H, D] of [
+        [2, 32, 4, 16], // the presets: width 64, 4 heads, context 32
+        [2, 5, 2, 4],
+        [1, 1, 1, 8], // one position
+        [1, 8, 1, MAX_HEAD],
+      ]) {
+        const qkv = normal([B * T, 3 * H * D], 7, 1.5);
+        await compare(
+          (x) =>
+            attentionCore(
+              x as tf.Tensor2D,
+              B,
+              T,
+              H,
+              () => causalMask(T),
+              (a) => a,
+              false,
+            ),
+          [qkv],
+          'PikeAttention',
+        );
+        qkv.dispose();
+      }
+    });
+
+    it('attention with a head over MAX_HEAD takes the plain path and stays correct', async () => {
+      const [B, T, H, D] = [1, 4, 1, MAX_HEAD + 8];
+      const qkv = normal([B * T, 3 * H * D], 8);
+      await compare(
+        (x) =>
+          attentionCore(
+            x as tf.Tensor2D,
+            B,
+            T,
+            H,
+            () => causalMask(T),
+            (a) => a,
+            false,
+          ),
+        [qkv],
+        null,
+      );
+      qkv.dispose();
+    });
+
+    it('AdamW with clipping: the fused update gives the plain one’s parameters and norm', async () => {
+      const shapes = [[5, 7], [7], [3, 3, 2]];
+      const run = async (mode: 'auto' | 'reference') => {
+        setKernelMode(mode);
+        prepare();
+        const vars = shapes.map((s, i) => ownedVariable(() => normal(s, 10 + i)));
+        const cfg = optimizerConfigSchema.parse({
+          name: 'adamw',
+          lr: 0.05,
+          warmupSteps: 0,
+          clipNorm: 1,
+          weightDecay: 0.1,
+        });
+        const opt = new Optimizer(cfg, vars, (v) => v.shape.length > 1);
+        const norms: number[] = [];
+        for (let step = 0; step < 3; step++) {
+          const grads = shapes.map((s, i) => normal(s, 20 + step * 5 + i, 2));
+          const norm = opt.apply(grads);
+          norms.push((await norm.data())[0]);
+          tf.dispose([norm, ...grads]);
+        }
+        const values = await Promise.all(vars.map(async (v) => (await v.data()) as Float32Array));
+        opt.dispose();
+        tf.dispose(vars);
+        setKernelMode('auto');
+        prepare();
+        return { norms, values };
+      };
+      const before = tf.memory().numTensors;
+      const fast = await run('auto');
+      const ref = await run('reference');
+      expect(tf.memory().numTensors).toBe(before);
+      expect(relErr(fast.norms, ref.norms)).toBeLessThan(1e-5);
+      fast.values.forEach((v, i) => expect(relErr(v, ref.values[i])).toBeLessThan(1e-5));
+    });
+  },
+);
