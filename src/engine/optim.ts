@@ -57,17 +57,18 @@ export class Optimizer {
   lastLr = 0;
 
   /**
-   * Applies one update from gradients in `vars` order. Returns the global gradient norm before
-   * clipping as a scalar tensor the caller owns (kept on device: no readback here).
+   * Applies one update from gradients in `vars` order, or from them already flattened into one
+   * [P] vector (the statistics window's steps sum flat per-task gradients). Returns the global
+   * gradient norm before clipping as a scalar tensor the caller owns (no readback here).
    */
-  apply(grads: tf.Tensor[]): tf.Scalar {
+  apply(grads: tf.Tensor[] | tf.Tensor1D): tf.Scalar {
     const cfg = this.config;
     const lr = learningRateAt(cfg, this.t);
     this.lastLr = lr;
     this.t += 1;
     if (cfg.name !== 'sgd' && fusedWebGpu()) return this.applyFused(grads, lr);
     return tf.tidy(() => {
-      const flat = flatten(grads); // [P]
+      const flat = flatOf(grads); // [P]
       const norm = tf.sqrt(tf.sum(tf.square(flat))) as tf.Scalar;
       const g =
         cfg.clipNorm > 0
@@ -102,13 +103,13 @@ export class Optimizer {
    * one reduction gives ‖g‖₂ and the clip factor, one kernel each updates m and v over the flat
    * vector, and one per parameter tensor writes θ − η·m̂/(√v̂ + ε) − η·λ·θ (webgpu-programs.ts).
    */
-  private applyFused(grads: tf.Tensor[], lr: number): tf.Scalar {
+  private applyFused(grads: tf.Tensor[] | tf.Tensor1D, lr: number): tf.Scalar {
     const cfg = this.config;
     const c1 = 1 - Math.pow(cfg.beta1, this.t);
     const c2 = 1 - Math.pow(cfg.beta2, this.t);
     const decay = cfg.name === 'adamw' ? lr * cfg.weightDecay : 0;
     return tf.tidy(() => {
-      const g = flatten(grads); // [P]
+      const g = flatOf(grads); // [P]
       const ns = runPike('PikeClipScale', { g }, { clip: cfg.clipNorm }); // [‖g‖₂, factor]
       const m = runPike('PikeAdamMoment', { g, m: this.m, ns }, { beta: cfg.beta1, squared: 0 });
       const v = runPike('PikeAdamMoment', { g, m: this.v, ns }, { beta: cfg.beta2, squared: 1 });
@@ -131,6 +132,8 @@ export class Optimizer {
     this.v.dispose();
   }
 }
+
+const flatOf = (g: tf.Tensor[] | tf.Tensor1D) => (Array.isArray(g) ? flatten(g) : g);
 
 /** The tensors flattened and concatenated in order → [Σ sizes]. */
 export function flatten(xs: tf.Tensor[]): tf.Tensor1D {

@@ -174,7 +174,7 @@ export class Trainer {
       gradNorm = tf.tidy(() => {
         const step = this.stats.taskwiseGradients(parts, lossWeights, this.step + 1);
         perTask = tf.keep(step.perTask);
-        return this.optimizer.apply(step.grads);
+        return this.optimizer.apply(step.grad);
       });
       lap('forward+backward');
     } else {

@@ -1,3 +1,4 @@
+import { MODEL_SIZES, type ModelSizeName } from '../engine/config/presets';
 import { MemoryEstimate } from './MemoryEstimate';
 import { NumberField } from './NumberField';
 import { useActions, useApp } from './store-context';
@@ -27,6 +28,34 @@ export function ModelPanel() {
         Changing the model, batch size, seed or schedule resets training (a new model at step 0).
       </p>
       <MemoryEstimate />
+      <div className="model-sizes" role="group" aria-label="model size">
+        {(
+          [
+            ['lesson', 'Lesson size', 'the presets’ model: interactive on any backend'],
+            [
+              'gpu',
+              'GPU-sized',
+              'for a hardware GPU on webgpu (over the CPU backends’ 1 GiB budget at batch 32)',
+            ],
+          ] as [ModelSizeName, string, string][]
+        ).map(([name, label, hint]) => {
+          const size = MODEL_SIZES[name];
+          const on = (Object.keys(size) as (keyof typeof size)[]).every((k) => m[k] === size[k]);
+          return (
+            <button
+              key={name}
+              type="button"
+              className={`btn small ${on ? 'primary' : 'ghost'}`}
+              aria-pressed={on}
+              data-testid={`model-size-${name}`}
+              title={`${size.layers} layers, width ${size.width}, ${size.heads} heads, context ${size.context}: ${hint}`}
+              onClick={() => a.setModel({ ...size })}
+            >
+              {label}
+            </button>
+          );
+        })}
+      </div>
       <div className="field-grid">
         <NumberField
           label="layers"

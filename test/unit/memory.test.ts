@@ -6,7 +6,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { parseRunConfig } from '../../src/engine/config/run-config';
-import { presetConfig } from '../../src/engine/config/presets';
+import { MODEL_SIZES, presetConfig } from '../../src/engine/config/presets';
 import { PRESET_NAMES } from '../../src/engine/tasks/presets';
 import { estimateMemory, MEMORY_BUDGETS, memoryProblem } from '../../src/engine/config/memory';
 import { countParams } from '../../src/engine/model/config';
@@ -19,6 +19,20 @@ import { bootedStore } from './helpers/fake-client';
 import { tiny } from './helpers/tiny-config';
 
 const big = { layers: 6, heads: 8, width: 256, context: 128, dropout: 0 };
+
+describe('the model panel’s sizes', () => {
+  it('lesson is every preset’s model; GPU-sized fits webgpu’s budget at batch 32, with its head size in the fused kernel', () => {
+    for (const name of PRESET_NAMES) {
+      expect(parseRunConfig(presetConfig(name)).model).toEqual(MODEL_SIZES.lesson);
+    }
+    const gpu = parseRunConfig({ ...presetConfig('multilingual'), model: MODEL_SIZES.gpu });
+    expect(countParams(gpu.model)).toBeGreaterThan(3e6);
+    expect(memoryProblem(gpu, 'webgpu')).toBeNull();
+    // On a CPU backend (1 GiB) it is refused with what to shrink, like any setup over budget.
+    expect(memoryProblem(gpu, 'wasm')).toMatch(/GiB.*batch size \(32\)/);
+    expect(MODEL_SIZES.gpu.width / MODEL_SIZES.gpu.heads).toBeLessThanOrEqual(64); // MAX_HEAD
+  });
+});
 
 describe('estimateMemory', () => {
   it('parameters, optimizer state and gradients from the parameter count; a race multiplies the runs', () => {

@@ -18,6 +18,18 @@ const MODEL: Record<PresetName, RunConfigInput['model']> = {
   saturating: { layers: 2, heads: 4, width: 64, context: 32, dropout: 0 },
 };
 
+/**
+ * Model sizes the model panel offers in one click. 'lesson' is every preset's model (interactive
+ * on any backend); 'gpu' is sized for a hardware GPU on webgpu (about 3.2 M parameters, head size
+ * 32 so the fused attention kernel serves it): what a GPU buys over a CPU shows here.
+ */
+export type ModelSizeName = 'lesson' | 'gpu';
+type ModelShape = Required<NonNullable<RunConfigInput['model']>>;
+export const MODEL_SIZES: Readonly<Record<ModelSizeName, ModelShape>> = {
+  lesson: { layers: 2, heads: 4, width: 64, context: 32, dropout: 0 },
+  gpu: { layers: 4, heads: 8, width: 256, context: 64, dropout: 0 },
+};
+
 export function isPresetName(name: string): name is PresetName {
   return (PRESET_NAMES as readonly string[]).includes(name);
 }

@@ -109,26 +109,27 @@ export class TaskStatistics {
     parts: readonly (TaskBatch | null)[],
     lossWeights: ArrayLike<number> | undefined,
     step: number,
-  ): { grads: tf.Tensor[]; perTask: tf.Tensor } {
+  ): { grad: tf.Tensor1D; perTask: tf.Tensor } {
     const b = this.env.config().batchSize;
     const vars = this.env.vars;
     this.window.prune(step - this.windowSteps() + 1);
-    let acc: tf.Tensor[] | null = null;
+    // The training gradient is summed over the flat halves the window keeps anyway: two kernels
+    // per half instead of two per parameter tensor (each a dispatch on webgpu).
+    let acc: tf.Tensor1D | null = null;
     const sums: tf.Tensor[] = [];
     parts.forEach((p, k) => {
       let sum: tf.Tensor = tf.scalar(0);
       for (const half of p ? halves(p) : []) {
         const { value, grads } = tf.variableGrads(() => this.env.meanLoss(half), vars);
-        const gs = vars.map((v) => grads[v.name]);
-        this.window.add(k, tf.keep(flatten(gs)), half.n, step);
-        const scale = (half.n * (lossWeights ? lossWeights[k] : 1)) / b;
-        const prev: tf.Tensor[] | null = acc;
-        acc = gs.map((g, i) => (prev ? tf.add(prev[i], tf.mul(g, scale)) : tf.mul(g, scale)));
+        const flat = tf.keep(flatten(vars.map((v) => grads[v.name])));
+        this.window.add(k, flat, half.n, step);
+        const scaled = tf.mul(flat, (half.n * (lossWeights ? lossWeights[k] : 1)) / b);
+        acc = (acc ? tf.add(acc, scaled) : scaled) as tf.Tensor1D;
         sum = tf.add(sum, tf.mul(value, half.n));
       }
       sums.push(sum);
     });
-    return { grads: acc!, perTask: tf.reshape(stackMany(sums), [1, parts.length]) };
+    return { grad: acc!, perTask: tf.reshape(stackMany(sums), [1, parts.length]) };
   }
 
   /**
