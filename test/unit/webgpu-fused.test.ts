@@ -21,7 +21,10 @@ import { MAX_HEAD } from '../../src/engine/model/webgpu-programs';
 import { Optimizer } from '../../src/engine/optim';
 import { optimizerConfigSchema } from '../../src/engine/optim-config';
 import { ownedVariable } from '../../src/engine/model/variables';
-import './helpers/backend';
+import { useBackend } from './helpers/backend';
+import { Trainer, type MetricsBatch } from '../../src/engine/trainer';
+import { createFsCorpusLoader } from '../../src/engine/tasks/corpus-node';
+import type { RunConfigInput } from '../../src/engine/config/run-config';
 
 let reason = '';
 try {
@@ -207,6 +210,46 @@ describe.skipIf(reason !== '')(
       expect(tf.memory().numTensors).toBe(before);
       expect(relErr(fast.norms, ref.norms)).toBeLessThan(1e-5);
       fast.values.forEach((v, i) => expect(relErr(v, ref.values[i])).toBeLessThan(1e-5));
+    });
+
+    it('100 training steps give the cpu backend’s losses within 1e-3, and leak nothing', async () => {
+      const config: RunConfigInput = {
+        tasks: [{ spec: 'copy', knobs: { difficulty: { length: 4 } } }, { spec: 'markov:1:0.5' }],
+        mixer: { name: 'mix', knobs: {} },
+        model: { layers: 2, heads: 2, width: 16, context: 16 },
+        optimizer: { name: 'adamw', lr: 3e-3, warmupSteps: 5 },
+        batchSize: 8,
+        seed: 7,
+        schedule: { metricsEvery: 10, evalEvery: 0, statsEvery: 0, probeHalf: 2 },
+      };
+      const corpus = createFsCorpusLoader();
+      const losses = async (backend: string) => {
+        await useBackend(backend);
+        prepare();
+        const before = tf.memory().numTensors;
+        const t = await Trainer.create(config, corpus);
+        const out: number[] = [];
+        for (let i = 0; i < 100; i++) {
+          for (const e of await t.trainStep())
+            if (e.type === 'metrics') out.push(...(e as MetricsBatch).taskLoss);
+        }
+        const last = await t.flush();
+        if (last) out.push(...last.taskLoss);
+        t.dispose();
+        expect(tf.memory().numTensors, `${backend} leaks`).toBe(before);
+        return out;
+      };
+      const gpu = await losses('webgpu');
+      const cpu = await losses('cpu');
+      await tf.setBackend('webgpu');
+      expect(gpu.length).toBeGreaterThanOrEqual(20);
+      expect(gpu.length).toBe(cpu.length);
+      const worst = Math.max(...gpu.map((v, i) => Math.abs(v - cpu[i])));
+      console.log(
+        `100 steps: ${gpu.length} task losses, largest |webgpu − cpu| ${worst.toExponential(2)}`,
+      );
+      expect(worst).toBeLessThan(1e-3);
+      expect(cpu[cpu.length - 1] + cpu[cpu.length - 2]).toBeLessThan(cpu[0] + cpu[1]); // it learns
     });
   },
 );
