@@ -5,7 +5,7 @@ import { useSeriesAxes } from './axes';
 import { ChartFrame } from './ChartFrame';
 import { drawable, MAX_DOTS, pointsFor, seriesExtent } from './chart-data';
 import type { Series } from './paths';
-import { SeriesChart } from './SeriesChart';
+import { SeriesChart } from './LazySeriesChart';
 import { TaskLegend } from './TaskLegend';
 
 const Y: [number, number] = [0, 100];

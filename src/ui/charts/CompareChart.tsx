@@ -8,7 +8,7 @@ import { fmt3, fmt4, useSeriesAxes } from './axes';
 import { ChartFrame } from './ChartFrame';
 import { drawable, MAX_DOTS, seriesExtent } from './chart-data';
 import type { Series } from './paths';
-import { SeriesChart } from './SeriesChart';
+import { SeriesChart } from './LazySeriesChart';
 
 const FALLBACK_Y: [number, number] = [0, 1];
 

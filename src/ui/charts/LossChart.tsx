@@ -5,7 +5,7 @@ import { fmt3, fmt4, useSeriesAxes } from './axes';
 import { ChartFrame } from './ChartFrame';
 import { describeLines, drawable, MAX_DOTS, pointsFor, seriesExtent } from './chart-data';
 import type { Series } from './paths';
-import { SeriesChart } from './SeriesChart';
+import { SeriesChart } from './LazySeriesChart';
 import { TaskLegend } from './TaskLegend';
 
 const FALLBACK_Y: [number, number] = [0, 1];

@@ -6,7 +6,7 @@ import { fmt2, fmt4, useSeriesAxes } from './axes';
 import { ChartFrame } from './ChartFrame';
 import { describeLatest, drawable, MAX_DOTS, pointsFor, seriesExtent } from './chart-data';
 import type { Series } from './paths';
-import { SeriesChart } from './SeriesChart';
+import { SeriesChart } from './LazySeriesChart';
 import { TaskLegend } from './TaskLegend';
 
 const FALLBACK_Y: [number, number] = [0.1, 10];

@@ -6,7 +6,7 @@ import { percentTick, useStableArray, WEIGHT_TICKS } from './axes';
 import { ChartFrame } from './ChartFrame';
 import { describeLatest, linearTicks, pointsFor, stepDomain } from './chart-data';
 import type { AreaStack } from './paths';
-import { SeriesChart } from './SeriesChart';
+import { SeriesChart } from './LazySeriesChart';
 import { TaskLegend } from './TaskLegend';
 
 const Y_DOMAIN: [number, number] = [0, 1];

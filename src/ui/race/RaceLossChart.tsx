@@ -6,7 +6,7 @@ import { ChartFrame } from '../charts/ChartFrame';
 import { TaskLegend } from '../charts/TaskLegend';
 import { describeLines, drawable, MAX_DOTS, seriesExtent } from '../charts/chart-data';
 import type { Series } from '../charts/paths';
-import { SeriesChart } from '../charts/SeriesChart';
+import { SeriesChart } from '../charts/LazySeriesChart';
 import { averageCurves } from './race-data';
 
 const FALLBACK_Y: [number, number] = [0, 1];
