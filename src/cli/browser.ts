@@ -143,6 +143,50 @@ export function describeLongTasks(tasks: MainThreadTask[], limit = 50): string {
   return `${tasks.length} main-thread tasks, ${cpu.toFixed(0)} ms CPU; over ${limit} ms: [${shown.join(', ')}]`;
 }
 
+/** What the main thread did while the page loaded (bench-load.ts, load.e2e.ts). */
+export interface LoadFigures {
+  /** Σ max(0, wall − 50) over the tasks, ms. */
+  blockingWall: number;
+  /** Σ max(0, cpu − 50) over the tasks, ms. */
+  blockingCpu: number;
+  longestWall: number;
+  longestCpu: number;
+  /** The main thread's CPU time in all, ms. */
+  cpu: number;
+}
+
+export function loadFigures(tasks: MainThreadTask[]): LoadFigures {
+  const over = (f: (t: MainThreadTask) => number) =>
+    tasks.reduce((a, t) => a + Math.max(0, f(t) - 50), 0);
+  return {
+    blockingWall: over((t) => t.wall),
+    blockingCpu: over((t) => t.cpu),
+    longestWall: Math.max(0, ...tasks.map((t) => t.wall)),
+    longestCpu: Math.max(0, ...tasks.map((t) => t.cpu)),
+    cpu: tasks.reduce((a, t) => a + t.cpu, 0),
+  };
+}
+
+/** Loads `url` in a fresh context at `viewport` and traces the first `ms` of it. */
+export async function measureLoad(
+  browser: Browser,
+  url: string,
+  ms: number,
+  viewport = { width: 1366, height: 768 },
+): Promise<LoadFigures> {
+  const context = await browser.newContext({ viewport });
+  const page = await context.newPage();
+  try {
+    const tasks = await traceMainThread(browser, page, async () => {
+      await page.goto(url);
+      await page.waitForTimeout(ms);
+    });
+    return loadFigures(tasks);
+  } finally {
+    await context.close();
+  }
+}
+
 /** The number inside an element (e.g. "1,234 tok/s" → 1234); NaN when there is none. */
 export async function numberIn(page: Page, testId: string): Promise<number> {
   const text = (await page.getByTestId(testId).textContent()) ?? '';
