@@ -14,8 +14,8 @@ import {
   matMul,
   setKernelMode,
   softmaxCrossEntropy,
-  splitHeads,
 } from '../../src/engine/model/kernels';
+import { splitHeads } from '../../src/engine/model/attention';
 import { createFsCorpusLoader } from '../../src/engine/tasks/corpus-node';
 import { Trainer, type MetricsBatch } from '../../src/engine/trainer';
 import { useBackend } from './helpers/backend';

@@ -9,15 +9,14 @@ import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { useNodeWebGpu } from '../../src/cli/node-webgpu';
 import {
-  attentionCore,
   gelu,
   layerNorm,
   prepare,
   setKernelMode,
   softmaxCrossEntropy,
 } from '../../src/engine/model/kernels';
-import { causalMask } from '../../src/engine/model/attention';
-import { MAX_HEAD } from '../../src/engine/model/webgpu-programs';
+import { attentionCore, causalMask } from '../../src/engine/model/attention';
+import { MAX_HEAD } from '../../src/engine/model/webgpu-attention';
 import { Optimizer } from '../../src/engine/optim';
 import { optimizerConfigSchema } from '../../src/engine/optim-config';
 import { ownedVariable } from '../../src/engine/model/variables';
@@ -130,50 +129,32 @@ describe.skipIf(reason !== '')(
       }
     });
 
+    /** attentionCore on a random qkv of (B, T, H, D) against the plain path. */
+    async function attentionCase(shape: number[], seed: number, fused: string | null) {
+      const [B, T, H, D] = shape;
+      const qkv = normal([B * T, 3 * H * D], seed, 1.5);
+      const mask = () => causalMask(T);
+      await compare(
+        (x) => attentionCore(x as tf.Tensor2D, B, T, H, mask, (a) => a, false),
+        [qkv],
+        fused,
+      );
+      qkv.dispose();
+    }
+
     it('attention: values and dqkv at the presets’ shape and edge shapes', async () => {
-      for (const [B, T, H, D] of [
+      for (const shape of [
         [2, 32, 4, 16], // the presets: width 64, 4 heads, context 32
         [2, 5, 2, 4],
         [1, 1, 1, 8], // one position
         [1, 8, 1, MAX_HEAD],
       ]) {
-        const qkv = normal([B * T, 3 * H * D], 7, 1.5);
-        await compare(
-          (x) =>
-            attentionCore(
-              x as tf.Tensor2D,
-              B,
-              T,
-              H,
-              () => causalMask(T),
-              (a) => a,
-              false,
-            ),
-          [qkv],
-          'PikeAttention',
-        );
-        qkv.dispose();
+        await attentionCase(shape, 7, 'PikeAttention');
       }
     });
 
     it('attention with a head over MAX_HEAD takes the plain path and stays correct', async () => {
-      const [B, T, H, D] = [1, 4, 1, MAX_HEAD + 8];
-      const qkv = normal([B * T, 3 * H * D], 8);
-      await compare(
-        (x) =>
-          attentionCore(
-            x as tf.Tensor2D,
-            B,
-            T,
-            H,
-            () => causalMask(T),
-            (a) => a,
-            false,
-          ),
-        [qkv],
-        null,
-      );
-      qkv.dispose();
+      await attentionCase([1, 4, 1, MAX_HEAD + 8], 8, null);
     });
 
     it('AdamW with clipping: the fused update gives the plain one’s parameters and norm', async () => {

@@ -1,6 +1,12 @@
-/** Causal multi-head self-attention (nanoGPT's CausalSelfAttention) as a plain function. */
+/**
+ * Causal multi-head self-attention (nanoGPT's CausalSelfAttention) as a plain function, and its
+ * backend-specific middle: the head split (splitHeads) and the attention proper (attentionCore,
+ * fused on webgpu).
+ */
 import * as tf from '@tensorflow/tfjs-core';
-import { attentionCore } from './kernels';
+import { fusedWebGpu, isWasm, kernelMode, prepare, withGrad } from './kernels';
+import { MAX_HEAD } from './webgpu-attention';
+import { runPike } from './webgpu-programs';
 import { dropout, linear } from './layers';
 import type { BlockParams } from './params';
 
@@ -42,4 +48,74 @@ export function attention(
   );
   const out = linear(y, p.wo, p.bo);
   return tf.reshape(out, [B, T, C]);
+}
+
+/**
+ * Splits the fused projection qkv [B·T, 3C] into q, k, v, each [B, H, T, D] (C = H·D).
+ * wasm: split along the columns, then a 4-D transpose each (wasm's 5-D transpose took 18 ms at
+ * this size, its 4-D one 0.06 ms). Elsewhere: one transpose of [B, T, 3, H, D] to [3, B, H, T, D]
+ * and contiguous slices along the first axis (cpu's strided split took 106 ms at [1024, 192];
+ * and 4 kernels instead of 6, each a dispatch on webgpu).
+ */
+export function splitHeads(
+  qkv: tf.Tensor2D,
+  B: number,
+  T: number,
+  heads: number,
+): [tf.Tensor4D, tf.Tensor4D, tf.Tensor4D] {
+  prepare();
+  const D = qkv.shape[1] / (3 * heads);
+  if (kernelMode() === 'reference' || isWasm()) {
+    return tf
+      .split(qkv, 3, 1)
+      .map((t) => tf.transpose(tf.reshape(t, [B, T, heads, D]), [0, 2, 1, 3])) as [
+      tf.Tensor4D,
+      tf.Tensor4D,
+      tf.Tensor4D,
+    ];
+  }
+  return tf.unstack(tf.transpose(tf.reshape(qkv, [B, T, 3, heads, D]), [2, 0, 3, 1, 4])) as [
+    tf.Tensor4D,
+    tf.Tensor4D,
+    tf.Tensor4D,
+  ];
+}
+
+/**
+ * The attention of qkv [B·T, 3C] (q, k, v side by side, C = heads·D) → y [B·T, C], heads
+ * concatenated: y = softmax(q·kᵀ/√D + causal mask)·v per (batch, head).
+ * On webgpu with D ≤ MAX_HEAD and no attention dropout: one fused dispatch forward and two
+ * backward (webgpu-programs.ts), never storing the [T, T] matrix. Otherwise the plain path:
+ * splitHeads, two batched matmuls, the additive `mask` (built on first use) and softmax.
+ */
+export function attentionCore(
+  qkv: tf.Tensor2D,
+  B: number,
+  T: number,
+  heads: number,
+  mask: () => tf.Tensor2D,
+  dropout: (att: tf.Tensor) => tf.Tensor,
+  dropoutActive: boolean,
+): tf.Tensor2D {
+  prepare();
+  const C = qkv.shape[1] / 3;
+  const D = C / heads;
+  if (fusedWebGpu() && D <= MAX_HEAD && !dropoutActive) {
+    const attrs = { T, H: heads };
+    return withGrad<tf.Tensor2D>(([x], save) => {
+      save([x]);
+      return {
+        value: runPike('PikeAttention', { qkv: x }, attrs),
+        gradFunc: (dy, [sx]) => {
+          const stats = runPike('PikeAttentionStats', { qkv: sx, dy }, attrs); // lse, Δ
+          return [runPike('PikeAttentionGrad', { qkv: sx, dy, stats }, attrs)];
+        },
+      };
+    }, qkv);
+  }
+  const [q, k, v] = splitHeads(qkv, B, T, heads); // each [B, H, T, D]
+  const scores = tf.add(tf.mul(tf.matMul(q, k, false, true), 1 / Math.sqrt(D)), mask());
+  const att = dropout(tf.softmax(scores)); // [B, H, T, T]
+  const y = tf.transpose(tf.matMul(att as tf.Tensor4D, v), [0, 2, 1, 3]); // [B, T, H, D]
+  return tf.reshape(y, [B * T, C]);
 }

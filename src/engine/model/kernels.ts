@@ -20,6 +20,8 @@
  * - LayerNorm and cross-entropy have hand-written gradients: a handful of kernels instead of the
  *   dozens autodiff records through tf.moments or logSoftmax·oneHot, which matters most on webgpu
  *   where every kernel is a dispatch. Cross-entropy computes exp once and saves the softmax.
+ * - The head split and attention itself are attention.ts's (one fused kernel on webgpu); the
+ *   fused webgpu kernels are webgpu-programs.ts and webgpu-attention.ts.
  * - Embeddings: `gather` on the GPU backends (webgpu, webgl). Its gradient (UnsortedSegmentSum)
  *   does not exist on wasm, and on cpu it took 2.8 s for one [1024, 64] gradient (2x the whole
  *   rest of the step), so there the embedding is oneHot · W (an XNNPACK matmul on wasm).
@@ -31,10 +33,13 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { installWasmKernels, restoreWasmKernels } from './wasm-kernels';
 import { installWebGpuKernels, restoreWebGpuKernels } from './webgpu-kernels';
-import { MAX_HEAD, runPike } from './webgpu-programs';
+import { runPike } from './webgpu-programs';
 
 export type KernelMode = 'auto' | 'reference';
 let mode: KernelMode = 'auto';
+
+/** The current mode (attention.ts's kernels follow it too). */
+export const kernelMode = (): KernelMode => mode;
 
 /** 'reference': the plain tfjs formulation everywhere (tests, before/after profiles). */
 export function setKernelMode(m: KernelMode): void {
@@ -45,11 +50,12 @@ export function setKernelMode(m: KernelMode): void {
   }
 }
 
-const isWasm = () => tf.getBackend() === 'wasm';
+export const isWasm = () => tf.getBackend() === 'wasm';
 
 /**
  * On webgpu in 'auto' mode the fused WGSL kernels of webgpu-programs.ts replace chains of tfjs
- * kernels (LayerNorm, GELU, cross-entropy, attention, and the optimizer in optim.ts).
+ * kernels (LayerNorm, GELU, cross-entropy here; attention in attention.ts; the optimizer in
+ * optim.ts).
  */
 export const fusedWebGpu = () => mode === 'auto' && tf.getBackend() === 'webgpu';
 
@@ -76,7 +82,7 @@ type Forward = (
  * tf.customGrad with the inputs as an array (its own typing wants a rest list of unions).
  * Tensors the gradient needs must go through `save`: the forward runs in its own tidy.
  */
-function withGrad<T extends tf.Tensor>(forward: Forward, ...inputs: tf.Tensor[]): T {
+export function withGrad<T extends tf.Tensor>(forward: Forward, ...inputs: tf.Tensor[]): T {
   const f = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) =>
     forward(args.slice(0, -1) as tf.Tensor[], args[args.length - 1] as tf.GradSaveFunc),
   );
@@ -193,37 +199,6 @@ export function embed(table: tf.Tensor2D, ids: tf.Tensor1D): tf.Tensor2D {
   }
   const oneHot = tf.cast(tf.oneHot(ids, table.shape[0]), 'float32') as tf.Tensor2D; // [N, V]
   return matMul(oneHot, table);
-}
-
-/**
- * Splits the fused projection qkv [B·T, 3C] into q, k, v, each [B, H, T, D] (C = H·D).
- * wasm: split along the columns, then a 4-D transpose each (wasm's 5-D transpose took 18 ms at
- * this size, its 4-D one 0.06 ms). Elsewhere: one transpose of [B, T, 3, H, D] to [3, B, H, T, D]
- * and contiguous slices along the first axis (cpu's strided split took 106 ms at [1024, 192];
- * and 4 kernels instead of 6, each a dispatch on webgpu).
- */
-export function splitHeads(
-  qkv: tf.Tensor2D,
-  B: number,
-  T: number,
-  heads: number,
-): [tf.Tensor4D, tf.Tensor4D, tf.Tensor4D] {
-  prepare();
-  const D = qkv.shape[1] / (3 * heads);
-  if (mode === 'reference' || isWasm()) {
-    return tf
-      .split(qkv, 3, 1)
-      .map((t) => tf.transpose(tf.reshape(t, [B, T, heads, D]), [0, 2, 1, 3])) as [
-      tf.Tensor4D,
-      tf.Tensor4D,
-      tf.Tensor4D,
-    ];
-  }
-  return tf.unstack(tf.transpose(tf.reshape(qkv, [B, T, 3, heads, D]), [2, 0, 3, 1, 4])) as [
-    tf.Tensor4D,
-    tf.Tensor4D,
-    tf.Tensor4D,
-  ];
 }
 
 const GELU_C = Math.sqrt(2 / Math.PI);
@@ -359,43 +334,4 @@ export function softmaxCrossEntropy(logits: tf.Tensor2D, targets: tf.Tensor1D): 
       gradFunc: (dy, [p, hot]) => [tf.mul(tf.sub(p, hot), tf.reshape(dy, [-1, 1]))],
     };
   }, logits);
-}
-
-/**
- * The attention of qkv [B·T, 3C] (q, k, v side by side, C = heads·D) → y [B·T, C], heads
- * concatenated: y = softmax(q·kᵀ/√D + causal mask)·v per (batch, head).
- * On webgpu with D ≤ MAX_HEAD and no attention dropout: one fused dispatch forward and two
- * backward (webgpu-programs.ts), never storing the [T, T] matrix. Otherwise the plain path:
- * splitHeads, two batched matmuls, the additive `mask` (built on first use) and softmax.
- */
-export function attentionCore(
-  qkv: tf.Tensor2D,
-  B: number,
-  T: number,
-  heads: number,
-  mask: () => tf.Tensor2D,
-  dropout: (att: tf.Tensor) => tf.Tensor,
-  dropoutActive: boolean,
-): tf.Tensor2D {
-  prepare();
-  const C = qkv.shape[1] / 3;
-  const D = C / heads;
-  if (fusedWebGpu() && D <= MAX_HEAD && !dropoutActive) {
-    const attrs = { T, H: heads };
-    return withGrad<tf.Tensor2D>(([x], save) => {
-      save([x]);
-      return {
-        value: runPike('PikeAttention', { qkv: x }, attrs),
-        gradFunc: (dy, [sx]) => {
-          const stats = runPike('PikeAttentionStats', { qkv: sx, dy }, attrs); // lse, Δ
-          return [runPike('PikeAttentionGrad', { qkv: sx, dy, stats }, attrs)];
-        },
-      };
-    }, qkv);
-  }
-  const [q, k, v] = splitHeads(qkv, B, T, heads); // each [B, H, T, D]
-  const scores = tf.add(tf.mul(tf.matMul(q, k, false, true), 1 / Math.sqrt(D)), mask());
-  const att = dropout(tf.softmax(scores)); // [B, H, T, T]
-  const y = tf.transpose(tf.matMul(att as tf.Tensor4D, v), [0, 2, 1, 3]); // [B, T, H, D]
-  return tf.reshape(y, [B * T, C]);
 }

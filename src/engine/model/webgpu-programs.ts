@@ -5,13 +5,12 @@
  * --swiftshader --count`); at a few tens of µs of CPU per dispatch that, not the GPU, set the
  * step's time.
  *
- * Each kernel is a class in tfjs's WebGPUProgram shape (variableNames are the input bindings,
- * read as flat arrays; `result` is the one output; anything baked into the WGSL text is in
- * shaderKey), registered as a tfjs kernel for 'webgpu' (named `Pike…`) and run through
- * `tf.engine().runKernel`, so tf.profile names it and tidy owns its output. kernels.ts calls
- * them inside tf.customGrad on webgpu only; every other backend keeps the plain formulation.
+ * Each kernel is a program in tfjs's WebGPUProgram shape (webgpu-program.ts), registered as a
+ * tfjs kernel for 'webgpu' (named `Pike…`) and run through `tf.engine().runKernel`, so
+ * tf.profile names it and tidy owns its output. kernels.ts, attention.ts and optim.ts call them
+ * (inside tf.customGrad) on webgpu only; every other backend keeps the plain formulation.
  *
- * Shapes (N rows, C columns; B batch, T positions, H heads, D = C/H head size, P parameters):
+ * Shapes (N rows, C columns, V vocabulary, P parameters):
  * - PikeLayerNorm         x [N,C], g [C], b [C] → y [N,C]       replaces mean, sub, square, mean,
  *                                                                add, rsqrt, mul, mul, add (9)
  * - PikeLayerNormStats    x [N,C] → [N,2] (mean, 1/√(var+ε))     backward only
@@ -22,135 +21,27 @@
  * - PikeCrossEntropy      z [N,V], targets i32 [N] → [N]          oneHot, cast, max, sub, exp,
  *                                                                sum, log, mul, sum, sub, div
  * - PikeCrossEntropyGrad  z, targets, dy [N] → [N,V]             sub, mul (and the saved softmax)
- * - PikeAttention         qkv [B·T,3C] → y [B·T,C]                the head split (transpose,
- *                         3 slices), q·kᵀ, scale, causal mask, softmax, att·v, transpose back
- * - PikeAttentionStats    qkv, dy [B·T,C] → [B·H·T,2] (lse, Δ = dy·y)   backward only
- * - PikeAttentionGrad     qkv, dy, stats → dqkv [B·T,3C]          ~14 kernels of autodiff
+ * - PikeAttention…        causal attention: webgpu-attention.ts
  * - PikeClipScale         g [P] → [2] (‖g‖₂, min(1, c/(‖g‖₂+1e-6)) or 1)  square, sum, sqrt, …
  * - PikeAdamMoment        g [P], m [P], ns [2] → m' [P] (β g·scale or β (g·scale)²)
  * - PikeAdamApply         p [n], m [P], v [P] → p' [n]           slice, reshape, div, sqrt, sub…
- *
- * Attention is FlashAttention's online softmax with one thread per (batch, head, position) and
- * its q, accumulator (and in the gradient k, v, dy) rows in registers: no [T, T] matrix is ever
- * stored. The backward pass recomputes the probabilities from the log-sum-exp of each row
- * (Dao et al. 2022, Algorithm 4 without tiling): with s_ts = (q_t·k_s)/√D for s ≤ t,
- * P_ts = exp(s_ts − lse_t), dP_ts = dy_t·v_s, Δ_t = Σ_s P_ts dP_ts = dy_t·y_t, dS = P∘(dP − Δ):
- *   dQ_i = Σ_{s≤i} dS_is k_s/√D,   dK_i = Σ_{t≥i} dS_ti q_t/√D,   dV_i = Σ_{t≥i} P_ti dy_t.
- * Head sizes up to MAX_HEAD (registers hold D floats); larger heads take the plain path.
  */
 import * as tf from '@tensorflow/tfjs-core';
-
-/** The largest head size the attention kernels hold in registers. */
-export const MAX_HEAD = 64;
-const WG = 64; // threads per workgroup: one row per workgroup in the row kernels
-
-type Uniform = { type: 'int32' | 'float32'; data: number[] };
-
-interface Program {
-  /** The kernel's name, for counts (`bench:gpu --count` names tfjs's programs by class). */
-  label?: string;
-  variableNames: string[];
-  outputShape: number[];
-  shaderKey: string;
-  dispatchLayout: { x: number[] };
-  dispatch: [number, number, number];
-  workgroupSize: [number, number, number];
-  uniforms?: string;
-  getUserCode(): string;
-}
-
-interface WebGpuRunner {
-  runWebGPUProgram(
-    program: Program,
-    inputs: tf.TensorInfo[],
-    dtype: tf.DataType,
-    uniforms?: Uniform[],
-  ): tf.TensorInfo;
-}
-
-/** A workgroup-wide sum and max over WG threads (tree reduction in workgroup memory). */
-const REDUCE = `
-  var<workgroup> red : array<f32, ${WG}>;
-  fn wgSum(v : f32, tid : i32) -> f32 {
-    red[tid] = v;
-    workgroupBarrier();
-    for (var s = ${WG / 2}; s > 0; s = s >> 1) {
-      if (tid < s) { red[tid] = red[tid] + red[tid + s]; }
-      workgroupBarrier();
-    }
-    let r = red[0];
-    workgroupBarrier();
-    return r;
-  }
-  fn wgMax(v : f32, tid : i32) -> f32 {
-    red[tid] = v;
-    workgroupBarrier();
-    for (var s = ${WG / 2}; s > 0; s = s >> 1) {
-      if (tid < s) { red[tid] = max(red[tid], red[tid + s]); }
-      workgroupBarrier();
-    }
-    let r = red[0];
-    workgroupBarrier();
-    return r;
-  }
-`;
-
-/** One workgroup of WG threads per output row (or per `groups` units). */
-function rowProgram(
-  key: string,
-  variableNames: string[],
-  outputShape: number[],
-  groups: number,
-  body: string,
-  uniforms?: string,
-): Program {
-  return {
-    variableNames,
-    outputShape,
-    shaderKey: key,
-    dispatchLayout: { x: outputShape.map((_, i) => i) },
-    dispatch: [groups, 1, 1],
-    workgroupSize: [WG, 1, 1],
-    uniforms,
-    getUserCode: () => `${REDUCE}
-      fn main(index : i32) {
-        let row = index / ${WG};
-        let tid = i32(localId.x);
-        ${body}
-      }`,
-  };
-}
-
-/** One thread per unit of `units`, WG to a workgroup. */
-function flatProgram(
-  key: string,
-  variableNames: string[],
-  outputShape: number[],
-  units: number,
-  body: string,
-  uniforms = '',
-  prelude = '',
-): Program {
-  return {
-    variableNames,
-    outputShape,
-    shaderKey: key,
-    dispatchLayout: { x: outputShape.map((_, i) => i) },
-    dispatch: [Math.ceil(units / WG), 1, 1],
-    workgroupSize: [WG, 1, 1],
-    uniforms: `units : i32, ${uniforms}`,
-    getUserCode: () => `${prelude}
-      fn main(index : i32) {
-        if (index >= uniforms.units) { return; }
-        ${body}
-      }`,
-  };
-}
+import { ATTENTION_BUILDS } from './webgpu-attention';
+import {
+  f,
+  flatProgram,
+  rowProgram,
+  units,
+  WG,
+  type Program,
+  type Uniform,
+  type WebGpuRunner,
+} from './webgpu-program';
 
 const LN_EPS = '1e-5';
 const GELU_C = Math.sqrt(2 / Math.PI);
 const GELU_A = 0.044715;
-const f = (x: number) => x.toPrecision(9);
 
 // ---- programs ----------------------------------------------------------------------------------
 
@@ -303,131 +194,6 @@ function crossEntropyGrad(N: number, V: number): Program {
   );
 }
 
-/** Shared preamble of the attention kernels: thread (b, h, t) and its rows' offsets. */
-function attentionHead(D: number): string {
-  return `
-    let T = uniforms.T;
-    let H = uniforms.H;
-    let C = H * D;
-    let C3 = 3 * C;
-    let t = index % T;
-    let bh = index / T;
-    let h = bh % H;
-    let b = bh / H;
-    let scale = ${f(1 / Math.sqrt(D))};`;
-}
-
-/** Online softmax over s ≤ t: m, l and acc = Σ_s exp(score − m)·v_s (y_t = acc / l). */
-const attentionForwardLoop = `
-    var q : array<f32, D>;
-    var acc : array<f32, D>;
-    let qo = (b * T + t) * C3 + h * D;
-    for (var d = 0; d < D; d++) { q[d] = qkv[qo + d] * scale; acc[d] = 0.0; }
-    var m = -3.402823e+38;
-    var l = 0.0;
-    for (var s = 0; s <= t; s++) {
-      let ko = (b * T + s) * C3 + C + h * D;
-      var dot = 0.0;
-      for (var d = 0; d < D; d++) { dot += q[d] * qkv[ko + d]; }
-      let mNew = max(m, dot);
-      let corr = exp(m - mNew);
-      let p = exp(dot - mNew);
-      l = l * corr + p;
-      for (var d = 0; d < D; d++) { acc[d] = acc[d] * corr + p * qkv[ko + C + d]; }
-      m = mNew;
-    }`;
-
-function attention(B: number, T: number, H: number, D: number): Program {
-  const n = B * H * T;
-  return flatProgram(
-    `pikeAttention_${D}`,
-    ['qkv'],
-    [B * T, H * D],
-    n,
-    `${attentionHead(D)}
-    ${attentionForwardLoop}
-    let yo = (b * T + t) * C + h * D;
-    for (var d = 0; d < D; d++) { result[yo + d] = acc[d] / l; }`,
-    'T : i32, H : i32,',
-    `const D = ${D};`,
-  );
-}
-
-function attentionStats(B: number, T: number, H: number, D: number): Program {
-  return flatProgram(
-    `pikeAttentionStats_${D}`,
-    ['qkv', 'dy'],
-    [B * H * T, 2],
-    B * H * T,
-    `${attentionHead(D)}
-    ${attentionForwardLoop}
-    let yo = (b * T + t) * C + h * D;
-    var delta = 0.0;
-    for (var d = 0; d < D; d++) { delta += dy[yo + d] * acc[d] / l; }
-    result[index * 2] = m + log(l);
-    result[index * 2 + 1] = delta;`,
-    'T : i32, H : i32,',
-    `const D = ${D};`,
-  );
-}
-
-function attentionGrad(B: number, T: number, H: number, D: number): Program {
-  // Thread (b, h, i) writes dQ_i, dK_i and dV_i of head h: row b·T + i of dqkv.
-  return flatProgram(
-    `pikeAttentionGrad_${D}`,
-    ['qkv', 'dy', 'stats'],
-    [B * T, 3 * H * D],
-    B * H * T,
-    `${attentionHead(D)}
-    let i = t;
-    let row = (b * T + i) * C3 + h * D;
-    let base = bh * T; // stats row of (b, h, 0)
-    var qi : array<f32, D>;
-    var dyi : array<f32, D>;
-    var ki : array<f32, D>;
-    var vi : array<f32, D>;
-    var dq : array<f32, D>;
-    var dk : array<f32, D>;
-    var dv : array<f32, D>;
-    let yo = (b * T + i) * C + h * D;
-    for (var d = 0; d < D; d++) {
-      qi[d] = qkv[row + d];
-      ki[d] = qkv[row + C + d];
-      vi[d] = qkv[row + 2 * C + d];
-      dyi[d] = dy[yo + d];
-      dq[d] = 0.0; dk[d] = 0.0; dv[d] = 0.0;
-    }
-    let lseI = stats[(base + i) * 2];
-    let deltaI = stats[(base + i) * 2 + 1];
-    for (var s = 0; s <= i; s++) {
-      let ko = (b * T + s) * C3 + C + h * D;
-      var dot = 0.0;
-      var dp = 0.0;
-      for (var d = 0; d < D; d++) { dot += qi[d] * qkv[ko + d]; dp += dyi[d] * qkv[ko + C + d]; }
-      let p = exp(dot * scale - lseI);
-      let ds = p * (dp - deltaI) * scale;
-      for (var d = 0; d < D; d++) { dq[d] += ds * qkv[ko + d]; }
-    }
-    for (var t2 = i; t2 < T; t2++) {
-      let qo = (b * T + t2) * C3 + h * D;
-      let go = (b * T + t2) * C + h * D;
-      var dot = 0.0;
-      var dp = 0.0;
-      for (var d = 0; d < D; d++) { dot += qkv[qo + d] * ki[d]; dp += dy[go + d] * vi[d]; }
-      let p = exp(dot * scale - stats[(base + t2) * 2]);
-      let ds = p * (dp - stats[(base + t2) * 2 + 1]) * scale;
-      for (var d = 0; d < D; d++) { dk[d] += ds * qkv[qo + d]; dv[d] += p * dy[go + d]; }
-    }
-    for (var d = 0; d < D; d++) {
-      result[row + d] = dq[d];
-      result[row + C + d] = dk[d];
-      result[row + 2 * C + d] = dv[d];
-    }`,
-    'T : i32, H : i32,',
-    `const D = ${D};`,
-  );
-}
-
 function clipScale(): Program {
   // One workgroup: Σ g² over all P, then the clip factor.
   return rowProgram(
@@ -477,13 +243,6 @@ function adamApply(shape: number[], n: number): Program {
 type Attrs = Record<string, number>;
 type Build = (inputs: tf.TensorInfo[], attrs: Attrs) => [Program, Uniform[]];
 
-const units = (n: number): Uniform => ({ type: 'int32', data: [n] });
-const attentionUniforms = (n: number, a: Attrs): Uniform[] => [
-  units(n),
-  { type: 'int32', data: [a.T] },
-  { type: 'int32', data: [a.H] },
-];
-
 const BUILDS: Record<string, Build> = {
   PikeLayerNorm: ([x]) => [layerNorm(x.shape[0], x.shape[1]), []],
   PikeLayerNormStats: ([x]) => [layerNormStats(x.shape[0]), []],
@@ -500,18 +259,7 @@ const BUILDS: Record<string, Build> = {
   },
   PikeCrossEntropy: ([z]) => [crossEntropy(z.shape[0]), []],
   PikeCrossEntropyGrad: ([z]) => [crossEntropyGrad(z.shape[0], z.shape[1]), []],
-  PikeAttention: ([qkv], a) => {
-    const [B, T, H, D] = [qkv.shape[0] / a.T, a.T, a.H, qkv.shape[1] / (3 * a.H)];
-    return [attention(B, T, H, D), attentionUniforms(B * H * T, a)];
-  },
-  PikeAttentionStats: ([qkv], a) => {
-    const [B, T, H, D] = [qkv.shape[0] / a.T, a.T, a.H, qkv.shape[1] / (3 * a.H)];
-    return [attentionStats(B, T, H, D), attentionUniforms(B * H * T, a)];
-  },
-  PikeAttentionGrad: ([qkv], a) => {
-    const [B, T, H, D] = [qkv.shape[0] / a.T, a.T, a.H, qkv.shape[1] / (3 * a.H)];
-    return [attentionGrad(B, T, H, D), attentionUniforms(B * H * T, a)];
-  },
+  ...ATTENTION_BUILDS,
   PikeClipScale: (_, a) => [clipScale(), [{ type: 'float32', data: [a.clip] }]],
   PikeAdamMoment: ([g], a) => {
     const P = g.shape[0];
