@@ -66,7 +66,11 @@ export class Optimizer {
     const lr = learningRateAt(cfg, this.t);
     this.lastLr = lr;
     this.t += 1;
-    if (cfg.name !== 'sgd' && fusedWebGpu()) return this.applyFused(grads, lr);
+    // Adam's bias corrections 1 − βᵗ and AdamW's decoupled decay η·λ, for both paths.
+    const c1 = 1 - Math.pow(cfg.beta1, this.t);
+    const c2 = 1 - Math.pow(cfg.beta2, this.t);
+    const decay = cfg.name === 'adamw' ? lr * cfg.weightDecay : 0;
+    if (cfg.name !== 'sgd' && fusedWebGpu()) return this.applyFused(grads, lr / c1, 1 / c2, decay);
     return tf.tidy(() => {
       const flat = flatOf(grads); // [P]
       const norm = tf.sqrt(tf.sum(tf.square(flat))) as tf.Scalar;
@@ -78,8 +82,6 @@ export class Optimizer {
       if (cfg.name === 'sgd') {
         update = tf.mul(g, lr);
       } else {
-        const c1 = 1 - Math.pow(cfg.beta1, this.t);
-        const c2 = 1 - Math.pow(cfg.beta2, this.t);
         const m = tf.add(tf.mul(this.m, cfg.beta1), tf.mul(g, 1 - cfg.beta1));
         const v = tf.add(tf.mul(this.v, cfg.beta2), tf.mul(tf.square(g), 1 - cfg.beta2));
         this.m.assign(m);
@@ -87,7 +89,6 @@ export class Optimizer {
         // η·m̂/(√v̂ + ε) with m̂ = m/c1, v̂ = v/c2
         update = tf.div(tf.mul(m, lr / c1), tf.add(tf.sqrt(tf.mul(v, 1 / c2)), cfg.eps));
       }
-      const decay = cfg.name === 'adamw' ? lr * cfg.weightDecay : 0;
       tf.split(update, this.sizes).forEach((u, i) => {
         const p = this.vars[i];
         let next = tf.sub(p, tf.reshape(u, p.shape));
@@ -103,11 +104,13 @@ export class Optimizer {
    * one reduction gives ‖g‖₂ and the clip factor, one kernel each updates m and v over the flat
    * vector, and one per parameter tensor writes θ − η·m̂/(√v̂ + ε) − η·λ·θ (webgpu-programs.ts).
    */
-  private applyFused(grads: tf.Tensor[] | tf.Tensor1D, lr: number): tf.Scalar {
+  private applyFused(
+    grads: tf.Tensor[] | tf.Tensor1D,
+    lrc1: number,
+    ic2: number,
+    decay: number,
+  ): tf.Scalar {
     const cfg = this.config;
-    const c1 = 1 - Math.pow(cfg.beta1, this.t);
-    const c2 = 1 - Math.pow(cfg.beta2, this.t);
-    const decay = cfg.name === 'adamw' ? lr * cfg.weightDecay : 0;
     return tf.tidy(() => {
       const g = flatOf(grads); // [P]
       const ns = runPike('PikeClipScale', { g }, { clip: cfg.clipNorm }); // [‖g‖₂, factor]
@@ -117,7 +120,7 @@ export class Optimizer {
       this.v.assign(v);
       let offset = 0;
       this.vars.forEach((p, i) => {
-        const attrs = { offset, lrc1: lr / c1, ic2: 1 / c2, eps: cfg.eps };
+        const attrs = { offset, lrc1, ic2, eps: cfg.eps };
         p.assign(
           runPike('PikeAdamApply', { p, m, v }, { ...attrs, decay: this.decayed(p) ? decay : 0 }),
         );

@@ -60,7 +60,8 @@ export function ChartFrame({
           </p>
         )}
         {/* The chart stays mounted (hidden) while empty: mounting recharts is its costliest
-            render, better paid while the page loads than when the first data arrives. */}
+            render, better paid when the page idles after loading (LazySeriesChart) than when
+            the first data arrives. */}
         <div
           className="chart-content"
           aria-hidden={empty ? true : undefined}

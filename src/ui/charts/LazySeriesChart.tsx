@@ -11,12 +11,10 @@
 import { lazy, startTransition, Suspense, useEffect, useState } from 'react';
 import type { SeriesChartProps } from './SeriesChart';
 
-let loading: Promise<unknown> | null = null;
+let loading: Promise<typeof import('./SeriesChart')> | null = null;
 const load = () => (loading ??= import('./SeriesChart'));
 
-const Plot = lazy(() =>
-  load().then((m) => ({ default: (m as typeof import('./SeriesChart')).SeriesChart })),
-);
+const Plot = lazy(() => load().then((m) => ({ default: m.SeriesChart })));
 
 /** Runs `f` when the main thread next idles (after load), one waiting plot per idle period. */
 const queue: (() => void)[] = [];
