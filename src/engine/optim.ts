@@ -16,7 +16,9 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { fusedWebGpu } from './model/kernels';
 import { ownedVariable } from './model/variables';
+import { units, type Uniform, type WebGpuRunner } from './model/webgpu-program';
 import { runPike } from './model/webgpu-programs';
+import { adamUpdate } from './model/webgpu-step-programs';
 import { concatMany } from './many';
 import { learningRateAt, type OptimizerConfig } from './optim-config';
 
@@ -32,20 +34,55 @@ export { learningRateAt, optimizerConfigSchema, type OptimizerConfig } from './o
  * into the parameters' shapes once.
  */
 export class Optimizer {
-  private readonly m: tf.Variable; // [P]
-  private readonly v: tf.Variable; // [P]
+  private readonly m?: tf.Variable; // [P]
+  private readonly v?: tf.Variable; // [P]
+  /** Flat mode: [θ | m | v] (3P), the parameters' live copy; the variables follow on sync(). */
+  private readonly state?: tf.Variable;
+  private readonly decayMask?: tf.Tensor1D; // [P]: 1 where AdamW decays
   private readonly sizes: number[];
+  private readonly P: number;
+  /** Flat mode: θ changed since the variables were last written from it. */
+  private stale = false;
   private t = 0;
 
+  /**
+   * `flat` (webgpu's fused step, webgpu-step.ts): the parameters live in one flat vector that the
+   * step reads and one dispatch updates in place; the tf.Variables are rewritten from it by
+   * `sync()` when other code (evaluation, sampling, statistics) is about to read them.
+   */
   constructor(
     public config: OptimizerConfig,
     private readonly vars: tf.Variable[],
     private readonly decayed: (v: tf.Variable) => boolean,
+    flat = false,
   ) {
     this.sizes = vars.map((x) => x.size);
-    const P = this.sizes.reduce((a, b) => a + b, 0);
-    this.m = ownedVariable(() => tf.zeros([P]), false);
-    this.v = ownedVariable(() => tf.zeros([P]), false);
+    const P = (this.P = this.sizes.reduce((a, b) => a + b, 0));
+    if (flat) {
+      this.state = ownedVariable(() => tf.concat([flatten(vars), tf.zeros([2 * P])]), false);
+      this.decayMask = tf.tidy(() =>
+        tf.concat(vars.map((x, i) => tf.fill([this.sizes[i]], this.decayed(x) ? 1 : 0))),
+      ) as tf.Tensor1D;
+    } else {
+      this.m = ownedVariable(() => tf.zeros([P]), false);
+      this.v = ownedVariable(() => tf.zeros([P]), false);
+    }
+  }
+
+  /** Flat mode's [θ | m | v]: the fused step reads θ from its first P entries. */
+  get flatState(): tf.Variable | undefined {
+    return this.state;
+  }
+
+  /** Writes θ back into the variables if an update changed it since (flat mode; else nothing). */
+  sync(): void {
+    if (!this.state || !this.stale) return;
+    this.stale = false;
+    tf.tidy(() => {
+      tf.split(tf.slice(this.state!, [0], [this.P]), this.sizes).forEach((x, i) => {
+        this.vars[i].assign(tf.reshape(x, this.vars[i].shape));
+      });
+    });
   }
 
   /** Steps taken so far (the t of the schedule and of Adam's bias correction). */
@@ -70,6 +107,7 @@ export class Optimizer {
     const c1 = 1 - Math.pow(cfg.beta1, this.t);
     const c2 = 1 - Math.pow(cfg.beta2, this.t);
     const decay = cfg.name === 'adamw' ? lr * cfg.weightDecay : 0;
+    if (this.state) return this.applyFlat(grads, lr, lr / c1, 1 / c2, decay);
     if (cfg.name !== 'sgd' && fusedWebGpu()) return this.applyFused(grads, lr / c1, 1 / c2, decay);
     return tf.tidy(() => {
       const flat = flatOf(grads); // [P]
@@ -82,10 +120,10 @@ export class Optimizer {
       if (cfg.name === 'sgd') {
         update = tf.mul(g, lr);
       } else {
-        const m = tf.add(tf.mul(this.m, cfg.beta1), tf.mul(g, 1 - cfg.beta1));
-        const v = tf.add(tf.mul(this.v, cfg.beta2), tf.mul(tf.square(g), 1 - cfg.beta2));
-        this.m.assign(m);
-        this.v.assign(v);
+        const m = tf.add(tf.mul(this.m!, cfg.beta1), tf.mul(g, 1 - cfg.beta1));
+        const v = tf.add(tf.mul(this.v!, cfg.beta2), tf.mul(tf.square(g), 1 - cfg.beta2));
+        this.m!.assign(m);
+        this.v!.assign(v);
         // η·m̂/(√v̂ + ε) with m̂ = m/c1, v̂ = v/c2
         update = tf.div(tf.mul(m, lr / c1), tf.add(tf.sqrt(tf.mul(v, 1 / c2)), cfg.eps));
       }
@@ -96,6 +134,34 @@ export class Optimizer {
         p.assign(next);
       });
       return tf.keep(norm);
+    });
+  }
+
+  /**
+   * Flat mode: the clip reduction and ONE in-place update of [θ | m | v]
+   * (webgpu-step-programs.ts adamUpdate), whatever the number of parameter tensors.
+   */
+  private applyFlat(
+    grads: tf.Tensor[] | tf.Tensor1D,
+    lr: number,
+    lrc1: number,
+    ic2: number,
+    decay: number,
+  ): tf.Scalar {
+    const cfg = this.config;
+    this.stale = true;
+    return tf.tidy(() => {
+      const g = flatOf(grads); // [P]
+      const ns = runPike('PikeClipScale', { g }, { clip: cfg.clipNorm }); // [‖g‖₂, factor]
+      const f32 = (...xs: number[]): Uniform[] => xs.map((x) => ({ type: 'float32', data: [x] }));
+      (tf.backend() as unknown as WebGpuRunner).runWebGPUProgram(
+        adamUpdate(this.P, cfg.name === 'sgd'),
+        [g, ns, this.decayMask!],
+        'float32',
+        [units(this.P), ...f32(lr, lrc1, ic2, cfg.eps, decay, cfg.beta1, cfg.beta2)],
+        this.state,
+      );
+      return tf.keep(tf.reshape(tf.slice(ns, [0], [1]), []) as tf.Scalar);
     });
   }
 
@@ -114,10 +180,10 @@ export class Optimizer {
     return tf.tidy(() => {
       const g = flatOf(grads); // [P]
       const ns = runPike('PikeClipScale', { g }, { clip: cfg.clipNorm }); // [‖g‖₂, factor]
-      const m = runPike('PikeAdamMoment', { g, m: this.m, ns }, { beta: cfg.beta1, squared: 0 });
-      const v = runPike('PikeAdamMoment', { g, m: this.v, ns }, { beta: cfg.beta2, squared: 1 });
-      this.m.assign(m);
-      this.v.assign(v);
+      const m = runPike('PikeAdamMoment', { g, m: this.m!, ns }, { beta: cfg.beta1, squared: 0 });
+      const v = runPike('PikeAdamMoment', { g, m: this.v!, ns }, { beta: cfg.beta2, squared: 1 });
+      this.m!.assign(m);
+      this.v!.assign(v);
       let offset = 0;
       this.vars.forEach((p, i) => {
         const attrs = { offset, lrc1, ic2, eps: cfg.eps };
@@ -131,8 +197,10 @@ export class Optimizer {
   }
 
   dispose(): void {
-    this.m.dispose();
-    this.v.dispose();
+    this.m?.dispose();
+    this.v?.dispose();
+    this.state?.dispose();
+    this.decayMask?.dispose();
   }
 }
 

@@ -20,7 +20,8 @@ import { forward } from './model/gpt';
 import { perExampleLoss } from './model/loss';
 import { evaluateTasks, exampleLosses, meanLosses } from './batch-losses';
 import { disposeParams, initParams, isDecayed, paramList, type GptParams } from './model/params';
-import { Optimizer, optimizerConfigSchema, type OptimizerConfig } from './optim';
+import { fusedLossAndGrad, fusedStepFits, stepLayout, type Layout } from './model/webgpu-step';
+import { flatten, Optimizer, optimizerConfigSchema, type OptimizerConfig } from './optim';
 import { createRng, mixSeeds } from './rng';
 import { generateSamples, samplePrompts, type Sample } from './samples';
 import { TaskStatistics } from './stats/task-stats';
@@ -28,7 +29,7 @@ import type { CorpusLoader } from './tasks/corpus';
 import { createTask } from './tasks/catalogue';
 import { MAX_TASKS } from './tokenizer';
 import { MixerHost, type TaskChange } from './mixer-host';
-import type { GradStats, MixerName, Rng, Task } from './types';
+import type { GradStats, MixerName, Rng, Task, TaskBatch } from './types';
 import { readMany, StepLosses, taskSums } from './step-losses';
 import {
   enabledWeights,
@@ -56,6 +57,8 @@ export class Trainer {
   /** The mixer and what it observes between updates (counts, fixed probes). */
   private mixer!: MixerHost;
   private readonly params: GptParams;
+  /** θ's layout when the fused webgpu step (webgpu-step.ts) trains this model; else undefined. */
+  private readonly layout?: Layout;
   private readonly vars: tf.Variable[];
   private optimizer: Optimizer;
   private readonly trainRng: Rng;
@@ -76,7 +79,14 @@ export class Trainer {
   ) {
     this.params = initParams(config.model, config.seed);
     this.vars = paramList(this.params);
-    this.optimizer = new Optimizer(config.optimizer, this.vars, isDecayed);
+    if (fusedStepFits(config.model))
+      this.layout = stepLayout(config.model, this.params.wte.shape[0]);
+    this.optimizer = new Optimizer(
+      config.optimizer,
+      this.vars,
+      isDecayed,
+      this.layout !== undefined,
+    );
     const root = createRng(config.seed);
     this.trainRng = root.fork(1);
     this.statsRng = root.fork(2);
@@ -95,17 +105,16 @@ export class Trainer {
           config: () => t.config,
           tasks: () => t.tasks,
           slots: () => t.slots,
-          meanLosses: (batches) => meanLosses(t.params, t.config.model, batches),
+          meanLosses: (batches) => meanLosses(t.model, t.config.model, batches),
         },
         config.mixer,
       );
       t.stats = new TaskStatistics({
         config: () => t.config,
         tasks: () => t.tasks,
-        vars: t.vars,
+        numParams: t.numParams,
         rng: t.statsRng,
-        meanLoss: (batch) =>
-          tf.mean(exampleLosses(t.params, t.config.model, batch).loss) as tf.Scalar,
+        meanLossGrad: (batch) => t.meanLossGrad(batch),
         weights: () => t.currentWeights(),
         mixerWantsAt: (step) => t.mixer.needs.stats && t.mixer.isDue(step),
       });
@@ -128,6 +137,41 @@ export class Trainer {
   /** Whether a routine loss readback is due (every `metricsEvery` steps, or once a second). */
   get metricsDue(): boolean {
     return this.step % this.config.schedule.metricsEvery === 0 || this.unread.overdue();
+  }
+
+  /**
+   * The parameters for code that reads the variables (evaluation, sampling, statistics): under
+   * the fused step θ lives in the optimizer's flat state, and this writes it back first.
+   */
+  private get model(): GptParams {
+    this.optimizer.sync();
+    return this.params;
+  }
+
+  /**
+   * The mean per-example loss of a task batch and its flat gradient [P] (the statistics' chunks):
+   * the fused step on webgpu, else tfjs's autodiff. Tensors belong to the caller's tidy.
+   */
+  private meanLossGrad(batch: TaskBatch): { value: tf.Scalar; grad: tf.Tensor1D } {
+    const n = batch.n;
+    if (this.layout) {
+      const ones = new Float32Array(n).fill(1);
+      const mixed = {
+        ...batch,
+        b: n,
+        T: batch.contextLength,
+        K: 1,
+        membership: ones,
+        exampleWeights: ones,
+      };
+      const r = fusedLossAndGrad(this.optimizer.flatState!, this.layout, mixed);
+      return { value: tf.div(tf.reshape(r.perTask, []), n) as tf.Scalar, grad: r.grad };
+    }
+    const { value, grads } = tf.variableGrads(
+      () => tf.mean(exampleLosses(this.params, this.config.model, batch).loss) as tf.Scalar, // no flat state here
+      this.vars,
+    );
+    return { value, grad: flatten(this.vars.map((v) => grads[v.name])) };
   }
 
   get numParams(): number {
@@ -177,6 +221,19 @@ export class Trainer {
         return this.optimizer.apply(step.grad);
       });
       lap('forward+backward');
+    } else if (this.layout) {
+      const batch = assembleBatch(parts, T, lossWeights);
+      const theta = this.optimizer.flatState!;
+      const layout = this.layout;
+      lap('batch');
+      gradNorm = tf.tidy(() => {
+        const step = fusedLossAndGrad(theta, layout, batch);
+        perTask = tf.keep(step.perTask);
+        lap('forward+backward');
+        const norm = this.optimizer.apply(step.grad);
+        lap('optimizer');
+        return norm;
+      });
     } else {
       const batch = assembleBatch(parts, T, lossWeights);
       const dropoutSeed =
@@ -221,7 +278,7 @@ export class Trainer {
     const counts = batchCounts(this.currentWeights(), this.config.batchSize);
     const parts = sampleParts(this.tasks, counts, this.statsRng.fork(3));
     const batch = assembleBatch(parts, this.config.model.context, undefined);
-    tf.tidy(() => void exampleLosses(this.params, this.config.model, { ...batch, n: batch.b }));
+    tf.tidy(() => void exampleLosses(this.model, this.config.model, { ...batch, n: batch.b }));
   }
 
   /** Readbacks, statistics and evaluation that fall due after a step. */
@@ -305,12 +362,12 @@ export class Trainer {
   sample(temperature: number, pick: number): Promise<Sample[]> {
     const prompts = samplePrompts(this.tasks, this.config.model.context, pick);
     const seed = mixSeeds(this.config.seed, this.step + 7e6);
-    return generateSamples(this.params, this.config.model, prompts, { temperature, seed });
+    return generateSamples(this.model, this.config.model, prompts, { temperature, seed });
   }
 
   /** Held-out loss (and exact-match accuracy where the task defines it) of every task. */
   evaluate(): Promise<EvalResult> {
-    return evaluateTasks(this.params, this.config.model, this.tasks, this.step);
+    return evaluateTasks(this.model, this.config.model, this.tasks, this.step);
   }
 
   /**
@@ -381,8 +438,9 @@ export class Trainer {
       throw new Error(`invalid optimizer settings: ${formatZodError(parsed.error)}`);
     const next = parsed.data;
     if (next.name !== this.optimizer.config.name) {
+      this.optimizer.sync(); // the new optimizer starts from the variables
       this.optimizer.dispose();
-      this.optimizer = new Optimizer(next, this.vars, isDecayed);
+      this.optimizer = new Optimizer(next, this.vars, isDecayed, this.layout !== undefined);
     } else {
       this.optimizer.config = next;
     }

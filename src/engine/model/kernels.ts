@@ -21,7 +21,10 @@
  *   dozens autodiff records through tf.moments or logSoftmax·oneHot, which matters most on webgpu
  *   where every kernel is a dispatch. Cross-entropy computes exp once and saves the softmax.
  * - The head split and attention itself are attention.ts's (one fused kernel on webgpu); the
- *   fused webgpu kernels are webgpu-programs.ts and webgpu-attention.ts.
+ *   fused webgpu kernels are webgpu-programs.ts and webgpu-attention.ts. On webgpu the trainer's
+ *   steps bypass this module altogether where the model fits webgpu-step.ts (the whole step as
+ *   one hand-written WGSL schedule on a flat parameter vector); these kernels then serve
+ *   evaluation, sampling and the models it does not cover.
  * - Embeddings: `gather` on the GPU backends (webgpu, webgl). Its gradient (UnsortedSegmentSum)
  *   does not exist on wasm, and on cpu it took 2.8 s for one [1024, 64] gradient (2x the whole
  *   rest of the step), so there the embedding is oneHot · W (an XNNPACK matmul on wasm).

@@ -31,6 +31,8 @@ export interface WebGpuRunner {
     inputs: tf.TensorInfo[],
     dtype: tf.DataType,
     uniforms?: Uniform[],
+    /** Writes into this tensor's buffer instead of a new one (the fused step's flat vectors). */
+    output?: tf.TensorInfo,
   ): tf.TensorInfo;
 }
 
@@ -71,6 +73,7 @@ export function rowProgram(
   uniforms?: string,
 ): Program {
   return {
+    label: key,
     variableNames,
     outputShape,
     shaderKey: key,
@@ -98,6 +101,7 @@ export function flatProgram(
   prelude = '',
 ): Program {
   return {
+    label: key,
     variableNames,
     outputShape,
     shaderKey: key,

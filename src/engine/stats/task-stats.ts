@@ -15,15 +15,8 @@ import * as tf from '@tensorflow/tfjs-core';
 import type { RunConfig } from '../config/run-config';
 import { stackMany } from '../many';
 import { batchCounts } from '../mixers/batch-counts';
-import { flatten } from '../optim';
 import type { GradStats, Rng, Task, TaskBatch } from '../types';
-import {
-  chunkGrads,
-  chunkSizes,
-  estimateFromChunks,
-  pairedGroups,
-  type ChunkGrad,
-} from './grad-stats';
+import { chunkSizes, estimateFromChunks, pairedGroups, type ChunkGrad } from './grad-stats';
 import { StatsWindow } from './stats-window';
 import { WINDOW_BYTES } from '../config/memory';
 
@@ -31,11 +24,16 @@ import { WINDOW_BYTES } from '../config/memory';
 export interface StatsEnv {
   config(): RunConfig;
   tasks(): readonly Task[];
-  vars: tf.Variable[];
+  /** P, the length of a flat gradient. */
+  numParams: number;
   /** The statistics' own random stream (probes, and the bench's emulated window). */
   rng: Rng;
-  /** Mean per-example loss of `batch` at the current parameters, no dropout; in a gradient scope. */
-  meanLoss(batch: TaskBatch): tf.Scalar;
+  /**
+   * Mean per-example loss of `batch` at the current parameters (no dropout) and its gradient,
+   * flat [P] in paramList order; tensors belong to the caller's tidy. (tfjs's autodiff, or the
+   * fused webgpu step.)
+   */
+  meanLossGrad(batch: TaskBatch): { value: tf.Scalar; grad: tf.Tensor1D };
   /** Current sampling weights (the emulated window's batch shares). */
   weights(): Float64Array;
   /** True when the mixer takes statistics after `step` (PiKE's T₀). */
@@ -62,7 +60,7 @@ export class TaskStatistics {
   private readonly numParams: number;
 
   constructor(private readonly env: StatsEnv) {
-    this.numParams = env.vars.reduce((s, v) => s + v.size, 0);
+    this.numParams = env.numParams;
   }
 
   /** Gradient tensors the window holds now. */
@@ -111,7 +109,6 @@ export class TaskStatistics {
     step: number,
   ): { grad: tf.Tensor1D; perTask: tf.Tensor } {
     const b = this.env.config().batchSize;
-    const vars = this.env.vars;
     this.window.prune(step - this.windowSteps() + 1);
     // The training gradient is summed over the flat halves the window keeps anyway: two kernels
     // per half instead of two per parameter tensor (each a dispatch on webgpu).
@@ -120,8 +117,8 @@ export class TaskStatistics {
     parts.forEach((p, k) => {
       let sum: tf.Tensor = tf.scalar(0);
       for (const half of p ? halves(p) : []) {
-        const { value, grads } = tf.variableGrads(() => this.env.meanLoss(half), vars);
-        const flat = tf.keep(flatten(vars.map((v) => grads[v.name])));
+        const { value, grad } = this.env.meanLossGrad(half);
+        const flat = tf.keep(grad);
         this.window.add(k, flat, half.n, step);
         const scaled = tf.mul(flat, (half.n * (lossWeights ? lossWeights[k] : 1)) / b);
         acc = (acc ? tf.add(acc, scaled) : scaled) as tf.Tensor1D;
@@ -141,19 +138,19 @@ export class TaskStatistics {
    */
   async measure(step: number, opts: { emulateWindow?: boolean } = {}): Promise<GradStats> {
     const { probeHalf, probeChunks } = this.env.config().schedule;
-    const { vars, rng } = this.env;
+    const { rng } = this.env;
     const tasks = this.env.tasks();
-    const lossOf = (batch: TaskBatch) => () => tf.tidy(() => this.env.meanLoss(batch));
+    const chunk = (batch: TaskBatch): ChunkGrad => ({
+      g: tf.tidy(() => this.env.meanLossGrad(batch).grad),
+      n: batch.n,
+    });
     let window: ChunkGrad[][];
     if (opts.emulateWindow) {
       const counts = batchCounts(this.env.weights(), this.env.config().batchSize);
       const L = Math.min(this.windowSteps(), step); // none at step 0, as in training
       window = tasks.map((t, k) =>
         Array.from({ length: counts[k] > 0 ? L : 0 }, (_, i) =>
-          chunkGrads(
-            halves(t.sample(rng, counts[k])).map((h) => ({ loss: lossOf(h), n: h.n })),
-            vars,
-          ).map((c) => ({ ...c, group: i })),
+          halves(t.sample(rng, counts[k])).map((h) => ({ ...chunk(h), group: i })),
         ).flat(),
       );
     } else {
@@ -166,10 +163,10 @@ export class TaskStatistics {
           .reduce((a, i) => a + chunks[i].n, 0);
         const need = usable >= 2 * probeHalf ? 0 : Math.max(2, 2 * probeHalf - usable);
         const probe = (need > 0 ? chunkSizes(need, probeChunks) : []).map((n) => ({
-          loss: lossOf(tasks[k].sample(rng, n)),
-          n,
+          ...chunk(tasks[k].sample(rng, n)),
+          group: -1,
         }));
-        return [...chunks, ...chunkGrads(probe, vars).map((c) => ({ ...c, group: -1 }))];
+        return [...chunks, ...probe];
       });
       return await estimateFromChunks(window, step);
     } finally {
