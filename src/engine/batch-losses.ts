@@ -8,7 +8,7 @@ import { stackMany } from './many';
 import type { GptConfig } from './model/config';
 import { forward } from './model/gpt';
 import { exactMatch, perExampleLoss } from './model/loss';
-import type { GptParams } from './model/params';
+import type { Weights } from './model/gpt';
 import type { EvalResult } from './trainer-types';
 import type { Task, TaskBatch } from './types';
 
@@ -17,7 +17,7 @@ import type { Task, TaskBatch } from './types';
  * logits [n·T, V], loss [n].
  */
 export function exampleLosses(
-  params: GptParams,
+  params: Weights,
   model: GptConfig,
   batch: Pick<TaskBatch, 'n' | 'inputs' | 'targets' | 'mask'>,
 ) {
@@ -33,7 +33,7 @@ export function exampleLosses(
 
 /** Each batch's mean per-example loss at the current parameters (one readback). */
 export async function meanLosses(
-  params: GptParams,
+  params: Weights,
   model: GptConfig,
   batches: TaskBatch[],
 ): Promise<Float64Array> {
@@ -47,7 +47,7 @@ export async function meanLosses(
 
 /** Held-out loss (and exact-match accuracy where the task defines it) of every task. */
 export async function evaluateTasks(
-  params: GptParams,
+  params: Weights,
   model: GptConfig,
   tasks: readonly Task[],
   step: number,

@@ -39,7 +39,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { GptConfig } from './model/config';
 import { forward } from './model/gpt';
-import type { GptParams } from './model/params';
+import type { Weights } from './model/gpt';
 import { mixSeeds } from './rng';
 import { BYTE_TOKENS, PAD } from './tokenizer';
 import type { Task, TaskKind } from './types';
@@ -199,7 +199,7 @@ function stepWidth(prompts: readonly Prompt[], s: number, W: number): number {
  * Returns each prompt's generated tokens (bytes 0..255), `budget` of them.
  */
 export async function generateTokens(
-  params: GptParams,
+  params: Weights,
   model: GptConfig,
   prompts: readonly Prompt[],
   opts: SampleOptions,
@@ -274,7 +274,7 @@ export function toSamples(prompts: readonly Prompt[], generated: readonly Int32A
 
 /** One sampling round: generateTokens, then toSamples. */
 export async function generateSamples(
-  params: GptParams,
+  params: Weights,
   model: GptConfig,
   prompts: readonly Prompt[],
   opts: SampleOptions,

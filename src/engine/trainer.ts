@@ -16,7 +16,7 @@ import { assembleBatch, sampleParts } from './batch';
 import type { ReferenceCurve, RunConfig, TaskSetup } from './config/run-config';
 import { formatZodError, parseRunConfig } from './config/run-config';
 import { batchCounts } from './mixers/batch-counts';
-import { forward } from './model/gpt';
+import { forward, type Weights } from './model/gpt';
 import { perExampleLoss } from './model/loss';
 import { evaluateTasks, exampleLosses, meanLosses } from './batch-losses';
 import { disposeParams, initParams, isDecayed, paramList, type GptParams } from './model/params';
@@ -105,7 +105,7 @@ export class Trainer {
           config: () => t.config,
           tasks: () => t.tasks,
           slots: () => t.slots,
-          meanLosses: (batches) => meanLosses(t.model, t.config.model, batches),
+          meanLosses: (batches) => meanLosses(t.weights, t.config.model, batches),
         },
         config.mixer,
       );
@@ -140,12 +140,12 @@ export class Trainer {
   }
 
   /**
-   * The parameters for code that reads the variables (evaluation, sampling, statistics): under
-   * the fused step θ lives in the optimizer's flat state, and this writes it back first.
+   * What evaluation, sampling and the mixers' losses run the model on: under the fused step the
+   * optimizer's flat state (θ lives there; the variables are written back only for a new
+   * optimizer), else the variables.
    */
-  private get model(): GptParams {
-    this.optimizer.sync();
-    return this.params;
+  private get weights(): Weights {
+    return this.layout ? { theta: this.optimizer.flatState!, layout: this.layout } : this.params;
   }
 
   /**
@@ -278,7 +278,7 @@ export class Trainer {
     const counts = batchCounts(this.currentWeights(), this.config.batchSize);
     const parts = sampleParts(this.tasks, counts, this.statsRng.fork(3));
     const batch = assembleBatch(parts, this.config.model.context, undefined);
-    tf.tidy(() => void exampleLosses(this.model, this.config.model, { ...batch, n: batch.b }));
+    tf.tidy(() => void exampleLosses(this.weights, this.config.model, { ...batch, n: batch.b }));
   }
 
   /** Readbacks, statistics and evaluation that fall due after a step. */
@@ -362,12 +362,12 @@ export class Trainer {
   sample(temperature: number, pick: number): Promise<Sample[]> {
     const prompts = samplePrompts(this.tasks, this.config.model.context, pick);
     const seed = mixSeeds(this.config.seed, this.step + 7e6);
-    return generateSamples(this.model, this.config.model, prompts, { temperature, seed });
+    return generateSamples(this.weights, this.config.model, prompts, { temperature, seed });
   }
 
   /** Held-out loss (and exact-match accuracy where the task defines it) of every task. */
   evaluate(): Promise<EvalResult> {
-    return evaluateTasks(this.model, this.config.model, this.tasks, this.step);
+    return evaluateTasks(this.weights, this.config.model, this.tasks, this.step);
   }
 
   /**

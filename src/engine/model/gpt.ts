@@ -10,6 +10,13 @@ import type { GptConfig } from './config';
 import { embed, matMul } from './kernels';
 import { layerNorm } from './layers';
 import type { GptParams } from './params';
+import { fusedForward, type Layout } from './webgpu-step';
+
+/**
+ * The weights a forward pass reads: the variables, or the fused webgpu step's flat θ (the
+ * optimizer's state, whose first P entries are the parameters in paramList order) and its layout.
+ */
+export type Weights = GptParams | { theta: tf.Tensor; layout: Layout };
 
 export interface ForwardOptions {
   /** When set (training), dropout is on and seeded with it; undefined means evaluation mode. */
@@ -20,15 +27,19 @@ export interface ForwardOptions {
  * inputs: int32 [B, T] → logits [B·T, V] (flattened: the loss wants rows).
  * Token embedding by `embed` (gather, or oneHot · Wte on wasm, which has no gather gradient);
  * the tied output head h · Wteᵀ by the kernels' `matMul` (plain matmuls only on wasm).
+ * Flat weights (webgpu's fused step, which only serves models without dropout) take
+ * webgpu-step.ts's forward pass.
  */
 export function forward(
-  params: GptParams,
+  weights: Weights,
   config: GptConfig,
   inputs: tf.Tensor2D,
   opts: ForwardOptions = {},
 ): tf.Tensor2D {
   const [B, T] = inputs.shape;
   if (T > config.context) throw new RangeError(`sequence length ${T} > context ${config.context}`);
+  if ('theta' in weights) return fusedForward(weights.theta, weights.layout, inputs); // no dropout
+  const params = weights;
   const C = config.width;
   const tok = embed(params.wte as tf.Tensor2D, tf.reshape(inputs, [B * T]) as tf.Tensor1D); // [B·T, C]
   const pos = tf.slice(params.wpe, [0, 0], [T, C]); // [T, C]

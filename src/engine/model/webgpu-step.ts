@@ -34,7 +34,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { MixedBatch } from '../batch';
 import type { GptConfig } from './config';
-import { fusedWebGpu } from './kernels';
+import { fusedWebGpu, prepare } from './kernels';
 import { MAX_HEAD } from './webgpu-attention';
 import { matMulProgram, matMulUniforms, type MatMulSpec } from './webgpu-matmul';
 import type { Program, Uniform, WebGpuRunner } from './webgpu-program';
@@ -254,26 +254,14 @@ function stepInputs(batch: MixedBatch, V: number) {
   };
 }
 
-/**
- * One forward and backward pass of the batch on θ (the first P entries of `theta`). Returns the
- * flat gradient [P] of Σ_i exW_i·ℓ_i / b (the trainer's training loss) and the per-task loss
- * sums [1, K]. Tensors belong to the caller's tidy.
- */
-export function fusedLossAndGrad(
-  theta: tf.Tensor,
-  L: Layout,
-  batch: MixedBatch,
-): { grad: tf.Tensor1D; perTask: tf.Tensor } {
-  const { b: B, T, K } = batch;
+/** The forward pass of ids [B·T] on θ, keeping what the backward pass reads. */
+function forwardPass(theta: tf.Tensor, L: Layout, ids: tf.Tensor, B: number, T: number) {
   const { C, V, H } = L;
   const R = B * T;
   const F = 4 * C;
-  const S = C + 2; // LayerNorm outputs' row stride
-  const { ids, targets, mask, w, taskOf, rowsOf: rows } = stepInputs(batch, V);
+  const S = C + 2;
   const ln = (x: tf.Tensor, go: number) => run(P.layerNorm(R, C), [x, theta], ints(C, go));
   const attn = { T, H };
-
-  // forward
   let x = run(P.embed(R, C), [theta, ids], [units(R * C), ...ints(C, T, L.wte, L.wpe)]);
   const saved = L.blocks.map((o) => {
     const x0 = x;
@@ -287,7 +275,39 @@ export function fusedLossAndGrad(
     return { x0, a, qkv, y, x1, a2, u };
   });
   const h = ln(x, L.lnf);
-  const logits = mm('timesWT', [h, theta], R, V, C, [L.wte, S]);
+  const logits = mm('timesWT', [h, theta], R, V, C, [L.wte, S]); // [R, V]
+  return { x, h, logits, saved };
+}
+
+/**
+ * Logits [B·T, V] of int32 inputs [B, T] on θ (evaluation and sampling under the fused step:
+ * gpt.ts `forward` given flat weights). 19 dispatches for the multilingual model.
+ */
+export function fusedForward(theta: tf.Tensor, L: Layout, inputs: tf.Tensor2D): tf.Tensor2D {
+  prepare();
+  const [B, T] = inputs.shape;
+  return forwardPass(theta, L, tf.reshape(inputs, [B * T]), B, T).logits as tf.Tensor2D;
+}
+
+/**
+ * One forward and backward pass of the batch on θ (the first P entries of `theta`). Returns the
+ * flat gradient [P] of Σ_i exW_i·ℓ_i / b (the trainer's training loss) and the per-task loss
+ * sums [1, K]. Tensors belong to the caller's tidy.
+ */
+export function fusedLossAndGrad(
+  theta: tf.Tensor,
+  L: Layout,
+  batch: MixedBatch,
+): { grad: tf.Tensor1D; perTask: tf.Tensor } {
+  prepare(); // the backend's settings (the deferred-submit batch) as the other kernels have them
+  const { b: B, T, K } = batch;
+  const { C, V, H } = L;
+  const R = B * T;
+  const F = 4 * C;
+  const S = C + 2; // LayerNorm outputs' row stride
+  const { ids, targets, mask, w, taskOf, rowsOf: rows } = stepInputs(batch, V);
+  const attn = { T, H };
+  const { x, h, logits, saved } = forwardPass(theta, L, ids, B, T);
   const ce = run(P.crossEntropy(R, V), [logits, targets, w], ints(V)); // [R, V + 1]
   const perTask = run(P.taskSums(K), [ce, mask, taskOf], [units(K), ...ints(B, T, V)]);
 
