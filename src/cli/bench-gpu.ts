@@ -8,7 +8,8 @@
  * --swiftshader uses SwiftShader's CPU Vulkan (no GPU needed; very slow: use small settings).
  * --count prints, instead, what a step asks of the GPU (gpu-count.ts): compute dispatches and
  * queue submits per plain training step, per statistics-window and statistics step, per
- * evaluation and per sampling round, and the programs dispatched most.
+ * evaluation and per sampling round, the programs dispatched most, and the JS time to issue a
+ * plain step (the CPU's share of a step when the GPU is fast).
  * Figures, not assertions.
  */
 import { execFileSync } from 'node:child_process';
@@ -114,6 +115,22 @@ async function count(): Promise<void> {
     `   plain training step: ${(c.dispatches / steps).toFixed(1)} dispatches, ${(c.submits / steps).toFixed(2)} submits (${steps} steps, readbacks included)`,
   );
   console.log(`   programs per plain step: ${topPrograms(c, 12, steps)}`);
+  // The CPU side alone: JS time to issue a step with no readback in it (the GPU works behind).
+  t.deferMetrics = true;
+  const issue: number[] = [];
+  for (let i = 0; i < steps; i++) {
+    const t0 = performance.now();
+    await t.trainStep();
+    issue.push(performance.now() - t0);
+    if (i % 5 === 4) await t.flush();
+  }
+  await t.flush();
+  t.deferMetrics = false;
+  counter.take();
+  issue.sort((a, b) => a - b);
+  console.log(
+    `   JS time to issue a plain step, no readback: median ${issue[steps >> 1].toFixed(1)} ms (min ${issue[0].toFixed(1)}, ${steps} steps)`,
+  );
   await t.evaluate();
   const e = counter.take();
   console.log(
