@@ -6,6 +6,7 @@
  * `title` so that it can hold a table, shows at once, and reaches keyboard users.
  */
 import { useRef, useState, type CSSProperties } from 'react';
+import { thousands } from '../engine/config/catalogue';
 import type { BackendInfo } from '../worker/protocol';
 import { useActions, useApp } from './store-context';
 
@@ -24,7 +25,7 @@ export function tooltipPlace(badge: DOMRect, viewportWidth: number): CSSProperti
     : { top, left: 8, maxWidth: width };
 }
 
-const tps = (v: number) => `${Math.round(v).toLocaleString('en-US')} tok/s`;
+const tps = (v: number) => `${thousands(Math.round(v))} tok/s`;
 
 /** One line on how the backend was chosen. */
 export function choiceText(b: BackendInfo, requested: string | undefined): string {

@@ -1,4 +1,5 @@
 import { useMemo } from 'react';
+import { thousands } from '../engine/config/catalogue';
 import { estimateMemory, formatBytes, MEMORY_BUDGETS, MIN_BUDGET } from '../engine/config/memory';
 import { storedPoints } from '../store/metrics';
 import { useApp } from './store-context';
@@ -27,7 +28,7 @@ export function MemoryEstimate() {
     parts.map(([name, bytes]) => `${name}: ${formatBytes(bytes)}`).join('\n') +
     `\nbudget (${backend ?? 'any backend'}): ${formatBytes(budget)}` +
     (used ? `\nin use now: ${formatBytes(used.bytes)} in ${used.tensors} tensors` : '') +
-    `\nchart history: ${points.toLocaleString()} values`;
+    `\nchart history: ${thousands(points)} values`;
   return (
     <div
       className="memory-estimate"

@@ -18,6 +18,7 @@ import {
   ownTextSpec,
   splitOwnText,
   textHash,
+  thousands,
   unknownTextMessage,
   validateOwnText,
 } from '../../src/engine/tasks/own-text';
@@ -375,5 +376,17 @@ describe('own texts on the command line', () => {
     expect(err.mock.calls.flat().join('\n')).toMatch(
       /text:abcdef012345 is your own text.*the command line cannot read it/,
     );
+  });
+});
+
+describe('thousands', () => {
+  it('writes integers as toLocaleString("en-US") does, without Intl', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: -(2 ** 40), max: 2 ** 40 }), (n) => {
+        expect(thousands(n)).toBe(n.toLocaleString('en-US'));
+      }),
+    );
+    expect(thousands(0)).toBe('0');
+    expect(thousands(1000)).toBe('1,000');
   });
 });

@@ -24,6 +24,7 @@ export {
   ownTextLabel,
   ownTextSpec,
   textHash,
+  thousands,
   unknownTextMessage,
   validateOwnText,
   type OwnTextCheck,
