@@ -4,15 +4,11 @@
  * main thread blocked for 450 ms on desktop, most of it evaluating and mounting recharts for
  * charts that are still empty; the chart cards, their titles and empty states need none of it.
  *
- * The module is fetched once the worker has started its backend (or at once when a chart gets
- * data first), and the plots mount one per idle period, each in a transition: six recharts
- * mounts in one React commit were one 340 ms task. Waiting for the backend matters on a first
- * visit: the worker then measures every backend, keeping the cores busy for seconds, and a mount
- * of 36–81 ms of CPU took 79–373 ms of wall time in that window (Chromium's trace, 2 cores);
- * after it, the same mounts barely block.
+ * The module is fetched after load (or at once when a chart gets data first), and the plots
+ * mount one per idle period, each in a transition: six recharts mounts in one React commit were
+ * one 340 ms task.
  */
 import { lazy, startTransition, Suspense, useEffect, useState } from 'react';
-import { useApp } from '../store-context';
 import type { SeriesChartProps } from './SeriesChart';
 
 let loading: Promise<typeof import('./SeriesChart')> | null = null;
@@ -47,21 +43,16 @@ function whenIdle(f: () => void): () => void {
   };
 }
 
-/**
- * SeriesChart, mounted when the page idles after the worker's backend is up, or at once when it
- * has data to draw.
- */
+/** SeriesChart, mounted once the page idles, or at once when it has data to draw. */
 export function SeriesChart(props: SeriesChartProps) {
   const urgent = (props.lines ?? []).some((s) => s.x.length > 0);
-  const backendUp = useApp((s) => s.backend !== null);
   const [mounted, setMounted] = useState(false);
   useEffect(() => {
     if (mounted) return;
     const go = () => startTransition(() => setMounted(true));
     if (urgent) return go();
-    if (!backendUp) return;
     return whenIdle(go);
-  }, [mounted, urgent, backendUp]);
+  }, [mounted, urgent]);
   if (!mounted && !urgent) return null;
   return (
     <Suspense fallback={null}>
