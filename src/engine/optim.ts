@@ -47,8 +47,8 @@ export class Optimizer {
 
   /**
    * `flat` (webgpu's fused step, webgpu-step.ts): the parameters live in one flat vector that the
-   * step reads and one dispatch updates in place; the tf.Variables are rewritten from it by
-   * `sync()` when other code (evaluation, sampling, statistics) is about to read them.
+   * step, evaluation, sampling and the statistics read and one dispatch updates in place; the
+   * tf.Variables are rewritten from it by `sync()` only when a new optimizer is built from them.
    */
   constructor(
     public config: OptimizerConfig,
