@@ -1,4 +1,4 @@
-// Lint rules, including the layer rules of DESIGN.md §3: nothing imports a layer above it.
+// Lint rules, including the layer rules of docs/architecture.md: nothing imports a layer above it.
 import js from '@eslint/js';
 import reactHooks from 'eslint-plugin-react-hooks';
 import globals from 'globals';
@@ -22,7 +22,29 @@ export default tseslint.config(
     },
   },
   {
-    // The engine is pure TypeScript on tfjs: no UI libraries, no DOM, no worker or store code.
+    // The core is plain TypeScript: configs, validation, the mixers' maths, task data, the
+    // protocol. No tfjs, no UI libraries, no DOM, nothing from the layers that use it.
+    files: ['src/core/**/*.ts'],
+    languageOptions: { globals: { ...globals.es2022 } },
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            { group: TFJS, message: 'src/core runs without tfjs: tensors belong in src/engine.' },
+            { group: UI_LIBS, message: 'src/core must not import UI libraries.' },
+            {
+              group: ['**/engine/**', '**/ui/**', '**/store/**', '**/worker/**', '**/cli/**'],
+              message: 'src/core must not import from layers above it.',
+            },
+          ],
+        },
+      ],
+      'no-restricted-globals': ['error', 'document', 'window', 'navigator', 'localStorage'],
+    },
+  },
+  {
+    // The engine is the core plus tfjs: no UI libraries, no DOM, no worker or store code.
     files: ['src/engine/**/*.ts'],
     languageOptions: { globals: { ...globals.es2022 } },
     rules: {
@@ -42,7 +64,7 @@ export default tseslint.config(
     },
   },
   {
-    // The UI and the store never run tfjs: the worker owns the backend.
+    // The UI and the store never run tfjs: the worker owns the backend. They use the core.
     files: ['src/ui/**/*.{ts,tsx}', 'src/store/**/*.ts'],
     plugins: { 'react-hooks': reactHooks },
     rules: {
@@ -53,8 +75,8 @@ export default tseslint.config(
           patterns: [
             { group: TFJS, message: 'The UI never touches tfjs; talk to the worker instead.' },
             {
-              regex: 'engine/(?!types$|config/|mixers/registry$|tasks/presets$)',
-              message: 'The UI may import engine types, configs, presets and the mixer table only.',
+              group: ['**/engine/**'],
+              message: 'The UI and the store use src/core; the engine runs in the worker.',
             },
           ],
         },

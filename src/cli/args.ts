@@ -1,17 +1,17 @@
 /** Command-line parsing for the experiment runner: every problem is a UsageError (exit code 2). */
 import { availableParallelism } from 'node:os';
 import { parseArgs } from 'node:util';
-import { isPresetName, PRESET_NAMES } from '../engine/config/presets';
-import type { TaskSetup } from '../engine/config/run-config';
+import { isPresetName, PRESET_NAMES } from '../core/config/presets';
+import type { TaskSetup } from '../core/config/run-config';
 import {
   formatBraceSpec,
   parseBraceSpec,
   parseTaskWithKnobs,
   splitSpecs,
-} from '../engine/config/spec';
-import { getMixerDefinition, isMixerName, MIXER_NAMES, MIXERS } from '../engine/mixers/registry';
-import { taskKnobsOf } from '../store/validate';
-import type { MixerName } from '../engine/types';
+} from '../core/config/spec';
+import { getMixerDefinition, isMixerName, MIXER_NAMES, MIXERS } from '../core/mixers/registry';
+import { taskKnobsOf } from '../core/config/validate';
+import type { MixerName } from '../core/types';
 
 export class UsageError extends Error {}
 

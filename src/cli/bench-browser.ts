@@ -15,7 +15,7 @@
  */
 import { parseArgs } from 'node:util';
 import type { Browser, Page } from 'playwright-core';
-import { presetConfig } from '../engine/config/presets';
+import { presetConfig } from '../core/config/presets';
 import {
   backendTooltip,
   launchChromium,

@@ -15,9 +15,9 @@
 import { execFileSync } from 'node:child_process';
 import { parseArgs } from 'node:util';
 import * as tf from '@tensorflow/tfjs-core';
-import { presetConfig } from '../engine/config/presets';
-import type { RunConfigInput } from '../engine/config/run-config';
-import { createFsCorpusLoader } from '../engine/tasks/corpus-node';
+import { presetConfig } from '../core/config/presets';
+import type { RunConfigInput } from '../core/config/run-config';
+import { createFsCorpusLoader } from '../core/tasks/corpus-node';
 import { Trainer } from '../engine/trainer';
 import { warmUpPipelines } from '../engine/warm-up';
 import { DEFERRED_SUBMIT_BATCH_SIZE } from '../engine/model/webgpu-kernels';

@@ -14,16 +14,11 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { parseArgs } from 'node:util';
-import {
-  isPresetName,
-  PRESET_NAMES,
-  presetConfig,
-  type PresetName,
-} from '../engine/config/presets';
-import type { RunConfigInput } from '../engine/config/run-config';
-import { parseTaskWithKnobs, splitSpecs } from '../engine/config/spec';
-import { MIXER_DEFAULTS } from '../engine/mixers/defaults';
-import { createFsCorpusLoader } from '../engine/tasks/corpus-node';
+import { isPresetName, PRESET_NAMES, presetConfig, type PresetName } from '../core/config/presets';
+import type { RunConfigInput } from '../core/config/run-config';
+import { parseTaskWithKnobs, splitSpecs } from '../core/config/spec';
+import { MIXER_DEFAULTS } from '../core/mixers/defaults';
+import { createFsCorpusLoader } from '../core/tasks/corpus-node';
 import { Trainer } from '../engine/trainer';
 import { useNodeBackend } from './node-backend';
 import { mean } from './run-experiment';

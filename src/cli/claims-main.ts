@@ -15,7 +15,7 @@ import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { availableParallelism, tmpdir } from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { resultsSchema, type Results } from '../engine/config/results-schema';
+import { resultsSchema, type Results } from '../core/config/results-schema';
 import { buildReports } from './claims/claims';
 import { commandOf, EXPERIMENTS, FULL, TINY, type Setting } from './claims/experiments';
 import { claimsMarkdown } from './claims/report';

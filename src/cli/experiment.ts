@@ -11,19 +11,18 @@
  */
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { presetConfig } from '../engine/config/presets';
-import { parseRunConfig, type RunConfigInput } from '../engine/config/run-config';
-import { formatBraceSpec } from '../engine/config/spec';
-import { defaultKnobs, MIXERS } from '../engine/mixers/registry';
-import { parseTaskSpec } from '../engine/tasks/catalogue';
-import type { CorpusLoader } from '../engine/tasks/corpus';
-import { createFsCorpusLoader } from '../engine/tasks/corpus-node';
-import { resolveUdhrCode } from '../engine/tasks/language';
-import { loadOwnText } from '../engine/tasks/own-text';
-import type { MixerName } from '../engine/types';
+import { presetConfig } from '../core/config/presets';
+import { parseRunConfig, type RunConfigInput } from '../core/config/run-config';
+import { formatBraceSpec } from '../core/config/spec';
+import { defaultKnobs, MIXERS } from '../core/mixers/registry';
+import { parseTaskSpec } from '../core/tasks/catalogue';
+import type { CorpusLoader } from '../core/tasks/corpus';
+import { createFsCorpusLoader } from '../core/tasks/corpus-node';
+import { resolveUdhrCode } from '../core/tasks/language';
+import { loadOwnText } from '../core/tasks/own-text';
 import { parseRunFileJson, RUN_FILE_FORMAT } from '../store/run-file';
-import { validateConfig } from '../store/validate';
-import { resultsSchema, type Results, type RunResult } from '../engine/config/results-schema';
+import { validateConfig } from '../core/config/validate';
+import { resultsSchema, type Results, type RunResult } from '../core/config/results-schema';
 import {
   parseExperimentArgs,
   USAGE,
@@ -101,7 +100,7 @@ function baseConfig(args: ExperimentArgs, setup: RunConfigInput | null): RunConf
 /** The mixer variants to train: --mixers, or the setup's own mixer and knobs. */
 function variantsOf(args: ExperimentArgs, base: RunConfigInput): MixerVariant[] {
   if (args.mixers) return args.mixers;
-  const name = base.mixer.name as MixerName;
+  const name = base.mixer.name;
   const all = (base.mixer.knobs ?? {}) as Record<string, number | boolean>;
   // Labelled by the knobs that differ from the mixer's defaults (a page export lists them all).
   const dflt = defaultKnobs(name);

@@ -4,7 +4,7 @@
  * with `runOne` and sends the RunResult back. Progress lines go to stdout, which the parent
  * prefixes with `[job k]`. Exits when told to stop or when the parent goes away.
  */
-import { createFsCorpusLoader } from '../engine/tasks/corpus-node';
+import { createFsCorpusLoader } from '../core/tasks/corpus-node';
 import type { JobCommand, JobEvent } from './jobs';
 import { useNodeBackend } from './node-backend';
 import { runOne } from './run-experiment';

@@ -8,8 +8,8 @@ import { fork, type ChildProcess } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { createInterface } from 'node:readline';
 import { pathToFileURL } from 'node:url';
-import type { CorpusLoader } from '../engine/tasks/corpus';
-import type { RunResult } from '../engine/config/results-schema';
+import type { CorpusLoader } from '../core/tasks/corpus';
+import type { RunResult } from '../core/config/results-schema';
 import type { RunSpec } from './run-experiment';
 
 /** Parent → job process: train one run (`index` is its place in the grid), or stop. */

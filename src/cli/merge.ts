@@ -8,8 +8,8 @@
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { resultsSchema, type Results, type RunResult } from '../engine/config/results-schema';
-import { formatZodError } from '../engine/config/run-config';
+import { resultsSchema, type Results, type RunResult } from '../core/config/results-schema';
+import { formatZodError } from '../core/config/run-config';
 import { curvesCsv, fillStepsToMix, summaryTable } from './summary';
 
 const MERGE_USAGE = 'usage: npm run experiment -- merge DIR DIR ... [--out DIR=experiments/merged]';

@@ -7,9 +7,9 @@
  * backend-specific kernels), for a before/after comparison in one process.
  */
 import * as tf from '@tensorflow/tfjs-core';
-import type { RunConfigInput } from '../engine/config/run-config';
+import type { RunConfigInput } from '../core/config/run-config';
 import { setKernelMode, type KernelMode } from '../engine/model/kernels';
-import type { CorpusLoader } from '../engine/tasks/corpus';
+import type { CorpusLoader } from '../core/tasks/corpus';
 import { Trainer, type StepPhase } from '../engine/trainer';
 
 export interface ProfileOptions {

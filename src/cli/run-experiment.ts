@@ -3,13 +3,13 @@
  * process; evaluation is timed apart from training so ms/step is the training cost alone.
  * The summaries over runs live in summary.ts, which loads no tfjs.
  */
-import type { ReferenceCurve, RunConfigInput } from '../engine/config/run-config';
-import { formatTaskWithKnobs } from '../engine/config/spec';
-import { getMixerDefinition } from '../engine/mixers/registry';
-import type { CorpusLoader } from '../engine/tasks/corpus';
+import type { ReferenceCurve, RunConfigInput } from '../core/config/run-config';
+import { formatTaskWithKnobs } from '../core/config/spec';
+import { getMixerDefinition } from '../core/mixers/registry';
+import type { CorpusLoader } from '../core/tasks/corpus';
 import { Trainer } from '../engine/trainer';
-import type { MixerName } from '../engine/types';
-import type { RunResult } from '../engine/config/results-schema';
+import type { MixerName } from '../core/types';
+import type { RunResult } from '../core/config/results-schema';
 import type { MixerVariant } from './args';
 import { mean } from './summary';
 

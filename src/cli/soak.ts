@@ -4,7 +4,7 @@
  * resident memory, then the growth of each after warm-up (the first tenth).
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { createFsCorpusLoader } from '../engine/tasks/corpus-node';
+import { createFsCorpusLoader } from '../core/tasks/corpus-node';
 import { Trainer } from '../engine/trainer';
 
 export async function runSoak(steps: number, log: (s: string) => void): Promise<void> {

@@ -16,10 +16,10 @@
  * `median relative SE of gradNormSq: X`, the median over tasks and steps for the estimate PiKE
  * acts on (smoothed; the one-step figure is the line before it).
  */
-import type { RunConfigInput } from '../engine/config/run-config';
-import { MIXER_DEFAULTS } from '../engine/mixers/defaults';
-import type { CorpusLoader } from '../engine/tasks/corpus';
-import { StatsSmoother } from '../engine/stats/smoothing';
+import type { RunConfigInput } from '../core/config/run-config';
+import { MIXER_DEFAULTS } from '../core/mixers/defaults';
+import type { CorpusLoader } from '../core/tasks/corpus';
+import { StatsSmoother } from '../core/stats/smoothing';
 import { Trainer } from '../engine/trainer';
 import { mean, std } from './summary';
 

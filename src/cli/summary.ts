@@ -2,7 +2,7 @@
  * Summaries over experiment runs: steps to Mix's final loss, the printed table, curves.csv.
  * Plain functions over RunResult (no tfjs), so the parent of forked jobs stays light.
  */
-import type { RunResult } from '../engine/config/results-schema';
+import type { RunResult } from '../core/config/results-schema';
 
 /** Fills stepsToMixFinal: the first curve step at which a run matches Mix's final loss (same seed). */
 export function fillStepsToMix(runs: RunResult[]): void {

@@ -5,12 +5,12 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { stackMany } from './many';
-import type { GptConfig } from './model/config';
+import type { GptConfig } from '../core/model-config';
 import { forward } from './model/gpt';
 import { exactMatch, perExampleLoss } from './model/loss';
 import type { Weights } from './model/gpt';
-import type { EvalResult } from './trainer-types';
-import type { Task, TaskBatch } from './types';
+import type { EvalResult } from '../core/trainer-types';
+import type { Task, TaskBatch } from '../core/types';
 
 /**
  * The model's logits and per-example losses on a batch (no dropout); call inside a tidy.

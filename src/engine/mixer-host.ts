@@ -11,10 +11,10 @@
  *
  * The model stays the trainer's: probe losses come through `env.meanLosses`.
  */
-import type { ReferenceCurve, RunConfig } from './config/run-config';
-import { isUpdateStep } from './mixers/observation';
-import { createMixer } from './mixers/registry';
-import { createRng, mixSeeds } from './rng';
+import type { ReferenceCurve, RunConfig } from '../core/config/run-config';
+import { isUpdateStep } from '../core/mixers/observation';
+import { createMixer } from '../core/mixers/registry';
+import { createRng, mixSeeds } from '../core/rng';
 import type {
   GradStats,
   Mixer,
@@ -23,7 +23,7 @@ import type {
   MixerUpdateReport,
   Task,
   TaskBatch,
-} from './types';
+} from '../core/types';
 
 /** What the host reads from its trainer. */
 export interface MixerHostEnv {
@@ -37,7 +37,7 @@ export interface MixerHostEnv {
 
 /** A mixer as the run config names it. */
 export interface MixerSetup {
-  name: string;
+  name: MixerName;
   knobs: unknown;
   /** Static's weights, or an adaptive mixer's starting point. */
   weights?: number[];
@@ -128,9 +128,7 @@ export class MixerHost {
    * mixer's start; without them an adaptive mixer starts from the current weights.
    */
   replace(setup: MixerSetup, step: number): void {
-    const current = ADAPTIVE.has(setup.name as MixerName)
-      ? Array.from(this.mixer.weights(step))
-      : undefined;
+    const current = ADAPTIVE.has(setup.name) ? Array.from(this.mixer.weights(step)) : undefined;
     this.mixer = this.build(setup, setup.weights ?? current);
     this.probeAt = null;
   }
@@ -158,7 +156,7 @@ export class MixerHost {
     }
     this.probes = null;
     this.probeAt = null;
-    const adaptive = ADAPTIVE.has(setup.name as MixerName);
+    const adaptive = ADAPTIVE.has(setup.name);
     this.mixer = this.build({ ...setup, weights: user }, adaptive ? current : user);
     return user;
   }

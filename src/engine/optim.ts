@@ -20,9 +20,9 @@ import { units, type Uniform, type WebGpuRunner } from './model/webgpu-program';
 import { runPike } from './model/webgpu-programs';
 import { adamUpdate } from './model/webgpu-step-programs';
 import { concatMany } from './many';
-import { learningRateAt, type OptimizerConfig } from './optim-config';
+import { learningRateAt, type OptimizerConfig } from '../core/optim-config';
 
-export { learningRateAt, optimizerConfigSchema, type OptimizerConfig } from './optim-config';
+export { learningRateAt, optimizerConfigSchema, type OptimizerConfig } from '../core/optim-config';
 
 /**
  * Moment state plus update rule. Owns its moment variables: call dispose().

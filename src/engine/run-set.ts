@@ -21,23 +21,13 @@ import {
   type Contestant,
   type RunConfig,
   type TaskSetup,
-} from './config/run-config';
-import { formatBraceSpec } from './config/spec';
-import { MIXERS } from './mixers/registry';
+} from '../core/config/run-config';
+import { formatBraceSpec } from '../core/config/spec';
+import { MIXERS } from '../core/mixers/registry';
 import type { OptimizerConfig } from './optim';
-import type { CorpusLoader } from './tasks/corpus';
+import type { CorpusLoader } from '../core/tasks/corpus';
 import { Trainer, TrainingDivergedError, type MetricsBatch, type TrainerEvent } from './trainer';
-import type { MixerName, Task } from './types';
-
-/** What the page needs to know about each run: its id, label and mixer. */
-export interface RunInfo {
-  id: number;
-  /** "PiKE", "PiKE {zeta2=0}", "Balanced-PiKE {tau=3}". */
-  label: string;
-  /** The contestant as a spec: `pike{zeta2=0}`. */
-  spec: string;
-  mixer: MixerName;
-}
+import type { RunInfo, Task } from '../core/types';
 
 export interface RunEvent {
   run: number;
@@ -55,7 +45,7 @@ interface Run {
 
 /** The contestants' names: the mixer's label, plus its knobs where it has any. */
 export function contestantLabel(c: Contestant): string {
-  const label = MIXERS[c.name as MixerName].label;
+  const label = MIXERS[c.name].label;
   const knobs = Object.entries(c.knobs).map(([k, v]) => `${k}=${String(v)}`);
   return knobs.length ? `${label} {${knobs.join(';')}}` : label;
 }
@@ -98,7 +88,7 @@ export class RunSet {
         trainer.deferMetrics = config.race !== undefined;
         const spec = formatBraceSpec(c.name, c.knobs);
         runs.push({
-          info: { id, label, spec, mixer: c.name as MixerName },
+          info: { id, label, spec, mixer: c.name },
           trainer,
           stopped: null,
           busy: 0,

@@ -37,12 +37,12 @@
  * its budget drops that incomplete tail instead of showing U+FFFD; accuracy outputs are flushed.
  */
 import * as tf from '@tensorflow/tfjs-core';
-import type { GptConfig } from './model/config';
+import type { GptConfig } from '../core/model-config';
 import { forward } from './model/gpt';
 import type { Weights } from './model/gpt';
-import { mixSeeds } from './rng';
-import { BYTE_TOKENS, PAD } from './tokenizer';
-import type { Task, TaskKind } from './types';
+import { mixSeeds } from '../core/rng';
+import { BYTE_TOKENS, PAD } from '../core/tokenizer';
+import type { Sample, Task, TaskKind } from '../core/types';
 
 /** Bytes of held-out text a language prompt shows (fewer in a small context). */
 export const PROMPT_BYTES = 24;
@@ -64,18 +64,6 @@ export interface Prompt {
   expected?: Uint8Array;
   /** Decode by argmax whatever the temperature (accuracy tasks). */
   greedy: boolean;
-}
-
-export interface Sample {
-  /** Task id. */
-  task: string;
-  kind: TaskKind;
-  prompt: string;
-  output: string;
-  /** Accuracy tasks: the held-out answer. */
-  expected?: string;
-  /** Accuracy tasks: output bytes equal the expected bytes exactly. */
-  correct?: boolean;
 }
 
 export interface SampleOptions {

@@ -11,7 +11,7 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { concatMany, stackMany } from './many';
-import type { MetricsBatch } from './trainer-types';
+import type { MetricsBatch } from '../core/trainer-types';
 
 /** Unread per-step losses are read back after at most this long, whatever `metricsEvery` says. */
 export const MAX_UNREAD_MS = 1000;

@@ -12,24 +12,25 @@
  * frees them all. Everything else lives inside tf.tidy.
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { assembleBatch, sampleParts } from './batch';
-import type { ReferenceCurve, RunConfig, TaskSetup } from './config/run-config';
-import { formatZodError, parseRunConfig } from './config/run-config';
-import { batchCounts } from './mixers/batch-counts';
+import { assembleBatch, sampleParts } from '../core/batch';
+import type { ReferenceCurve, RunConfig, TaskSetup } from '../core/config/run-config';
+import { formatZodError, parseRunConfig } from '../core/config/run-config';
+import { batchCounts } from '../core/mixers/batch-counts';
 import { forward, type Weights } from './model/gpt';
 import { perExampleLoss } from './model/loss';
 import { evaluateTasks, exampleLosses, meanLosses } from './batch-losses';
 import { disposeParams, initParams, isDecayed, paramList, type GptParams } from './model/params';
 import { fusedLossAndGrad, fusedStepFits, stepLayout, type Layout } from './model/webgpu-step';
 import { flatten, Optimizer, optimizerConfigSchema, type OptimizerConfig } from './optim';
-import { createRng, mixSeeds } from './rng';
-import { generateSamples, samplePrompts, type Sample } from './samples';
+import { createRng, mixSeeds } from '../core/rng';
+import type { Sample } from '../core/types';
+import { generateSamples, samplePrompts } from './samples';
 import { TaskStatistics } from './stats/task-stats';
-import type { CorpusLoader } from './tasks/corpus';
-import { createTask } from './tasks/catalogue';
-import { MAX_TASKS } from './tokenizer';
+import type { CorpusLoader } from '../core/tasks/corpus';
+import { createTask } from '../core/tasks/catalogue';
+import { MAX_TASKS } from '../core/tokenizer';
 import { MixerHost, type TaskChange } from './mixer-host';
-import type { GradStats, MixerName, Rng, Task, TaskBatch } from './types';
+import type { GradStats, MixerName, Rng, Task, TaskBatch } from '../core/types';
 import { readMany, StepLosses, taskSums } from './step-losses';
 import {
   enabledWeights,
@@ -38,9 +39,9 @@ import {
   type EvalResult,
   type MetricsBatch,
   type TrainerEvent,
-} from './trainer-types';
+} from '../core/trainer-types';
 
-export * from './trainer-types';
+export * from '../core/trainer-types';
 
 /** Phases of a training step that `Trainer.onPhase` reports (bench --profile). */
 export type StepPhase = 'batch' | 'forward+backward' | 'optimizer' | 'readback';

@@ -8,8 +8,8 @@
  * written) touch nothing that is kept. No-op on other backends.
  */
 import * as tf from '@tensorflow/tfjs-core';
-import type { RunConfigInput } from './config/run-config';
-import type { CorpusLoader } from './tasks/corpus';
+import type { RunConfigInput } from '../core/config/run-config';
+import type { CorpusLoader } from '../core/tasks/corpus';
 import { Trainer } from './trainer';
 
 interface CompilingBackend {

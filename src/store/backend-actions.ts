@@ -2,7 +2,7 @@
  * Actions that start a fresh worker: Restart (same backend), Restart on the fallback backend,
  * and re-measure (forget the remembered backend and measure every candidate again).
  */
-import type { BackendRequest } from '../worker/protocol';
+import type { BackendRequest } from '../core/protocol';
 import { fallbackBackend } from './backend-choice';
 import type { Actions, StoreContext } from './state';
 

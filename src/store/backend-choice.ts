@@ -12,7 +12,7 @@ import {
   type BackendInfo,
   type BackendName,
   type RememberedBackend,
-} from '../worker/protocol';
+} from '../core/protocol';
 
 /** The localStorage key; bump the version when the measurement changes meaning. */
 export const BACKEND_STORAGE_KEY = 'pike-playground.backend.v1';

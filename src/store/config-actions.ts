@@ -4,11 +4,11 @@
  *   live (next step):     setMixer, mixer knobs/weights, task knobs, add/remove task, optimizer
  *   reset (a new model):  preset, model shape, batch size, seed, schedule, an imported setup
  */
-import { MAX_TASKS, parseTaskSpec } from '../engine/config/catalogue';
-import { presetConfig, type PresetName } from '../engine/config/presets';
-import type { RunConfig, TaskSetup } from '../engine/config/run-config';
-import { MIXERS } from '../engine/mixers/registry';
-import type { MixerName, TaskKnobs } from '../engine/types';
+import { MAX_TASKS, parseTaskSpec } from '../core/config/catalogue';
+import { presetConfig, type PresetName } from '../core/config/presets';
+import type { RunConfig, TaskSetup } from '../core/config/run-config';
+import { MIXERS } from '../core/mixers/registry';
+import type { MixerName, TaskKnobs } from '../core/types';
 import {
   carriedKnobs,
   debounce,
@@ -20,7 +20,7 @@ import {
   validOrError,
 } from './config-helpers';
 import type { Actions, StoreContext } from './state';
-import { localTaskInfo, localTasks } from './validate';
+import { localTaskInfo, localTasks } from '../core/config/validate';
 
 type ConfigActions = Pick<
   Actions,
@@ -55,7 +55,7 @@ export function createConfigActions(ctx: StoreContext): ConfigActions {
       const weights = m.name === 'static' ? m.weights : undefined;
       ctx.client?.send({
         type: 'setMixer',
-        name: m.name as MixerName,
+        name: m.name,
         knobs: m.knobs,
         ...(weights ? { weights } : {}),
         ...(m.reference ? { reference: m.reference } : {}),
@@ -80,7 +80,7 @@ export function createConfigActions(ctx: StoreContext): ConfigActions {
         tasks: p.tasks,
         mixer: {
           name: c.mixer.name,
-          knobs: carriedKnobs(c.mixer.name as MixerName, c.mixer.knobs, K),
+          knobs: carriedKnobs(c.mixer.name, c.mixer.knobs, K),
         },
       };
       const v = validOrError(ctx, next);
@@ -258,7 +258,7 @@ export function createConfigActions(ctx: StoreContext): ConfigActions {
         const w = m.weights ?? Array(K).fill(1 / K);
         ctx.client?.send({
           type: 'setMixer',
-          name: m.name as MixerName,
+          name: m.name,
           knobs: m.knobs,
           weights: w,
         });

@@ -2,13 +2,13 @@
  * Helpers of the config actions: debounced sends, validation with a message, the reset command,
  * and how mixer weights and knobs follow a change of the task set or of the mixer.
  */
-import type { ReferenceCurve, RunConfig } from '../engine/config/run-config';
-import { memoryProblem } from '../engine/config/memory';
+import type { ReferenceCurve, RunConfig } from '../core/config/run-config';
+import { memoryProblem } from '../core/config/memory';
 import { restartWorker } from './backend-actions';
-import { MIXERS, parseKnobs } from '../engine/mixers/registry';
-import type { MixerName } from '../engine/types';
+import { MIXERS, parseKnobs } from '../core/mixers/registry';
+import type { MixerName } from '../core/types';
 import type { SavedRun, StoreContext } from './state';
-import { validateConfig, type Validated } from './validate';
+import { validateConfig, type Validated } from '../core/config/validate';
 
 /**
  * Runs the latest `fn` given for `key` at most once per `ms` (trailing): dragging a slider sends

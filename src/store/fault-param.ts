@@ -3,7 +3,7 @@
  * device-lost, crash, nan, build-fail; STEP a whole number ≥ 0. A bad value is reported and
  * ignored (nothing is injected).
  */
-import { FAULT_KINDS, type FaultKind, type FaultSpec } from '../worker/protocol';
+import { FAULT_KINDS, type FaultKind, type FaultSpec } from '../core/protocol';
 
 export function parseFaultParam(search: string): { fault?: FaultSpec; error?: string } {
   const raw = new URLSearchParams(search).get('fault');

@@ -12,7 +12,7 @@
 import { budgetProblem, sendReset } from './config-helpers';
 import type { Actions, StoreContext } from './state';
 import { decodeHash, encodeHash } from './url-hash';
-import { localTasks } from './validate';
+import { localTasks } from '../core/config/validate';
 
 export const REPLACE_QUESTION =
   'This link has another setup. Replace the current model with it? Its charts start over ' +

@@ -2,8 +2,8 @@
  * Metrics slice actions: saved runs for the comparison chart, and importing a run file or a
  * results.json from `npm run experiment`.
  */
-import { MIXERS } from '../engine/mixers/registry';
-import type { MixerName } from '../engine/types';
+import { MIXERS } from '../core/mixers/registry';
+import type { MixerName } from '../core/types';
 import type { MetricsBuffers } from './metrics';
 import { looksLikeResults, parseResults, type ResultsCurve } from './results-file';
 import { avgValCurve, parseRunFileJson, readJson } from './run-file';
@@ -165,7 +165,7 @@ export function createMetricsActions(ctx: StoreContext): MetricsActions {
         keep(added);
         return;
       }
-      const mixer = s.config.mixer.name as MixerName;
+      const mixer = s.config.mixer.name;
       keep([
         {
           label: runLabel(mixer, s.config.seed, s.savedRuns),
@@ -207,7 +207,7 @@ export function createMetricsActions(ctx: StoreContext): MetricsActions {
       const r = parseRunFileJson(j.raw);
       if (!r.ok) return importError(r.message);
       clearImportError();
-      const mixer = r.config.mixer.name as MixerName;
+      const mixer = r.config.mixer.name;
       if (r.avgVal.y.some(Number.isFinite)) {
         keep([
           {

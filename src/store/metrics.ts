@@ -7,8 +7,8 @@
  * again with fresh weights, so the new steps are shifted by `stepOffset` (the last step seen
  * before the restart) and the restart is marked; the history before it stays on the charts.
  */
-import type { GradStats, PikeUpdateDetail } from '../engine/types';
-import type { WorkerEvent } from '../worker/protocol';
+import type { GradStats, PikeUpdateDetail } from '../core/types';
+import type { WorkerEvent } from '../core/protocol';
 import { SeriesTable } from './series';
 
 type MetricsBatch = Extract<WorkerEvent, { type: 'metrics' }>['batch'];

@@ -6,8 +6,31 @@
  * in-memory one and nothing here runs outside a browser.
  */
 import { del, get, set } from 'idb-keyval';
-import { ownTextSpec } from '../engine/config/catalogue';
-import type { SavedRun } from './state';
+import { ownTextSpec } from '../core/config/catalogue';
+
+/** A run kept under "Compare runs": saved on the page, imported, or a results.json curve. */
+export interface SavedRun {
+  id: number;
+  label: string;
+  /**
+   * The mixer: its name for a saved or imported run; for a results.json curve the file's mixer
+   * label as written (a spec such as `pike{zeta2=0}`, not necessarily a MixerName).
+   */
+  mixer: string;
+  /** The seed (the first seed of a results.json curve). */
+  seed: number;
+  /** Average validation loss over tasks at each evaluation (the mean over seeds for a band). */
+  x: number[];
+  y: number[];
+  /** Lowest and highest average validation loss over seeds at each x (results.json). */
+  band?: { lo: number[]; hi: number[] };
+  /** How many seeds y is the mean of (results.json). */
+  seeds?: number;
+  /** The run's task specs (ids), in order: the columns of perTask. */
+  tasks: string[];
+  /** perTask[k][i]: validation loss of task k at x[i] (mean over seeds); NaN where unknown. */
+  perTask: number[][];
+}
 
 /** The key of the saved runs; bump the version if SavedRun changes shape. */
 export const SAVED_RUNS_KEY = 'pike-playground.saved-runs.v1';

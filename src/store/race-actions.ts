@@ -4,10 +4,10 @@
  * (`config.race`), so the link, run files and the worker all carry it; every change of the
  * contestants is a reset (the contestants start together from the same initial weights).
  */
-import type { Contestant, RunConfig } from '../engine/config/run-config';
-import { MAX_CONTESTANTS } from '../engine/config/run-config';
-import { parseContestants } from '../engine/config/spec';
-import type { MixerName } from '../engine/types';
+import type { Contestant, RunConfig } from '../core/config/run-config';
+import { MAX_CONTESTANTS } from '../core/config/run-config';
+import { parseContestants } from '../core/config/spec';
+import type { MixerName } from '../core/types';
 import { rejectChange, sendReset, validOrError } from './config-helpers';
 import type { Actions, StoreContext } from './state';
 

@@ -1,5 +1,5 @@
 /**
- * Importing a `results.json` written by `npm run experiment` (schema: engine/config/results-schema)
+ * Importing a `results.json` written by `npm run experiment` (schema: core/config/results-schema)
  * into Compare runs. Pure: text in, one curve per mixer label out, or one readable message.
  *
  * A results.json holds several mixers and seeds, so it adds curves and never changes the setup.
@@ -7,7 +7,7 @@
  * label, at the steps that every seed of that label evaluated: the mean over seeds of the average
  * validation loss, its band (lowest and highest over seeds), and each task's mean validation loss.
  */
-import { resultsSchema, type Results } from '../engine/config/results-schema';
+import { resultsSchema, type Results } from '../core/config/results-schema';
 import { briefZodError, readJson } from './run-file';
 
 export interface ResultsCurve {

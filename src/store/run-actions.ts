@@ -6,8 +6,8 @@
  * `ready` answers: a reset clears the history, a restart keeps it (marking the restart), a task
  * change adds or removes that task's columns.
  */
-import { presetConfig } from '../engine/config/presets';
-import type { WorkerEvent } from '../worker/protocol';
+import { presetConfig } from '../core/config/presets';
+import type { WorkerEvent } from '../core/protocol';
 import { parseBackendParam } from './backend-choice';
 import { budgetProblem, sendReset, workerGone } from './config-helpers';
 import {
@@ -25,7 +25,7 @@ import type { Actions, AppState, PageError, StoreContext } from './state';
 import { FLUSH_MS } from './state';
 import { faultNotice, parseFaultParam } from './fault-param';
 import { decodeHash } from './url-hash';
-import { localTasks, validateConfig } from './validate';
+import { localTasks, validateConfig } from '../core/config/validate';
 
 type RunActions = Pick<
   Actions,

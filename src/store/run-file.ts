@@ -4,12 +4,12 @@
  * the config with the same checks as the URL, and never half-applies a bad file.
  */
 import { z } from 'zod';
-import { formatBytes } from '../engine/config/catalogue';
-import { PRESET_NAMES, type PresetName } from '../engine/config/presets';
-import { formatZodError, type RunConfig } from '../engine/config/run-config';
+import { formatBytes } from '../core/config/catalogue';
+import { PRESET_NAMES, type PresetName } from '../core/config/presets';
+import { formatZodError, type RunConfig } from '../core/config/run-config';
 import { rowMeans, type MetricsBuffers } from './metrics';
 import type { SeriesTable } from './series';
-import { validateConfig } from './validate';
+import { validateConfig } from '../core/config/validate';
 
 export const RUN_FILE_FORMAT = 'pike-playground-run';
 

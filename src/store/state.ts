@@ -4,9 +4,9 @@
  * backend, step, errors) and metrics (bounded history, saved runs). Actions live in one stable
  * `actions` object so components can take it without re-rendering.
  */
-import type { PresetName } from '../engine/config/presets';
-import type { RunConfig, RunConfigInput, TaskSetup } from '../engine/config/run-config';
-import type { MixerName, TaskKnobs } from '../engine/types';
+import type { PresetName } from '../core/config/presets';
+import type { RunConfig, RunConfigInput, TaskSetup } from '../core/config/run-config';
+import type { MixerName, TaskKnobs } from '../core/types';
 import type {
   BackendInfo,
   BackendName,
@@ -18,10 +18,10 @@ import type {
   Sample,
   TaskInfo,
   WorkerEvent,
-} from '../worker/protocol';
+} from '../core/protocol';
 import type { BackendMemory } from './backend-choice';
 import type { MetricsBuffers } from './metrics';
-import type { Persistence } from './persist';
+import type { Persistence, SavedRun } from './persist';
 
 /** What the store needs of TrainingClient (tests pass a fake). */
 export interface ClientLike {
@@ -64,28 +64,7 @@ export interface Notice {
   count: number;
 }
 
-export interface SavedRun {
-  id: number;
-  label: string;
-  /**
-   * The mixer: its name for a saved or imported run; for a results.json curve the file's mixer
-   * label as written (a spec such as `pike{zeta2=0}`, not necessarily a MixerName).
-   */
-  mixer: string;
-  /** The seed (the first seed of a results.json curve). */
-  seed: number;
-  /** Average validation loss over tasks at each evaluation (the mean over seeds for a band). */
-  x: number[];
-  y: number[];
-  /** Lowest and highest average validation loss over seeds at each x (results.json). */
-  band?: { lo: number[]; hi: number[] };
-  /** How many seeds y is the mean of (results.json). */
-  seeds?: number;
-  /** The run's task specs (ids), in order: the columns of perTask. */
-  tasks: string[];
-  /** perTask[k][i]: validation loss of task k at x[i] (mean over seeds); NaN where unknown. */
-  perTask: number[][];
-}
+export type { SavedRun };
 
 /** One sampling round of the followed run, as the samples panel shows it. */
 export interface SamplesRound {

@@ -7,7 +7,7 @@
  *   store.getState().actions.boot(window.location);
  */
 import { createStore, type StoreApi } from 'zustand/vanilla';
-import { presetConfig } from '../engine/config/presets';
+import { presetConfig } from '../core/config/presets';
 import { createBackendActions } from './backend-actions';
 import { browserBackendMemory } from './backend-choice';
 import { createConfigActions } from './config-actions';
@@ -19,7 +19,7 @@ import { createRaceActions } from './race-actions';
 import { createTextActions } from './text-actions';
 import { createRunActions } from './run-actions';
 import type { AppState, StoreContext, StoreDeps } from './state';
-import { localTasks, validateConfig } from './validate';
+import { localTasks, validateConfig } from '../core/config/validate';
 
 export type AppStore = StoreApi<AppState>;
 

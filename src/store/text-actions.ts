@@ -10,7 +10,7 @@ import {
   ownTextSpec,
   textHash,
   validateOwnText,
-} from '../engine/config/catalogue';
+} from '../core/config/catalogue';
 import type { Actions, StoreContext } from './state';
 
 type TextActions = Pick<Actions, 'addOwnText'>;

@@ -22,24 +22,19 @@
  * Decoding is strict: an unknown key, a repeated key, a value that is not a number, or anything
  * the RunConfig schema or the task catalogue rejects is an error that names the key.
  */
-import {
-  presetConfig,
-  isPresetName,
-  PRESET_NAMES,
-  type PresetName,
-} from '../engine/config/presets';
-import { runConfigSchema, type RunConfig } from '../engine/config/run-config';
+import { presetConfig, isPresetName, PRESET_NAMES, type PresetName } from '../core/config/presets';
+import { isNumeric } from '../core/config/numeric';
+import { runConfigSchema, type RunConfig } from '../core/config/run-config';
 import {
   formatBraceSpec,
-  isNumeric,
   parseContestants,
   setTaskKnob,
   TASK_KNOB_KEYS,
   taskKnobPairs,
-} from '../engine/config/spec';
-import { MIXERS, MIXER_NAMES } from '../engine/mixers/registry';
-import type { TaskKnobs } from '../engine/types';
-import { checkSpecText, knobsDiff, taskKnobsOf, validateConfig } from './validate';
+} from '../core/config/spec';
+import { MIXERS, MIXER_NAMES } from '../core/mixers/registry';
+import type { TaskKnobs } from '../core/types';
+import { checkSpecText, knobsDiff, taskKnobsOf, validateConfig } from '../core/config/validate';
 
 type FieldType = 'int' | 'number' | 'enum' | 'numbers';
 interface Field {

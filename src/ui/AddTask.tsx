@@ -5,7 +5,7 @@ import {
   TASK_FAMILIES,
   UDHR_ALIASES,
   type TaskFamily,
-} from '../engine/config/catalogue';
+} from '../core/config/catalogue';
 import { OwnText } from './OwnText';
 import { useActions, useApp } from './store-context';
 

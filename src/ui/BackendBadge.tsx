@@ -6,8 +6,8 @@
  * `title` so that it can hold a table, shows at once, and reaches keyboard users.
  */
 import { useRef, useState, type CSSProperties } from 'react';
-import { thousands } from '../engine/config/catalogue';
-import type { BackendInfo } from '../worker/protocol';
+import { thousands } from '../core/config/catalogue';
+import type { BackendInfo } from '../core/protocol';
 import { useActions, useApp } from './store-context';
 
 /** Widest the tooltip gets (px); narrower windows get their width less a margin. */

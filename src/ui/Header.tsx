@@ -1,5 +1,5 @@
 import { useRef } from 'react';
-import { PRESET_DESCRIPTIONS, PRESET_NAMES, type PresetName } from '../engine/config/presets';
+import { PRESET_DESCRIPTIONS, PRESET_NAMES, type PresetName } from '../core/config/presets';
 import { buildRunFile, importSizeProblem, metricsCsv } from '../store/run-file';
 import { BackendBadge } from './BackendBadge';
 import { useActions, useApp } from './store-context';

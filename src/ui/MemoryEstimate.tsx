@@ -1,11 +1,11 @@
 import { useMemo } from 'react';
-import { thousands } from '../engine/config/catalogue';
-import { estimateMemory, formatBytes, MEMORY_BUDGETS, MIN_BUDGET } from '../engine/config/memory';
+import { thousands } from '../core/config/catalogue';
+import { estimateMemory, formatBytes, MEMORY_BUDGETS, MIN_BUDGET } from '../core/config/memory';
 import { storedPoints } from '../store/metrics';
 import { useApp } from './store-context';
 
 /**
- * The setup's estimated peak memory against the budget of the backend in use (engine/config/memory.ts),
+ * The setup's estimated peak memory against the budget of the backend in use (core/config/memory.ts),
  * with the parts in the tooltip. A setup over the budget is refused before it is built.
  */
 export function MemoryEstimate() {

@@ -1,5 +1,5 @@
-import { MIXERS, MIXER_NAMES, type MixerKnobSpec } from '../engine/mixers/registry';
-import type { MixerName } from '../engine/types';
+import { isMixerName, MIXERS, MIXER_NAMES, type MixerKnobSpec } from '../core/mixers/registry';
+import type { MixerName } from '../core/types';
 import { NumberField } from './NumberField';
 import { taskColor } from './palette';
 import { useActions, useApp, useStaggeredMetricsVersion, useTaskLabels } from './store-context';
@@ -264,7 +264,7 @@ export function LastUpdate() {
 }
 
 export function MixerPanel() {
-  const name = useApp((s) => s.config.mixer.name as MixerName);
+  const name = useApp((s) => s.config.mixer.name);
   const knobs = useApp((s) => s.config.mixer.knobs);
   const a = useActions();
   const def = MIXERS[name];
@@ -275,7 +275,7 @@ export function MixerPanel() {
         <select
           data-testid="mixer-select"
           value={name}
-          onChange={(e) => a.setMixer(e.target.value as MixerName)}
+          onChange={(e) => isMixerName(e.target.value) && a.setMixer(e.target.value)}
           aria-label="mixer"
         >
           {MIXER_NAMES.map((n) => (

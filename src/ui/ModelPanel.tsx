@@ -1,4 +1,4 @@
-import { MODEL_SIZES, type ModelSizeName } from '../engine/config/presets';
+import { MODEL_SIZES, type ModelSizeName } from '../core/config/presets';
 import { MemoryEstimate } from './MemoryEstimate';
 import { NumberField } from './NumberField';
 import { useActions, useApp } from './store-context';

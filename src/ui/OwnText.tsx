@@ -1,5 +1,5 @@
 import { useRef, useState, type DragEvent } from 'react';
-import { formatBytes, MAX_TASKS, MAX_TEXT_BYTES, MIN_TEXT_BYTES } from '../engine/config/catalogue';
+import { formatBytes, MAX_TASKS, MAX_TEXT_BYTES, MIN_TEXT_BYTES } from '../core/config/catalogue';
 import { useActions, useApp } from './store-context';
 
 /**

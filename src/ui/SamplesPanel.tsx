@@ -1,4 +1,4 @@
-import type { Sample } from '../worker/protocol';
+import type { Sample } from '../core/protocol';
 import { taskColor } from './palette';
 import { useActions, useApp, useTaskLabels } from './store-context';
 

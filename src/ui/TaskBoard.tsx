@@ -1,7 +1,7 @@
 import { memo, useMemo } from 'react';
-import type { TaskKnobs } from '../engine/types';
+import type { TaskKnobs } from '../core/types';
 import { latestValues } from '../store/metrics';
-import type { TaskInfo } from '../worker/protocol';
+import type { TaskInfo } from '../core/protocol';
 import { AddTask } from './AddTask';
 import { fmt, pct, shortLabel } from './format';
 import { NumberField } from './NumberField';

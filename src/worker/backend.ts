@@ -14,7 +14,7 @@ import wasmPlain from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm
 import wasmSimd from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-simd.wasm?url';
 import wasmThreaded from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-threaded-simd.wasm?url';
 import { softwareWebGpuReason, type AdapterInfoLike } from './backend-detect';
-import type { BackendName, WasmBinary } from './protocol';
+import type { BackendName, WasmBinary } from '../core/protocol';
 
 setWasmPaths({
   'tfjs-backend-wasm.wasm': wasmPlain,

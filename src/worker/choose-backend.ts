@@ -9,10 +9,11 @@
  * Every backend start is announced (`progress.starting`/`started`) for the page's start guard
  * (client.ts); backends the guard abandoned in an earlier worker (`req.abandoned`) are not tried.
  */
-import { parseRunConfig, type RunConfigInput } from '../engine/config/run-config';
-import type { CorpusLoader } from '../engine/tasks/corpus';
+import { parseRunConfig, type RunConfigInput } from '../core/config/run-config';
+import type { CorpusLoader } from '../core/tasks/corpus';
 import { Trainer, TrainingDivergedError } from '../engine/trainer';
 import { inspectWebGl, inspectWebGpu, type Inspection } from './backend-detect';
+import { SetupError } from './setup-error';
 import { releaseBackend, switchTo, wasmBinary, wasmThreads, wasmThreadsNote } from './backend';
 import {
   DEFAULT_MEASURE,
@@ -29,10 +30,9 @@ import {
   type BackendName,
   type BackendRequest,
   type CandidateReport,
-} from './protocol';
+} from '../core/protocol';
 
-/** Every backend failed to build the same model: the setup is wrong, not the browser. */
-export class SetupError extends Error {}
+export { SetupError };
 
 const errorText = (e: unknown) => (e instanceof Error ? e.message : String(e));
 

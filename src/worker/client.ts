@@ -21,7 +21,7 @@ import type {
   Command,
   FaultSpec,
   WorkerEvent,
-} from './protocol';
+} from '../core/protocol';
 
 /** How long one backend may take to start before it is abandoned (ms). */
 export const START_LIMIT_MS = 10_000;

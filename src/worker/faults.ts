@@ -16,7 +16,7 @@
  * clean.
  */
 import * as tf from '@tensorflow/tfjs-core';
-import type { FaultSpec } from './protocol';
+import type { FaultSpec } from '../core/protocol';
 
 /** The parts of tfjs's WebGPU backend the hook touches (not exported with types). */
 interface WebGpuDeviceHolder {

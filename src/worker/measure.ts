@@ -10,7 +10,7 @@
  * budget shared evenly by the candidates left, so time one does not use goes to the next.
  * A candidate always gets its warm-up and one timed step: the bound is "about" the budget.
  */
-import type { BackendName } from './protocol';
+import type { BackendName } from '../core/protocol';
 
 /** A probe trainer on one backend. */
 export interface ProbeRun {

@@ -2,7 +2,7 @@
  * Merges consecutive metrics batches so the worker posts at most one every `intervalMs`
  * (≈10 messages per second), whatever the step rate.
  */
-import type { MetricsBatch } from '../engine/trainer-types';
+import type { MetricsBatch } from '../core/trainer-types';
 
 function concat<T extends Float32Array | Int32Array>(a: T, b: T): T {
   const out = new (a.constructor as new (n: number) => T)(a.length + b.length);

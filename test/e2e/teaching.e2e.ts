@@ -6,7 +6,7 @@
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { skipTour } from '../../src/cli/browser';
-import { PRESET_NAMES } from '../../src/engine/config/presets';
+import { PRESET_NAMES } from '../../src/core/config/presets';
 import { LESSONS } from '../../src/ui/lessons/lessons';
 import {
   openPage,

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { batchCounts } from '../../src/engine/mixers/batch-counts';
-import { normalize } from '../../src/engine/mixers/simplex';
+import { batchCounts } from '../../src/core/mixers/batch-counts';
+import { normalize } from '../../src/core/mixers/simplex';
 
 describe('batchCounts (largest remainder)', () => {
   it('sums to b exactly and keeps every count within 1 of b·w_k', () => {

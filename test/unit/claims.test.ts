@@ -8,7 +8,7 @@ import { buildReports } from '../../src/cli/claims/claims';
 import { EXPERIMENTS, FULL } from '../../src/cli/claims/experiments';
 import { claimsMarkdown } from '../../src/cli/claims/report';
 import { compare, verdictOf } from '../../src/cli/claims/verdict';
-import type { Results, RunResult } from '../../src/engine/config/results-schema';
+import type { Results, RunResult } from '../../src/core/config/results-schema';
 
 describe('claims verdict rule', () => {
   it('a comparison holds when the difference exceeds two standard errors', () => {

@@ -5,9 +5,9 @@ import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { parseExperimentArgs, parseMixerVariant } from '../../src/cli/args';
 import { main } from '../../src/cli/experiment';
 import { jobCount, jobExecArgv, runGrid } from '../../src/cli/jobs';
-import { resultsSchema } from '../../src/engine/config/results-schema';
-import { presetConfig } from '../../src/engine/config/presets';
-import { createFsCorpusLoader } from '../../src/engine/tasks/corpus-node';
+import { resultsSchema } from '../../src/core/config/results-schema';
+import { presetConfig } from '../../src/core/config/presets';
+import { createFsCorpusLoader } from '../../src/core/tasks/corpus-node';
 
 afterEach(() => vi.restoreAllMocks());
 

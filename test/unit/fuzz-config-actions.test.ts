@@ -7,9 +7,9 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { MIXER_NAMES, MIXERS } from '../../src/engine/mixers/registry';
-import type { TaskKnobs } from '../../src/engine/types';
-import { validateConfig } from '../../src/store/validate';
+import { MIXER_NAMES, MIXERS } from '../../src/core/mixers/registry';
+import type { TaskKnobs } from '../../src/core/types';
+import { validateConfig } from '../../src/core/config/validate';
 import { bootedStore } from './helpers/fake-client';
 import {
   contestantSpecArb,

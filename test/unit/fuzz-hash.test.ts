@@ -7,11 +7,11 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { presetConfig, PRESET_NAMES, type PresetName } from '../../src/engine/config/presets';
-import type { RunConfigInput } from '../../src/engine/config/run-config';
-import { MIXER_NAMES, MIXERS } from '../../src/engine/mixers/registry';
+import { presetConfig, PRESET_NAMES, type PresetName } from '../../src/core/config/presets';
+import type { RunConfigInput } from '../../src/core/config/run-config';
+import { MIXER_NAMES, MIXERS } from '../../src/core/mixers/registry';
 import { decodeHash, encodeHash, FIELDS, type DecodedHash } from '../../src/store/url-hash';
-import { validateConfig } from '../../src/store/validate';
+import { validateConfig } from '../../src/core/config/validate';
 import { canonical, valid } from './helpers/valid-config';
 import { anyUnits, INTERNAL_ERROR, names, SEED, validConfigArb } from './helpers/fuzz-arbitraries';
 

@@ -8,8 +8,8 @@
 import { readFileSync } from 'node:fs';
 import fc from 'fast-check';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { formatBytes } from '../../src/engine/config/catalogue';
-import { presetConfig } from '../../src/engine/config/presets';
+import { formatBytes } from '../../src/core/config/catalogue';
+import { presetConfig } from '../../src/core/config/presets';
 import { createMetrics } from '../../src/store/metrics';
 import { looksLikeResults, parseResults, parseResultsFile } from '../../src/store/results-file';
 import {
@@ -19,7 +19,7 @@ import {
   parseRunFile,
   parseRunFileJson,
 } from '../../src/store/run-file';
-import { validateConfig } from '../../src/store/validate';
+import { validateConfig } from '../../src/core/config/validate';
 import { bootedStore } from './helpers/fake-client';
 import { INTERNAL_ERROR, names, nastyValue, SEED } from './helpers/fuzz-arbitraries';
 

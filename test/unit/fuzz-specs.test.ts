@@ -6,17 +6,17 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { defaultKnobs, parseTaskSpec } from '../../src/engine/config/catalogue';
-import { presetConfig } from '../../src/engine/config/presets';
+import { defaultKnobs, parseTaskSpec } from '../../src/core/config/catalogue';
+import { presetConfig } from '../../src/core/config/presets';
 import {
   formatBraceSpec,
   parseContestants,
   setTaskKnob,
   TASK_KNOB_KEYS,
-} from '../../src/engine/config/spec';
-import { isMixerName, MIXER_NAMES, MIXERS, parseKnobs } from '../../src/engine/mixers/registry';
-import type { TaskKnobs } from '../../src/engine/types';
-import { validateConfig } from '../../src/store/validate';
+} from '../../src/core/config/spec';
+import { isMixerName, MIXER_NAMES, MIXERS, parseKnobs } from '../../src/core/mixers/registry';
+import type { TaskKnobs } from '../../src/core/types';
+import { validateConfig } from '../../src/core/config/validate';
 import {
   anyUnits,
   INTERNAL_ERROR,

@@ -19,7 +19,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ownedVariable } from '../../src/engine/model/variables';
-import { createRng } from '../../src/engine/rng';
+import { createRng } from '../../src/core/rng';
 import {
   chunkEstimates,
   chunkSizes,

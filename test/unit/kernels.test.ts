@@ -5,7 +5,7 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { RunConfigInput } from '../../src/engine/config/run-config';
+import type { RunConfigInput } from '../../src/core/config/run-config';
 import {
   embed,
   gelu,
@@ -16,7 +16,7 @@ import {
   softmaxCrossEntropy,
 } from '../../src/engine/model/kernels';
 import { splitHeads } from '../../src/engine/model/attention';
-import { createFsCorpusLoader } from '../../src/engine/tasks/corpus-node';
+import { createFsCorpusLoader } from '../../src/core/tasks/corpus-node';
 import { Trainer, type MetricsBatch } from '../../src/engine/trainer';
 import { useBackend } from './helpers/backend';
 

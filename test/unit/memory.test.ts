@@ -1,19 +1,19 @@
 /**
- * The memory estimate (engine/config/memory.ts) against hand-derived parts and tfjs's measured peak on
+ * The memory estimate (core/config/memory.ts) against hand-derived parts and tfjs's measured peak on
  * the cpu backend, and the budget guard in the store: a setup over the backend's budget is
  * refused with what to shrink, and nothing changes.
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { parseRunConfig } from '../../src/engine/config/run-config';
-import { MODEL_SIZES, presetConfig } from '../../src/engine/config/presets';
-import { PRESET_NAMES } from '../../src/engine/tasks/presets';
-import { estimateMemory, MEMORY_BUDGETS, memoryProblem } from '../../src/engine/config/memory';
-import { countParams } from '../../src/engine/model/config';
-import { createFsCorpusLoader } from '../../src/engine/tasks/corpus-node';
+import { parseRunConfig } from '../../src/core/config/run-config';
+import { MODEL_SIZES, presetConfig } from '../../src/core/config/presets';
+import { PRESET_NAMES } from '../../src/core/tasks/presets';
+import { estimateMemory, MEMORY_BUDGETS, memoryProblem } from '../../src/core/config/memory';
+import { countParams } from '../../src/core/model-config';
+import { createFsCorpusLoader } from '../../src/core/tasks/corpus-node';
 import { Trainer } from '../../src/engine/trainer';
 import { encodeHash } from '../../src/store/url-hash';
-import { validateConfig } from '../../src/store/validate';
+import { validateConfig } from '../../src/core/config/validate';
 import { useBackend } from './helpers/backend';
 import { bootedStore } from './helpers/fake-client';
 import { tiny } from './helpers/tiny-config';

@@ -3,26 +3,26 @@
  * derived by hand in the comments.
  */
 import { describe, expect, it } from 'vitest';
-import type { ReferenceCurve } from '../../src/engine/config/run-config';
+import type { ReferenceCurve } from '../../src/core/config/run-config';
 import {
   adoPreference,
   clipMinProbability,
   createAdoMixer,
   fitPowerLaw,
   powerLawAt,
-} from '../../src/engine/mixers/ado';
-import { createDoremiMixer, doremiStep, referenceLossAt } from '../../src/engine/mixers/doremi';
+} from '../../src/core/mixers/ado';
+import { createDoremiMixer, doremiStep, referenceLossAt } from '../../src/core/mixers/doremi';
 import {
   createFamoMixer,
   famoDelta,
   famoLogitGradient,
   famoTaskWeights,
   SmallAdam,
-} from '../../src/engine/mixers/famo';
-import { createOdmMixer, odmEpsilon, odmWeights } from '../../src/engine/mixers/odm';
-import { createMixer, defaultKnobs } from '../../src/engine/mixers/registry';
-import { unimaxAllocation, unimaxWeights } from '../../src/engine/mixers/unimax';
-import type { MixerObservation } from '../../src/engine/types';
+} from '../../src/core/mixers/famo';
+import { createOdmMixer, odmEpsilon, odmWeights } from '../../src/core/mixers/odm';
+import { createMixer, defaultKnobs } from '../../src/core/mixers/registry';
+import { unimaxAllocation, unimaxWeights } from '../../src/core/mixers/unimax';
+import type { MixerObservation } from '../../src/core/types';
 
 const ctx = (k: number, extra: object = {}) => ({
   numTasks: k,

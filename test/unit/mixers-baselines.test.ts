@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { createMixMixer } from '../../src/engine/mixers/mix';
-import { createRandomMixer, randomTaskAt } from '../../src/engine/mixers/random';
-import { createRoundRobinMixer } from '../../src/engine/mixers/round-robin';
-import { applyFloor, normalize } from '../../src/engine/mixers/simplex';
-import { createStaticMixer } from '../../src/engine/mixers/static';
-import { createTemperatureMixer, temperatureWeights } from '../../src/engine/mixers/temperature';
+import { createMixMixer } from '../../src/core/mixers/mix';
+import { createRandomMixer, randomTaskAt } from '../../src/core/mixers/random';
+import { createRoundRobinMixer } from '../../src/core/mixers/round-robin';
+import { applyFloor, normalize } from '../../src/core/mixers/simplex';
+import { createStaticMixer } from '../../src/core/mixers/static';
+import { createTemperatureMixer, temperatureWeights } from '../../src/core/mixers/temperature';
 
 const ctx = (k: number, extra: object = {}) => ({
   numTasks: k,

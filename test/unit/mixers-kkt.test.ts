@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { createPikeKktMixer, kktCoefficients, solveKkt } from '../../src/engine/mixers/pike-kkt';
-import type { GradStats, MixerObservation } from '../../src/engine/types';
+import { createPikeKktMixer, kktCoefficients, solveKkt } from '../../src/core/mixers/pike-kkt';
+import type { GradStats, MixerObservation } from '../../src/core/types';
 import { gradStatsOf } from './helpers/grad-stats';
 
 function observation(g: number[], s: number[], batchSize: number, step = 0): MixerObservation {

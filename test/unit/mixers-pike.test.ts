@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { createBalancedPikeMixer, tiltedLossWeights } from '../../src/engine/mixers/balanced-pike';
-import type { MixerContext } from '../../src/engine/mixers/context';
-import { isUpdateStep } from '../../src/engine/mixers/observation';
-import { createPikeMixer, pikeExponents, type PikeOptions } from '../../src/engine/mixers/pike';
-import type { MixerObservation } from '../../src/engine/types';
+import { createBalancedPikeMixer, tiltedLossWeights } from '../../src/core/mixers/balanced-pike';
+import type { MixerContext } from '../../src/core/mixers/context';
+import { isUpdateStep } from '../../src/core/mixers/observation';
+import { createPikeMixer, pikeExponents, type PikeOptions } from '../../src/core/mixers/pike';
+import type { MixerObservation } from '../../src/core/types';
 import { gradStatsOf } from './helpers/grad-stats';
 
 function observation(

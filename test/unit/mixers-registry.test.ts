@@ -1,12 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { MIXER_DEFAULTS } from '../../src/engine/mixers/defaults';
+import { MIXER_DEFAULTS } from '../../src/core/mixers/defaults';
 import {
   createMixer,
   defaultKnobs,
   MIXER_NAMES,
   MIXERS,
   parseKnobs,
-} from '../../src/engine/mixers/registry';
+} from '../../src/core/mixers/registry';
 
 const ctx = { numTasks: 4, batchSize: 16, poolSizes: [1, 2, 3, 4], seed: 3 };
 

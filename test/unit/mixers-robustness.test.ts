@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { createMixer, MIXER_NAMES, MIXERS } from '../../src/engine/mixers/registry';
-import type { Mixer, MixerObservation } from '../../src/engine/types';
+import { createMixer, MIXER_NAMES, MIXERS } from '../../src/core/mixers/registry';
+import type { Mixer, MixerObservation } from '../../src/core/types';
 import { gradStatsOf } from './helpers/grad-stats';
 
 /** Statistics as a stats probe may produce them, including the awkward ones. */

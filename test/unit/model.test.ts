@@ -1,10 +1,10 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { countParams, gptConfig } from '../../src/engine/model/config';
+import { countParams, gptConfig } from '../../src/core/model-config';
 import { forward } from '../../src/engine/model/gpt';
 import { perExampleLoss } from '../../src/engine/model/loss';
 import { disposeParams, initParams, paramList } from '../../src/engine/model/params';
-import { VOCAB_SIZE } from '../../src/engine/tokenizer';
+import { VOCAB_SIZE } from '../../src/core/tokenizer';
 import { useBackend } from './helpers/backend';
 
 beforeAll(() => useBackend());

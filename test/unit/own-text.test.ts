@@ -2,13 +2,13 @@ import { createHash } from 'node:crypto';
 import fc from 'fast-check';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { main } from '../../src/cli/experiment';
-import { presetConfig } from '../../src/engine/config/presets';
-import { parseTaskWithKnobs } from '../../src/engine/config/spec';
-import { createRng } from '../../src/engine/rng';
-import { createTask, defaultKnobs, parseTaskSpec } from '../../src/engine/tasks/catalogue';
-import type { CorpusLoader } from '../../src/engine/tasks/corpus';
-import { createFsCorpusLoader } from '../../src/engine/tasks/corpus-node';
-import { DEFAULT_LANGUAGE_POOL } from '../../src/engine/tasks/knobs';
+import { presetConfig } from '../../src/core/config/presets';
+import { parseTaskWithKnobs } from '../../src/core/config/spec';
+import { createRng } from '../../src/core/rng';
+import { createTask, defaultKnobs, parseTaskSpec } from '../../src/core/tasks/catalogue';
+import type { CorpusLoader } from '../../src/core/tasks/corpus';
+import { createFsCorpusLoader } from '../../src/core/tasks/corpus-node';
+import { DEFAULT_LANGUAGE_POOL } from '../../src/core/tasks/knobs';
 import {
   createMemoryTextSource,
   firstInvalidUtf8,
@@ -21,11 +21,11 @@ import {
   thousands,
   unknownTextMessage,
   validateOwnText,
-} from '../../src/engine/tasks/own-text';
-import { decode, encode, PAD } from '../../src/engine/tokenizer';
-import type { TaskBatch } from '../../src/engine/types';
+} from '../../src/core/tasks/own-text';
+import { decode, encode, PAD } from '../../src/core/tokenizer';
+import type { TaskBatch } from '../../src/core/types';
 import { decodeHash } from '../../src/store/url-hash';
-import { localTaskInfo, validateConfig } from '../../src/store/validate';
+import { localTaskInfo, validateConfig } from '../../src/core/config/validate';
 
 const utf8 = (s: string) => new TextEncoder().encode(s);
 

@@ -5,10 +5,10 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { parseTaskSpec } from '../../src/engine/tasks/catalogue';
-import type { CorpusEntry } from '../../src/engine/tasks/corpus';
-import { resolveUdhrCode } from '../../src/engine/tasks/language';
-import { PRESET_TASKS } from '../../src/engine/tasks/presets';
+import { parseTaskSpec } from '../../src/core/tasks/catalogue';
+import type { CorpusEntry } from '../../src/core/tasks/corpus';
+import { resolveUdhrCode } from '../../src/core/tasks/language';
+import { PRESET_TASKS } from '../../src/core/tasks/presets';
 import { PRECACHED_UDHR } from '../../vite.config';
 
 const index = JSON.parse(readFileSync('public/udhr/index.json', 'utf8')) as CorpusEntry[];

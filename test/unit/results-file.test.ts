@@ -6,14 +6,14 @@
 import { readFileSync } from 'node:fs';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import type { EvalResult } from '../../src/engine/trainer-types';
-import type { Results, RunResult } from '../../src/engine/config/results-schema';
+import type { EvalResult } from '../../src/core/trainer-types';
+import type { Results, RunResult } from '../../src/core/config/results-schema';
 import { looksLikeResults, parseResultsFile } from '../../src/store/results-file';
 import { buildRunFile } from '../../src/store/run-file';
 import { bandPath } from '../../src/ui/charts/paths';
 import { MAX_SAVED_RUNS } from '../../src/store/state';
 import { createAppStore } from '../../src/store/store';
-import { localTaskInfo } from '../../src/store/validate';
+import { localTaskInfo } from '../../src/core/config/validate';
 import { fakeClient, ONE_RUN } from './helpers/fake-client';
 
 const FIXTURE = readFileSync(

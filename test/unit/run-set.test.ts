@@ -1,8 +1,8 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import { runConfigSchema, type RunConfigInput } from '../../src/engine/config/run-config';
+import { runConfigSchema, type RunConfigInput } from '../../src/core/config/run-config';
 import { contestantLabel, RunSet, type RunEvent } from '../../src/engine/run-set';
-import { createFsCorpusLoader } from '../../src/engine/tasks/corpus-node';
+import { createFsCorpusLoader } from '../../src/core/tasks/corpus-node';
 import type { MetricsBatch } from '../../src/engine/trainer';
 import { useBackend } from './helpers/backend';
 import { tiny as tinyConfig } from './helpers/tiny-config';
@@ -129,7 +129,7 @@ describe('RunSet', () => {
   });
 
   it('a race has 2 to 4 contestants', () => {
-    const c = { name: 'mix', knobs: {} };
+    const c = { name: 'mix' as const, knobs: {} };
     expect(runConfigSchema.safeParse(tiny({ race: [c] })).success).toBe(false);
     expect(runConfigSchema.safeParse(tiny({ race: [c, c, c, c, c] })).success).toBe(false);
     expect(runConfigSchema.safeParse(tiny({ race: [c, c] })).success).toBe(true);

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { gptConfig, type GptConfig } from '../../src/engine/model/config';
+import { gptConfig, type GptConfig } from '../../src/core/model-config';
 import { forward } from '../../src/engine/model/gpt';
 import { disposeParams, initParams, type GptParams } from '../../src/engine/model/params';
 import {
@@ -14,11 +14,11 @@ import {
   toSamples,
   type Prompt,
 } from '../../src/engine/samples';
-import { createTask } from '../../src/engine/tasks/catalogue';
-import { createFsCorpusLoader } from '../../src/engine/tasks/corpus-node';
-import { buildTask, ExampleSet } from '../../src/engine/tasks/examples';
-import { BYTE_TOKENS, decode, encode, PAD, taskToken } from '../../src/engine/tokenizer';
-import type { Task } from '../../src/engine/types';
+import { createTask } from '../../src/core/tasks/catalogue';
+import { createFsCorpusLoader } from '../../src/core/tasks/corpus-node';
+import { buildTask, ExampleSet } from '../../src/core/tasks/examples';
+import { BYTE_TOKENS, decode, encode, PAD, taskToken } from '../../src/core/tokenizer';
+import type { Task } from '../../src/core/types';
 import { useBackend } from './helpers/backend';
 
 const CTX = 64;

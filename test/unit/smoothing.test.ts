@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { createRng } from '../../src/engine/rng';
-import { StatsSmoother } from '../../src/engine/stats/smoothing';
+import { createRng } from '../../src/core/rng';
+import { StatsSmoother } from '../../src/core/stats/smoothing';
 
 describe('StatsSmoother (PiKE smoothing across statistics steps)', () => {
   it('returns the β^(t−i)-weighted mean of everything pushed so far', () => {

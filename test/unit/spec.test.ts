@@ -1,13 +1,13 @@
-/** The brace syntax the command line shares with the link (src/engine/config/spec.ts). */
+/** The brace syntax the command line shares with the link (src/core/config/spec.ts). */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
   formatTaskWithKnobs,
-  isNumeric,
   parseBraceSpec,
   parseTaskWithKnobs,
   splitSpecs,
-} from '../../src/engine/config/spec';
+} from '../../src/core/config/spec';
+import { isNumeric } from '../../src/core/config/numeric';
 
 describe('spec syntax', () => {
   it('splits lists on commas outside braces and names bad braces', () => {

@@ -5,7 +5,7 @@
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import { median, relSE, runStatsBench } from '../../src/cli/stats-bench';
-import { createFsCorpusLoader } from '../../src/engine/tasks/corpus-node';
+import { createFsCorpusLoader } from '../../src/core/tasks/corpus-node';
 import { useBackend } from './helpers/backend';
 
 beforeAll(() => useBackend('cpu'));

@@ -7,8 +7,8 @@ import {
 } from '../../src/store/backend-choice';
 import { createAppStore } from '../../src/store/store';
 import { fakeClient, ONE_RUN } from './helpers/fake-client';
-import { localTaskInfo } from '../../src/store/validate';
-import type { BackendInfo } from '../../src/worker/protocol';
+import { localTaskInfo } from '../../src/core/config/validate';
+import type { BackendInfo } from '../../src/core/protocol';
 import { metricsBatch } from './helpers/metrics-batch';
 
 function mapStorage(): StorageLike & { map: Map<string, string> } {

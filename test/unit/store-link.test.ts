@@ -1,9 +1,9 @@
 /** followLink: a changed link through the first load's validation (link-actions.ts). */
 import { describe, expect, it } from 'vitest';
-import { presetConfig } from '../../src/engine/config/presets';
+import { presetConfig } from '../../src/core/config/presets';
 import { REPLACE_QUESTION } from '../../src/store/link-actions';
 import { encodeHash } from '../../src/store/url-hash';
-import { validateConfig } from '../../src/store/validate';
+import { validateConfig } from '../../src/core/config/validate';
 import { bootedStore } from './helpers/fake-client';
 
 const link = (mixer: string) => {

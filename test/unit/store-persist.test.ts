@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { EvalResult } from '../../src/engine/trainer-types';
-import { MAX_TEXT_BYTES } from '../../src/engine/config/catalogue';
+import type { EvalResult } from '../../src/core/trainer-types';
+import { MAX_TEXT_BYTES } from '../../src/core/config/catalogue';
 import { memoryPersistence } from '../../src/store/persist';
 import { bootedStore } from './helpers/fake-client';
 

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import type { EvalResult } from '../../src/engine/trainer-types';
+import type { EvalResult } from '../../src/core/trainer-types';
 import { decodeHash, encodeHash } from '../../src/store/url-hash';
 import { rank, standing } from '../../src/ui/race/race-data';
-import type { RunInfo } from '../../src/worker/protocol';
+import type { RunInfo } from '../../src/core/protocol';
 import { bootedStore } from './helpers/fake-client';
 import { metricsBatch } from './helpers/metrics-batch';
 

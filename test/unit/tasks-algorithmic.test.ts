@@ -1,17 +1,17 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { createRng } from '../../src/engine/rng';
-import { derangementMap } from '../../src/engine/tasks/algorithmic';
-import { ALGORITHM_NAMES, ALGORITHMS } from '../../src/engine/tasks/algorithms';
+import { createRng } from '../../src/core/rng';
+import { derangementMap } from '../../src/core/tasks/algorithmic';
+import { ALGORITHM_NAMES, ALGORITHMS } from '../../src/core/tasks/algorithms';
 import {
   createTask,
   defaultKnobs,
   difficultySpecsFor,
   parseTaskSpec,
-} from '../../src/engine/tasks/catalogue';
-import { entropyRate, MARKOV_ALPHABET, markovTable } from '../../src/engine/tasks/markov';
-import { decode } from '../../src/engine/tokenizer';
-import type { TaskBatch, TaskKnobs } from '../../src/engine/types';
+} from '../../src/core/tasks/catalogue';
+import { entropyRate, MARKOV_ALPHABET, markovTable } from '../../src/core/tasks/markov';
+import { decode } from '../../src/core/tokenizer';
+import type { TaskBatch, TaskKnobs } from '../../src/core/types';
 
 const make = (spec: string, knobs?: Partial<TaskKnobs>, contextLength = 32, seed = 1) =>
   createTask(spec, { slot: 1, contextLength, seed, knobs });

@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { createRng } from '../../src/engine/rng';
-import { createTask } from '../../src/engine/tasks/catalogue';
-import { createFetchCorpusLoader } from '../../src/engine/tasks/corpus';
-import { createFsCorpusLoader } from '../../src/engine/tasks/corpus-node';
-import { resolveUdhrCode, splitArticles, UDHR_ALIASES } from '../../src/engine/tasks/language';
-import { decode, PAD } from '../../src/engine/tokenizer';
-import type { Task, TaskBatch } from '../../src/engine/types';
+import { createRng } from '../../src/core/rng';
+import { createTask } from '../../src/core/tasks/catalogue';
+import { createFetchCorpusLoader } from '../../src/core/tasks/corpus';
+import { createFsCorpusLoader } from '../../src/core/tasks/corpus-node';
+import { resolveUdhrCode, splitArticles, UDHR_ALIASES } from '../../src/core/tasks/language';
+import { decode, PAD } from '../../src/core/tokenizer';
+import type { Task, TaskBatch } from '../../src/core/types';
 
 const corpus = createFsCorpusLoader();
 

@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { createRng } from '../../src/engine/rng';
-import { createTask, TASK_FAMILIES } from '../../src/engine/tasks/catalogue';
-import { createFsCorpusLoader } from '../../src/engine/tasks/corpus-node';
-import { PRESET_DESCRIPTIONS, PRESET_NAMES, PRESET_TASKS } from '../../src/engine/tasks/presets';
-import { PAD, taskToken, VOCAB_SIZE } from '../../src/engine/tokenizer';
-import type { Task, TaskBatch, TaskKnobs } from '../../src/engine/types';
+import { createRng } from '../../src/core/rng';
+import { createTask, TASK_FAMILIES } from '../../src/core/tasks/catalogue';
+import { createFsCorpusLoader } from '../../src/core/tasks/corpus-node';
+import { PRESET_DESCRIPTIONS, PRESET_NAMES, PRESET_TASKS } from '../../src/core/tasks/presets';
+import { PAD, taskToken, VOCAB_SIZE } from '../../src/core/tokenizer';
+import type { Task, TaskBatch, TaskKnobs } from '../../src/core/types';
 
 const corpus = createFsCorpusLoader();
 
@@ -12,7 +12,7 @@ function make(spec: string, contextLength = 32, seed = 1, knobs?: Partial<TaskKn
   return createTask(spec, { slot, contextLength, seed, knobs, corpus });
 }
 
-/** Asserts the layout contract of a TaskBatch (see src/engine/tasks/examples.ts). */
+/** Asserts the layout contract of a TaskBatch (see src/core/tasks/examples.ts). */
 function expectWellFormed(task: Task, b: TaskBatch, n: number, noisy = false): void {
   const ctx = task.contextLength;
   expect(b.n).toBe(n);

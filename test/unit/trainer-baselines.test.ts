@@ -5,10 +5,10 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
-import type { ReferenceCurve, RunConfigInput } from '../../src/engine/config/run-config';
-import { createFsCorpusLoader } from '../../src/engine/tasks/corpus-node';
+import type { ReferenceCurve, RunConfigInput } from '../../src/core/config/run-config';
+import { createFsCorpusLoader } from '../../src/core/tasks/corpus-node';
 import { Trainer, type EvalResult, type TrainerEvent } from '../../src/engine/trainer';
-import type { MixerObservation } from '../../src/engine/types';
+import type { MixerObservation } from '../../src/core/types';
 import { useBackend } from './helpers/backend';
 
 beforeAll(() => useBackend('cpu'));

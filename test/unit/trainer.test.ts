@@ -1,13 +1,13 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { createFsCorpusLoader } from '../../src/engine/tasks/corpus-node';
+import { createFsCorpusLoader } from '../../src/core/tasks/corpus-node';
 import {
   Trainer,
   TrainingDivergedError,
   type MetricsBatch,
   type TrainerEvent,
 } from '../../src/engine/trainer';
-import type { Task } from '../../src/engine/types';
+import type { Task } from '../../src/core/types';
 import { useBackend } from './helpers/backend';
 import { tiny } from './helpers/tiny-config';
 

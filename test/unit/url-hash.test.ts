@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { PRESET_NAMES, presetConfig } from '../../src/engine/config/presets';
-import { MIXER_NAMES, MIXERS } from '../../src/engine/mixers/registry';
+import { PRESET_NAMES, presetConfig } from '../../src/core/config/presets';
+import { MIXER_NAMES, MIXERS } from '../../src/core/mixers/registry';
 import { decodeHash, encodeHash, FIELDS } from '../../src/store/url-hash';
 import { canonical, valid } from './helpers/valid-config';
 

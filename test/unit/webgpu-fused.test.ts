@@ -18,12 +18,12 @@ import {
 import { attentionCore, causalMask } from '../../src/engine/model/attention';
 import { MAX_HEAD } from '../../src/engine/model/webgpu-attention';
 import { Optimizer } from '../../src/engine/optim';
-import { optimizerConfigSchema } from '../../src/engine/optim-config';
+import { optimizerConfigSchema } from '../../src/core/optim-config';
 import { ownedVariable } from '../../src/engine/model/variables';
 import { useBackend } from './helpers/backend';
 import { Trainer, type MetricsBatch } from '../../src/engine/trainer';
-import { createFsCorpusLoader } from '../../src/engine/tasks/corpus-node';
-import type { RunConfigInput } from '../../src/engine/config/run-config';
+import { createFsCorpusLoader } from '../../src/core/tasks/corpus-node';
+import type { RunConfigInput } from '../../src/core/config/run-config';
 
 let reason = '';
 try {

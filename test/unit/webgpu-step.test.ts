@@ -11,7 +11,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { useNodeWebGpu } from '../../src/cli/node-webgpu';
 import { installGpuCounter } from '../../src/cli/gpu-count';
-import { gptConfig, type GptConfig } from '../../src/engine/model/config';
+import { gptConfig, type GptConfig } from '../../src/core/model-config';
 import { forward } from '../../src/engine/model/gpt';
 import { prepare, setKernelMode } from '../../src/engine/model/kernels';
 import { perExampleLoss } from '../../src/engine/model/loss';
@@ -19,11 +19,11 @@ import { disposeParams, initParams, paramList } from '../../src/engine/model/par
 import { ownedVariable } from '../../src/engine/model/variables';
 import { fusedLossAndGrad, fusedStepFits, stepLayout } from '../../src/engine/model/webgpu-step';
 import { flatten, Optimizer } from '../../src/engine/optim';
-import { optimizerConfigSchema } from '../../src/engine/optim-config';
+import { optimizerConfigSchema } from '../../src/core/optim-config';
 import { taskSums } from '../../src/engine/step-losses';
-import { presetConfig } from '../../src/engine/config/presets';
-import type { RunConfigInput } from '../../src/engine/config/run-config';
-import { createFsCorpusLoader } from '../../src/engine/tasks/corpus-node';
+import { presetConfig } from '../../src/core/config/presets';
+import type { RunConfigInput } from '../../src/core/config/run-config';
+import { createFsCorpusLoader } from '../../src/core/tasks/corpus-node';
 import { Trainer, type MetricsBatch } from '../../src/engine/trainer';
 import { useBackend } from './helpers/backend';
 

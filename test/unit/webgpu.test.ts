@@ -6,9 +6,9 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { useNodeWebGpu } from '../../src/cli/node-webgpu';
-import type { RunConfigInput } from '../../src/engine/config/run-config';
+import type { RunConfigInput } from '../../src/core/config/run-config';
 import { gelu, layerNorm, linear, prepare, setKernelMode } from '../../src/engine/model/kernels';
-import { createFsCorpusLoader } from '../../src/engine/tasks/corpus-node';
+import { createFsCorpusLoader } from '../../src/core/tasks/corpus-node';
 import { Trainer, type MetricsBatch } from '../../src/engine/trainer';
 import { warmUpPipelines } from '../../src/engine/warm-up';
 import { useBackend } from './helpers/backend';

@@ -11,7 +11,7 @@ import {
   TrainingClient,
   type WorkerLike,
 } from '../../src/worker/client';
-import type { Command, WorkerEvent } from '../../src/worker/protocol';
+import type { Command, WorkerEvent } from '../../src/core/protocol';
 
 class FakeWorker implements WorkerLike {
   posted: Command[] = [];

@@ -12,7 +12,7 @@ import {
   type MeasureOptions,
   type ProbeRun,
 } from '../../src/worker/measure';
-import type { BackendName } from '../../src/worker/protocol';
+import type { BackendName } from '../../src/core/protocol';
 
 interface FakeBackend {
   stepMs: number;

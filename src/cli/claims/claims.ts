@@ -4,7 +4,7 @@
  * tables, comparisons (verdict.ts) and plots (report.ts, svg.ts). Pure: no training here
  * (claims-main.ts runs the experiments).
  */
-import type { RunResult } from '../../engine/config/results-schema';
+import type { RunResult } from '../../core/config/results-schema';
 import {
   avgVal,
   buildReport,

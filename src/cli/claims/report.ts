@@ -3,7 +3,7 @@
  * panels (mean curve with a min–max band, weights over time), one claim's report under the
  * verdict rule, and the whole of docs/claims.md.
  */
-import type { Results, RunResult } from '../../engine/config/results-schema';
+import type { Results, RunResult } from '../../core/config/results-schema';
 import { mean, std } from '../summary';
 import type { Setting } from './experiments';
 import { PLOT_COLORS, facets, type Panel, type PlotSeries } from './svg';

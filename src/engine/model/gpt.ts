@@ -3,10 +3,10 @@
  * `forward` is a pure function of the parameters and a token batch; the caller owns tidy scopes.
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { mixSeeds } from '../rng';
+import { mixSeeds } from '../../core/rng';
 import { causalMask } from './attention';
 import { block } from './block';
-import type { GptConfig } from './config';
+import type { GptConfig } from '../../core/model-config';
 import { embed, matMul } from './kernels';
 import { layerNorm } from './layers';
 import type { GptParams } from './params';

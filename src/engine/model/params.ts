@@ -4,9 +4,9 @@
  * LayerNorm gain 1 and bias 0. Seeded, so a seed reproduces the initial weights.
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { mixSeeds } from '../rng';
-import { VOCAB_SIZE } from '../tokenizer';
-import type { GptConfig } from './config';
+import { mixSeeds } from '../../core/rng';
+import { VOCAB_SIZE } from '../../core/tokenizer';
+import type { GptConfig } from '../../core/model-config';
 import { ownedVariable } from './variables';
 
 export interface BlockParams {

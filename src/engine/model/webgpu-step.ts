@@ -32,8 +32,8 @@
  * dropout is 0 and the head size fits the attention kernels (`fusedStepFits`).
  */
 import * as tf from '@tensorflow/tfjs-core';
-import type { MixedBatch } from '../batch';
-import type { GptConfig } from './config';
+import type { MixedBatch } from '../../core/batch';
+import type { GptConfig } from '../../core/model-config';
 import { fusedWebGpu, prepare } from './kernels';
 import { MAX_HEAD } from './webgpu-attention';
 import { matMulProgram, matMulUniforms, type MatMulSpec } from './webgpu-matmul';

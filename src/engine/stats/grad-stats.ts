@@ -24,7 +24,7 @@
  * computed on the host in double precision.
  */
 import * as tf from '@tensorflow/tfjs-core';
-import type { GradStats } from '../types';
+import type { GradStats } from '../../core/types';
 import { concatMany, stackMany } from '../many';
 import { flatten } from '../optim';
 

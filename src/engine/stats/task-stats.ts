@@ -12,13 +12,13 @@
  * or `clear` (task-list changes, dispose) frees them.
  */
 import * as tf from '@tensorflow/tfjs-core';
-import type { RunConfig } from '../config/run-config';
+import type { RunConfig } from '../../core/config/run-config';
 import { stackMany } from '../many';
-import { batchCounts } from '../mixers/batch-counts';
-import type { GradStats, Rng, Task, TaskBatch } from '../types';
+import { batchCounts } from '../../core/mixers/batch-counts';
+import type { GradStats, Rng, Task, TaskBatch } from '../../core/types';
 import { chunkSizes, estimateFromChunks, pairedGroups, type ChunkGrad } from './grad-stats';
 import { StatsWindow } from './stats-window';
-import { WINDOW_BYTES } from '../config/memory';
+import { WINDOW_BYTES } from '../../core/config/memory';
 
 /** What the statistics need from the trainer. */
 export interface StatsEnv {

@@ -1,6 +1,5 @@
 import { memo, useMemo } from 'react';
-import { MIXERS } from '../../engine/mixers/registry';
-import type { MixerName } from '../../engine/types';
+import { MIXERS } from '../../core/mixers/registry';
 import { rowMeans } from '../../store/metrics';
 import { MAX_SAVED_RUNS } from '../../store/state';
 import { useActions, useApp, useStaggeredMetricsVersion } from '../store-context';
@@ -34,9 +33,7 @@ const CompareChartView = memo(function CompareChartView({ version }: { version: 
   const runs = useApp((s) => s.savedRuns);
   // In a race the dashed curve is the followed contestant's.
   const name = useApp((s) =>
-    s.config.race
-      ? (s.runs[s.selectedRun]?.label ?? '')
-      : MIXERS[s.config.mixer.name as MixerName].label,
+    s.config.race ? (s.runs[s.selectedRun]?.label ?? '') : MIXERS[s.config.mixer.name].label,
   );
   const seed = useApp((s) => s.config.seed);
   const actions = useActions();

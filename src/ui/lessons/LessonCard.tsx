@@ -1,4 +1,4 @@
-import { formatBraceSpec } from '../../engine/config/spec';
+import { formatBraceSpec } from '../../core/config/spec';
 import { LESSONS } from './lessons';
 import { useActions, useApp } from '../store-context';
 

@@ -4,7 +4,7 @@
  * each preset (the closing note of issue 9 has the numbers) and from docs/claims.md: where PiKE
  * does not win at this scale, the card says so.
  */
-import type { PresetName } from '../../engine/config/presets';
+import type { PresetName } from '../../core/config/presets';
 
 export interface Lesson {
   title: string;

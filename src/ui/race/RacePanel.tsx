@@ -1,8 +1,7 @@
 import { useState } from 'react';
-import { MAX_CONTESTANTS } from '../../engine/config/run-config';
-import { formatBraceSpec } from '../../engine/config/spec';
-import { MIXERS, MIXER_NAMES } from '../../engine/mixers/registry';
-import type { MixerName } from '../../engine/types';
+import { MAX_CONTESTANTS } from '../../core/config/run-config';
+import { formatBraceSpec } from '../../core/config/spec';
+import { MIXERS, MIXER_NAMES } from '../../core/mixers/registry';
 import { LastUpdate } from '../MixerPanel';
 import { contestantColor } from '../palette';
 import { useActions, useApp } from '../store-context';
@@ -90,7 +89,7 @@ export function RacePanel() {
       <datalist id="race-mixers">
         {MIXER_NAMES.map((n) => (
           <option key={n} value={n}>
-            {MIXERS[n as MixerName].label}
+            {MIXERS[n].label}
           </option>
         ))}
       </datalist>

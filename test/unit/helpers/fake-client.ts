@@ -1,10 +1,10 @@
 /** A fake worker client for store tests: records every command the store sends. */
-import type { RunConfigInput } from '../../../src/engine/config/run-config';
+import type { RunConfigInput } from '../../../src/core/config/run-config';
 import type { ClientLike } from '../../../src/store/state';
 import type { Persistence } from '../../../src/store/persist';
 import { createAppStore } from '../../../src/store/store';
-import { localTaskInfo } from '../../../src/store/validate';
-import type { BackendRequest, Command, RunInfo, WorkerEvent } from '../../../src/worker/protocol';
+import { localTaskInfo } from '../../../src/core/config/validate';
+import type { BackendRequest, Command, RunInfo, WorkerEvent } from '../../../src/core/protocol';
 
 export type Sent = Command | { type: 'restart' };
 

@@ -9,12 +9,12 @@ import {
   difficultySpecsFor,
   MAX_POOL_SIZE,
   UDHR_ALIASES,
-} from '../../../src/engine/config/catalogue';
-import { PRESET_NAMES, type PresetName } from '../../../src/engine/config/presets';
-import type { RunConfigInput } from '../../../src/engine/config/run-config';
-import { formatBraceSpec } from '../../../src/engine/config/spec';
-import { MIXER_NAMES, MIXERS, type MixerKnobSpec } from '../../../src/engine/mixers/registry';
-import type { MixerName } from '../../../src/engine/types';
+} from '../../../src/core/config/catalogue';
+import { PRESET_NAMES, type PresetName } from '../../../src/core/config/presets';
+import type { RunConfigInput } from '../../../src/core/config/run-config';
+import { formatBraceSpec } from '../../../src/core/config/spec';
+import { MIXER_NAMES, MIXERS, type MixerKnobSpec } from '../../../src/core/mixers/registry';
+import type { MixerName } from '../../../src/core/types';
 
 export const SEED = 42;
 

@@ -1,4 +1,4 @@
-import type { GradStats } from '../../../src/engine/types';
+import type { GradStats } from '../../../src/core/types';
 
 /** A GradStats record from plain numbers (standard errors unknown, as with 2 probe chunks). */
 export function gradStatsOf(

@@ -1,4 +1,4 @@
-import type { MetricsBatch } from '../../../src/engine/trainer-types';
+import type { MetricsBatch } from '../../../src/core/trainer-types';
 
 /**
  * A worker's metrics batch for store tests: `steps`, K tasks in equal shares, and each task's

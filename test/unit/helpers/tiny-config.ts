@@ -1,4 +1,4 @@
-import type { RunConfigInput } from '../../../src/engine/config/run-config';
+import type { RunConfigInput } from '../../../src/core/config/run-config';
 
 /** A model small enough for the cpu backend: copy and one Markov language, PiKE with T₀ = 5. */
 export const tiny = (over: Partial<RunConfigInput> = {}): RunConfigInput => ({

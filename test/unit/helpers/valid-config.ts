@@ -1,6 +1,6 @@
 /** Config helpers shared by the URL hash tests (chosen examples and fuzzing). */
-import type { RunConfig } from '../../../src/engine/config/run-config';
-import { taskKnobsOf, validateConfig } from '../../../src/store/validate';
+import type { RunConfig } from '../../../src/core/config/run-config';
+import { taskKnobsOf, validateConfig } from '../../../src/core/config/validate';
 
 /** The validated config of `input`; throws with the message when it is invalid. */
 export const valid = (input: unknown): RunConfig => {

@@ -9,11 +9,11 @@ import {
   ownTextLabel,
   parseTaskSpec,
   resolveKnobs,
-} from '../engine/config/catalogue';
-import { parseRunConfig, type RunConfig, type RunConfigInput } from '../engine/config/run-config';
-import { MIXERS, parseKnobs } from '../engine/mixers/registry';
-import type { MixerName, TaskKnobs } from '../engine/types';
-import type { TaskInfo } from '../worker/protocol';
+} from './catalogue';
+import { parseRunConfig, type RunConfig, type RunConfigInput } from './run-config';
+import { MIXERS, parseKnobs } from '../mixers/registry';
+import type { TaskKnobs } from '../types';
+import type { TaskInfo } from '../protocol';
 
 export type Validated = { ok: true; config: RunConfig } | { ok: false; message: string };
 
@@ -152,7 +152,7 @@ function raceProblemOrContestants(config: RunConfig): RunConfig['race'] | string
  * Null when it fits or the mixer needs none.
  */
 export function referenceProblem(config: RunConfig): string | null {
-  const def = MIXERS[config.mixer.name as MixerName];
+  const def = MIXERS[config.mixer.name];
   if (!def.usesReference) return null;
   const ref = config.mixer.reference;
   if (!ref) {

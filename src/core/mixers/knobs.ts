@@ -4,7 +4,7 @@
  * the range a slider offers is the range the validator accepts.
  */
 import { z } from 'zod';
-import { isNumeric } from '../config/spec';
+import { isNumeric } from '../config/numeric';
 import type { KnobSpec } from '../types';
 import { MIXER_DEFAULTS } from './defaults';
 

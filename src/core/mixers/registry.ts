@@ -5,7 +5,8 @@
  * the mixer modules; no tfjs, no DOM), so any layer can import it.
  */
 import type { z } from 'zod';
-import type { Mixer, MixerName } from '../types';
+import type { Mixer } from '../types';
+import { isMixerName, MIXER_NAMES, type MixerName } from './names';
 import { createBalancedPikeMixer } from './balanced-pike';
 import { formatIssues, validateContext, type MixerContext } from './context';
 import { MIXER_DEFAULTS } from './defaults';
@@ -208,12 +209,7 @@ export const MIXERS: Readonly<Record<MixerName, MixerDefinition>> = {
   }),
 };
 
-/** Every mixer name, in menu order. */
-export const MIXER_NAMES: readonly MixerName[] = Object.keys(MIXERS) as MixerName[];
-
-export function isMixerName(name: unknown): name is MixerName {
-  return typeof name === 'string' && Object.hasOwn(MIXERS, name);
-}
+export { isMixerName, MIXER_NAMES };
 
 /** The definition of `name`; throws an Error listing the valid names when it is unknown. */
 export function getMixerDefinition(name: string): MixerDefinition {

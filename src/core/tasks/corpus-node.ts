@@ -7,7 +7,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createCorpusLoader, type CorpusLoader } from './corpus';
 
-/** public/udhr of this repository (this file lives in src/engine/tasks/). */
+/** public/udhr of this repository (this file lives in src/core/tasks/). */
 export const DEFAULT_CORPUS_DIR = path.resolve(
   path.dirname(fileURLToPath(import.meta.url)),
   '../../../public/udhr',

@@ -2,6 +2,7 @@
  * Types shared by every layer (engine, worker, store, UI, CLI). Plain data only: no tfjs, no DOM,
  * so the UI may import this file.
  */
+import type { MixerName } from './mixers/names';
 
 /** A seeded random source. `next()` is uniform in [0, 1); `int(n)` is uniform in {0..n-1}. */
 export interface Rng {
@@ -140,20 +141,8 @@ export interface PikeUpdateDetail {
   after: number[];
 }
 
-export type MixerName =
-  | 'mix'
-  | 'static'
-  | 'temperature'
-  | 'random'
-  | 'round-robin'
-  | 'pike'
-  | 'pike-kkt'
-  | 'balanced-pike'
-  | 'famo'
-  | 'odm'
-  | 'doremi'
-  | 'ado'
-  | 'unimax';
+/** The mixers' names (a leaf module, mixers/names.ts). */
+export type { MixerName };
 
 /** What a mixer asks of the trainer at its update steps (every `every` steps; 0 = never). */
 export interface MixerNeeds {
@@ -177,4 +166,27 @@ export interface Mixer {
   /** Optional per-task multipliers on the training loss (balanced-pike). Length K. */
   lossWeights?(): Float64Array;
   update(obs: MixerObservation): MixerUpdateReport;
+}
+
+/** What the page needs to know about each run: its id, label and mixer. */
+export interface RunInfo {
+  id: number;
+  /** "PiKE", "PiKE {zeta2=0}", "Balanced-PiKE {tau=3}". */
+  label: string;
+  /** The contestant as a spec: `pike{zeta2=0}`. */
+  spec: string;
+  mixer: MixerName;
+}
+
+/** One held-out prompt's continuation by the model (engine/samples.ts). */
+export interface Sample {
+  /** Task id. */
+  task: string;
+  kind: TaskKind;
+  prompt: string;
+  output: string;
+  /** Accuracy tasks: the held-out answer. */
+  expected?: string;
+  /** Accuracy tasks: output bytes equal the expected bytes exactly. */
+  correct?: boolean;
 }

@@ -3,7 +3,7 @@
  * tab; each default has a one-line reason.
  */
 import { z } from 'zod';
-import { VOCAB_SIZE } from '../tokenizer';
+import { VOCAB_SIZE } from './tokenizer';
 
 export const gptConfigSchema = z
   .object({

@@ -25,7 +25,7 @@
  * backend (test/unit/memory.test.ts): it errs high, never low by more than a few percent.
  */
 import type { RunConfig } from './run-config';
-import { countParams } from '../model/config';
+import { countParams } from '../model-config';
 import { VOCAB_SIZE } from '../tokenizer';
 
 /** Most bytes the statistics window may keep (per-task gradients of its steps: task-stats.ts). */

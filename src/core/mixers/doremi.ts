@@ -30,7 +30,7 @@
  * A reference that differs (another seed, a smaller or shorter run, another mixture) gives
  * excess losses to act on; on the page any saved run of the same tasks can be chosen.
  */
-import type { ReferenceCurve } from '../config/run-config';
+import type { ReferenceCurve } from '../config/reference';
 import type { Mixer, MixerObservation, MixerUpdateReport } from '../types';
 import type { MixerContext } from './context';
 import { taskLabel } from './observation';

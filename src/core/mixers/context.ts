@@ -4,7 +4,7 @@
  * from the UI, the URL hash and imported files.
  */
 import { z } from 'zod';
-import type { ReferenceCurve } from '../config/run-config';
+import type { ReferenceCurve } from '../config/reference';
 import { uniform } from './simplex';
 
 export interface MixerContext {

@@ -11,7 +11,8 @@
  * `splitSpecs("pike{zeta2=0},mix")` is ["pike{zeta2=0}", "mix"]. Pure string handling and zod
  * checks (no tfjs), so the CLI, the store and the tests share it.
  */
-import { isMixerName, MIXER_NAMES } from '../mixers/registry';
+import { isMixerName, MIXER_NAMES, type MixerName } from '../mixers/names';
+import { isNumeric } from './numeric';
 import type { TaskSetup } from './run-config';
 
 /** A parsed `name{key=value;…}`: values stay strings until the owner's schema reads them. */
@@ -81,17 +82,6 @@ export function parseBraceSpec(spec: string): BraceSpec {
 export function formatBraceSpec(name: string, knobs: Record<string, unknown>): string {
   const parts = Object.entries(knobs).map(([k, v]) => `${k}=${String(v)}`);
   return parts.length ? `${name}{${parts.join(';')}}` : name;
-}
-
-const NUMERIC = /^[-+]?(\d+\.?\d*|\.\d+)(e[-+]?\d+)?$/i;
-
-/**
- * Whether a knob value written as text (a link, a spec, a knob field) is a plain decimal number,
- * e.g. "3", "-0.5", ".25", "1e-3"; surrounding spaces are allowed. Rejects "", "0x10", "1,5",
- * "Infinity" and "NaN", which Number() would turn into numbers or 0.
- */
-export function isNumeric(text: string): boolean {
-  return NUMERIC.test(text.trim());
 }
 
 /** The names a link (`t0.pool`) and a spec (`{pool=…}`) give the knobs every task has. */
@@ -164,7 +154,9 @@ export function formatTaskWithKnobs(setup: TaskSetup): string {
  * left as text for the mixer's schema (the link and the race panel share this). Throws naming
  * the spec.
  */
-export function parseContestants(list: string): { name: string; knobs: Record<string, string> }[] {
+export function parseContestants(
+  list: string,
+): { name: MixerName; knobs: Record<string, string> }[] {
   return splitSpecs(list).map((spec) => {
     const b = parseBraceSpec(spec);
     if (!isMixerName(b.name)) {

@@ -3,19 +3,19 @@
  * event enum, shared by both threads. Plain data only (typed arrays travel by structured clone),
  * so the UI and store may import this file; it imports engine *types* only.
  */
-import type { ReferenceCurve, RunConfigInput, TaskSetup } from '../engine/config/run-config';
-import type { OptimizerConfig } from '../engine/optim-config';
-import type { RunInfo } from '../engine/run-set';
-import type { Sample } from '../engine/samples';
-import type { EvalResult, MetricsBatch } from '../engine/trainer-types';
+import type { ReferenceCurve, RunConfigInput, TaskSetup } from './config/run-config';
+import type { OptimizerConfig } from './optim-config';
+import type { EvalResult, MetricsBatch } from './trainer-types';
 import type {
   GradStats,
   KnobSpec,
   MixerName,
   PikeUpdateDetail,
+  RunInfo,
+  Sample,
   TaskKnobs,
   TaskKind,
-} from '../engine/types';
+} from './types';
 
 export type BackendName = 'webgpu' | 'webgl' | 'wasm' | 'cpu';
 export const BACKEND_CHAIN: readonly BackendName[] = ['webgpu', 'webgl', 'wasm', 'cpu'];
