@@ -1,6 +1,6 @@
 /**
  * Drives the real page in Debian's Chromium for the E2E tests and the browser benchmark.
- * WebGPU runs headless on a CPU-only machine through SwiftShader (DESIGN.md §4); a page served
+ * WebGPU runs headless on a CPU-only machine through SwiftShader (README, "Browser support and backend choice"); a page served
  * from http://localhost is a secure context, so navigator.gpu exists. The preview server sends
  * the cross-origin isolation headers of vite.config.ts (threaded wasm).
  */

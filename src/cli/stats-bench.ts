@@ -2,7 +2,7 @@
  * npm run bench -- --stats [--preset NAME | --tasks SPEC,...] [--at 0,100,300] [--repeats R]
  *                          [--probe M] [--chunks C] [--smooth β]
  *
- * How well the gradient statistics PiKE acts on are measured (DESIGN.md §2). A Mix run of the
+ * How well the gradient statistics PiKE acts on are measured (README, "Gradient statistics"). A Mix run of the
  * given tasks (its weights never depend on the statistics, so every repeat sees the same
  * parameters) is trained to step max(--at); at every PiKE update step on the way (multiples of
  * T₀) the statistics step is repeated R times with fresh probes. Repeat r feeds its own smoothing

@@ -20,8 +20,12 @@ import type {
 export type BackendName = 'webgpu' | 'webgl' | 'wasm' | 'cpu';
 export const BACKEND_CHAIN: readonly BackendName[] = ['webgpu', 'webgl', 'wasm', 'cpu'];
 
-/** Page → worker. */
-export type Command =
+/**
+ * Page → worker: the commands the worker answers. Each carries an `id` (the page's client
+ * numbers them) and gets exactly one reply that carries it back: `ready` (a rebuild or a task
+ * change), `applied` (a live change), or an `error` (the command changed nothing).
+ */
+export type Request =
   /**
    * (Re)build the model, tasks and mixer from a config: a reset. Answered by `ready` or `error`.
    * The first configure picks the backend: `backend` forces one (the page's ?backend=NAME, or a
@@ -29,12 +33,14 @@ export type Command =
    * measuring; else the worker measures every candidate on this config's model.
    */
   | ({ type: 'configure'; config: RunConfigInput; fault?: FaultSpec } & BackendRequest)
-  | { type: 'start' }
-  | { type: 'pause' }
-  /** Take n steps, then pause. */
-  | { type: 'step'; n: number }
   /** Rebuild from the current config (fresh weights, step 0). */
   | { type: 'reset' }
+  /** A new seed changes the initial weights: the worker resets. */
+  | { type: 'setSeed'; seed: number }
+  | { type: 'updateTask'; index: number; knobs: Partial<TaskKnobs> }
+  | { type: 'addTask'; setup: TaskSetup }
+  | { type: 'removeTask'; index: number }
+  /** Live: the mixer from the next step on (weights: static's, or an adaptive mixer's start). */
   | {
       type: 'setMixer';
       name: MixerName;
@@ -43,17 +49,26 @@ export type Command =
       /** DoReMi's reference run. */
       reference?: ReferenceCurve;
     }
-  | { type: 'updateTask'; index: number; knobs: Partial<TaskKnobs> }
-  | { type: 'addTask'; setup: TaskSetup }
-  | { type: 'removeTask'; index: number }
-  | { type: 'setOptimizer'; patch: Partial<OptimizerConfig> }
-  /** A new seed changes the initial weights: the worker resets. */
-  | { type: 'setSeed'; seed: number }
+  /** Live: the optimizer's settings from the next step on. */
+  | { type: 'setOptimizer'; patch: Partial<OptimizerConfig> };
+
+/** Page → worker: commands whose effect shows in `status`, `progress` or `samples` events. */
+export type Control =
+  | { type: 'start' }
+  | { type: 'pause' }
+  /** Take n steps, then pause. */
+  | { type: 'step'; n: number }
   /**
    * Which run the samples panel follows and how it samples; `now`: sample at once (a changed
    * temperature or contestant) rather than at the next evaluation.
    */
   | { type: 'setSampling'; run: number; temperature: number; now?: boolean };
+
+/** A setMixer request's body: what `mixerChange` (store/config-helpers.ts) builds. */
+export type MixerChange = Omit<Extract<Request, { type: 'setMixer' }>, 'type'>;
+
+/** Every message the page sends: a request with its id, or a control. */
+export type Command = (Request & { id: number }) | Control;
 
 /** What the page needs to know about a task (labels, knobs) after the worker built it. */
 export interface TaskInfo {
@@ -156,6 +171,8 @@ export type WorkerEvent =
   /** The backend is up and the runs are built (after configure/reset/setSeed/task-set changes). */
   | {
       type: 'ready';
+      /** The request it answers; absent for none (never sent by this worker). */
+      id?: number;
       backend: BackendInfo;
       numParams: number;
       tasks: TaskInfo[];
@@ -177,7 +194,16 @@ export type WorkerEvent =
    * Training stopped. `recoverable`: the page may restart (same or a fallback backend).
    * `config` errors change nothing: the previous setup keeps running.
    */
-  | { type: 'error'; kind: ErrorKind; message: string; recoverable: boolean }
+  | {
+      type: 'error';
+      kind: ErrorKind;
+      message: string;
+      recoverable: boolean;
+      /** The request that failed (it changed nothing); absent for an error while training. */
+      id?: number;
+    }
+  /** A live change (setMixer, setOptimizer) took effect. */
+  | { type: 'applied'; id: number }
   | { type: 'status'; running: boolean; step: number }
   /**
    * The step just completed (no readback needed): after every step, at most ~30 per second,

@@ -72,7 +72,7 @@ export interface Task {
   readonly metric: 'accuracy' | 'none';
 }
 
-/** Gradient statistics for K tasks, estimated per DESIGN.md §2 (one readback per stats step). */
+/** Gradient statistics for K tasks, (engine/stats/; one readback per stats step). */
 export interface GradStats {
   step: number;
   /** Unbiased estimate of ||grad L_k||^2 (U-statistic over probe chunks); may be slightly negative. */

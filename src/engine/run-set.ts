@@ -17,10 +17,12 @@
  * Ownership: the RunSet owns its trainers; `dispose()` frees them all.
  */
 import {
-  parseRunConfig,
+  contestantConfig,
+  validRunConfig,
   type Contestant,
   type RunConfig,
   type TaskSetup,
+  type ValidRunConfig,
 } from '../core/config/run-config';
 import { formatBraceSpec } from '../core/config/spec';
 import { MIXERS } from '../core/mixers/registry';
@@ -51,13 +53,9 @@ export function contestantLabel(c: Contestant): string {
 }
 
 /** The config each contestant trains: the shared setup with the contestant's mixer. */
-export function contestantConfigs(config: RunConfig): RunConfig[] {
+export function contestantConfigs(config: ValidRunConfig): ValidRunConfig[] {
   if (!config.race) return [config];
-  return config.race.map((c) => ({
-    ...config,
-    mixer: { ...config.mixer, name: c.name, knobs: { ...c.knobs } },
-    race: undefined,
-  }));
+  return config.race.map((c) => contestantConfig(config, c));
 }
 
 export class RunSet {
@@ -66,9 +64,9 @@ export class RunSet {
     private readonly runs: Run[],
   ) {}
 
-  /** Validates `input` and builds one trainer per contestant (or the one run). */
+  /** Builds one trainer per contestant (or the one run); `input` is parsed unless it was. */
   static async create(input: unknown, corpus: CorpusLoader): Promise<RunSet> {
-    const config = parseRunConfig(input);
+    const config = validRunConfig(input);
     const setups = contestantConfigs(config);
     const runs: Run[] = [];
     try {

@@ -14,7 +14,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { assembleBatch, sampleParts } from '../core/batch';
 import type { ReferenceCurve, RunConfig, TaskSetup } from '../core/config/run-config';
-import { formatZodError, parseRunConfig } from '../core/config/run-config';
+import { formatZodError, validRunConfig } from '../core/config/run-config';
 import { batchCounts } from '../core/mixers/batch-counts';
 import { forward, type Weights } from './model/gpt';
 import { perExampleLoss } from './model/loss';
@@ -93,9 +93,9 @@ export class Trainer {
     this.statsRng = root.fork(2);
   }
 
-  /** Validates `input`, builds tasks (loading corpora) and the mixer. */
+  /** Builds tasks (loading corpora) and the mixer; `input` is parsed unless it was. */
   static async create(input: unknown, corpus: CorpusLoader): Promise<Trainer> {
-    const config = parseRunConfig(input);
+    const config = validRunConfig(input);
     const t = new Trainer(config, corpus);
     try {
       t.slots = config.tasks.map((_, i) => i);

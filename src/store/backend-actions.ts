@@ -42,8 +42,8 @@ export function restartWorker(
   config = ctx.get().config,
 ): void {
   const request = restartRequest(ctx, how);
-  ctx.pending = [{ kind: clear ? 'reset' : 'restart' }];
-  ctx.beforeLive = null;
+  // The old worker's requests die with it: only the fresh worker's configure is awaited.
+  ctx.pending.clear();
   ctx.set({
     error: null,
     status: 'idle',
@@ -53,7 +53,8 @@ export function restartWorker(
     resetNote: null,
   });
   ctx.client?.restart();
-  ctx.client?.configure(config, request);
+  const id = ctx.client?.configure(config, request);
+  if (id !== undefined) ctx.pending.set(id, { kind: clear ? 'reset' : 'restart' });
 }
 
 export function createBackendActions(

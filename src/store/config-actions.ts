@@ -12,10 +12,13 @@ import type { MixerName, TaskKnobs } from '../core/types';
 import {
   carriedKnobs,
   debounce,
+  expectReply,
   latestReference,
+  mixerChange,
   referenceFromSavedRun,
   rejectChange,
   resizeWeights,
+  sendLive,
   sendReset,
   validOrError,
 } from './config-helpers';
@@ -43,24 +46,18 @@ type ConfigActions = Pick<
 export function createConfigActions(ctx: StoreContext): ConfigActions {
   const cfg = () => ctx.get().config;
 
-  const live = (next: RunConfig) => {
-    ctx.beforeLive ??= ctx.get().config;
-    ctx.set({ config: next });
-  };
+  const live = (next: RunConfig) => ctx.set({ config: next });
 
-  const sendMixer = () =>
-    debounce(ctx, 'mixer', 120, () => {
-      const m = cfg().mixer;
-      // Static needs its weights; adaptive mixers continue from their current weights.
-      const weights = m.name === 'static' ? m.weights : undefined;
-      ctx.client?.send({
-        type: 'setMixer',
-        name: m.name,
-        knobs: m.knobs,
-        ...(weights ? { weights } : {}),
-        ...(m.reference ? { reference: m.reference } : {}),
-      });
-    });
+  /** A live mixer change to the worker, with the weights `weightsOf` gives (mixerChange). */
+  const sendMixer = (weightsOf: (m: RunConfig['mixer']) => number[] | undefined) =>
+    sendLive(ctx, 'mixer', () =>
+      ctx.client?.setMixer(mixerChange(cfg().mixer, weightsOf(cfg().mixer))),
+    );
+  // Static needs its weights; adaptive mixers continue from their current weights.
+  const sendKnobs = () =>
+    debounce(ctx, 'mixer', 120, () =>
+      sendMixer((m) => (m.name === 'static' ? m.weights : undefined)),
+    );
 
   const resetWith = (patch: Partial<RunConfig>, why: string): boolean => {
     const v = validOrError(ctx, { ...cfg(), ...patch });
@@ -117,12 +114,9 @@ export function createConfigActions(ctx: StoreContext): ConfigActions {
       };
       const v = validOrError(ctx, next);
       if (!v.ok) return false;
-      ctx.pending.push({ kind: 'add' });
       ctx.set({ config: v.config, tasks: [...ctx.get().tasks, localTaskInfo(spec, setup.knobs)] });
-      ctx.client?.send({
-        type: 'addTask',
-        setup: { spec, ...(setup.knobs ? { knobs: setup.knobs } : {}) },
-      });
+      const id = ctx.client?.addTask({ spec, ...(setup.knobs ? { knobs: setup.knobs } : {}) });
+      expectReply(ctx, id, { kind: 'add' });
       return true;
     },
 
@@ -137,9 +131,8 @@ export function createConfigActions(ctx: StoreContext): ConfigActions {
       // floor ≤ 1/K still holds with fewer tasks; nothing else can become invalid.
       const v = validOrError(ctx, next);
       if (!v.ok) return;
-      ctx.pending.push({ kind: 'remove', index });
       ctx.set({ config: v.config, tasks: ctx.get().tasks.filter((_, k) => k !== index) });
-      ctx.client?.send({ type: 'removeTask', index });
+      expectReply(ctx, ctx.client?.removeTask(index), { kind: 'remove', index });
     },
 
     updateTask(index: number, patch: Partial<TaskKnobs>) {
@@ -170,8 +163,8 @@ export function createConfigActions(ctx: StoreContext): ConfigActions {
       );
       ctx.set({ config: v.config, tasks: info });
       debounce(ctx, `task${index}`, 250, () => {
-        ctx.pending.push({ kind: 'update' });
-        ctx.client?.send({ type: 'updateTask', index, knobs: cfg().tasks[index]?.knobs ?? knobs });
+        const id = ctx.client?.updateTask(index, cfg().tasks[index]?.knobs ?? knobs);
+        expectReply(ctx, id, { kind: 'update' });
       });
       return true;
     },
@@ -200,13 +193,7 @@ export function createConfigActions(ctx: StoreContext): ConfigActions {
       });
       if (!v.ok) return;
       live(v.config);
-      ctx.client?.send({
-        type: 'setMixer',
-        name,
-        knobs: v.config.mixer.knobs,
-        ...(keepWeights ? { weights: keepWeights } : {}),
-        ...(reference ? { reference } : {}),
-      });
+      sendMixer(() => keepWeights);
     },
 
     setMixerReference(runId: number) {
@@ -229,7 +216,7 @@ export function createConfigActions(ctx: StoreContext): ConfigActions {
       const v = validOrError(ctx, { ...c, mixer: { ...c.mixer, reference } });
       if (!v.ok) return false;
       live(v.config);
-      sendMixer();
+      sendKnobs();
       return true;
     },
 
@@ -241,7 +228,7 @@ export function createConfigActions(ctx: StoreContext): ConfigActions {
       });
       if (!v.ok) return false;
       live(v.config);
-      sendMixer();
+      sendKnobs();
       return true;
     },
 
@@ -251,18 +238,10 @@ export function createConfigActions(ctx: StoreContext): ConfigActions {
       const v = validOrError(ctx, { ...c, mixer });
       if (!v.ok) return false;
       live(v.config);
-      debounce(ctx, 'weights', 200, () => {
-        const m = cfg().mixer;
-        const K = cfg().tasks.length;
-        // Explicit weights restart an adaptive mixer from them; cleared ones mean uniform.
-        const w = m.weights ?? Array(K).fill(1 / K);
-        ctx.client?.send({
-          type: 'setMixer',
-          name: m.name,
-          knobs: m.knobs,
-          weights: w,
-        });
-      });
+      // Explicit weights restart an adaptive mixer from them; cleared ones mean uniform.
+      debounce(ctx, 'weights', 200, () =>
+        sendMixer((m) => m.weights ?? Array(cfg().tasks.length).fill(1 / cfg().tasks.length)),
+      );
       return true;
     },
 
@@ -282,8 +261,7 @@ export function createConfigActions(ctx: StoreContext): ConfigActions {
       const v = validOrError(ctx, { ...cfg(), seed });
       if (!v.ok) return false;
       ctx.set({ config: v.config, building: true, resetNote: 'seed changed' });
-      ctx.pending.push({ kind: 'reset' });
-      ctx.client?.send({ type: 'setSeed', seed });
+      expectReply(ctx, ctx.client?.setSeed(seed), { kind: 'reset' });
       return true;
     },
 
@@ -293,7 +271,7 @@ export function createConfigActions(ctx: StoreContext): ConfigActions {
       if (!v.ok) return false;
       live(v.config);
       debounce(ctx, 'optimizer', 150, () =>
-        ctx.client?.send({ type: 'setOptimizer', patch: cfg().optimizer }),
+        sendLive(ctx, 'optimizer', () => ctx.client?.setOptimizer(cfg().optimizer)),
       );
       return true;
     },

@@ -6,8 +6,9 @@ import type { ReferenceCurve, RunConfig } from '../core/config/run-config';
 import { memoryProblem } from '../core/config/memory';
 import { restartWorker } from './backend-actions';
 import { MIXERS, parseKnobs } from '../core/mixers/registry';
+import type { MixerChange } from '../core/protocol';
 import type { MixerName } from '../core/types';
-import type { SavedRun, StoreContext } from './state';
+import type { PendingOp, SavedRun, StoreContext } from './state';
 import { validateConfig, type Validated } from '../core/config/validate';
 
 /**
@@ -79,21 +80,24 @@ export function sendReset(ctx: StoreContext, config: RunConfig, why: string | nu
     ctx.set({ resetNote: why });
     return;
   }
-  ctx.pending.push({ kind: 'reset' });
   ctx.set({ building: true, resetNote: why });
   // The first configure picks the backend: forced by ?backend, else the remembered choice
   // (neither with ?measure=all), else the worker measures.
-  if (ctx.confirmed !== null) return ctx.client?.configure(config);
+  if (ctx.confirmed !== null) return expectReply(ctx, ctx.client?.configure(config), RESET);
   const backend = ctx.get().requestedBackend;
   const { includeSoftware, fault } = ctx;
   const remembered = backend || includeSoftware ? null : ctx.backendMemory.load();
   ctx.fault = null;
-  ctx.client?.configure(config, {
-    ...(backend ? { backend } : {}),
-    ...(remembered ? { remembered } : {}),
-    ...(includeSoftware ? { includeSoftware } : {}),
-    ...(fault ? { fault } : {}),
-  });
+  expectReply(
+    ctx,
+    ctx.client?.configure(config, {
+      ...(backend ? { backend } : {}),
+      ...(remembered ? { remembered } : {}),
+      ...(includeSoftware ? { includeSoftware } : {}),
+      ...(fault ? { fault } : {}),
+    }),
+    RESET,
+  );
 }
 
 /** Mixer weights resized to K tasks as the worker resizes them (new task: the mean). */
@@ -141,4 +145,46 @@ export function latestReference(runs: readonly SavedRun[], specs: string[]): Ref
     if (ref) return ref;
   }
   return null;
+}
+
+const RESET: PendingOp = { kind: 'reset' };
+
+/** Remembers what request `id` (sent just now) changes, until its reply comes. */
+export function expectReply(ctx: StoreContext, id: number | undefined, op: PendingOp): void {
+  if (id !== undefined) ctx.pending.set(id, op);
+}
+
+/** Whether a reset or a restart is still on its way (the page shows "building"). */
+export function rebuilding(ctx: StoreContext): boolean {
+  return [...ctx.pending.values()].some((p) => p.kind === 'reset' || p.kind === 'restart');
+}
+
+/**
+ * The one builder of setMixer: the mixer as the config has it, with the weights the caller's
+ * rule gives (static's own, an adaptive mixer's start, or none: continue from the current ones).
+ */
+export function mixerChange(mixer: RunConfig['mixer'], weights?: number[]): MixerChange {
+  return {
+    name: mixer.name,
+    knobs: mixer.knobs,
+    ...(weights ? { weights } : {}),
+    ...(mixer.reference ? { reference: mixer.reference } : {}),
+  };
+}
+
+/**
+ * Sends a live change of the mixer or the optimizer (the config already holds it) and remembers
+ * the value it replaces: the worker's, after the changes still on their way.
+ */
+export function sendLive(
+  ctx: StoreContext,
+  part: 'mixer' | 'optimizer',
+  send: () => number | undefined,
+): void {
+  const after = ctx.get().config[part];
+  let before = ctx.confirmed?.[part] ?? after;
+  for (const op of ctx.pending.values()) if (op.kind === part) before = op.after;
+  const id = send();
+  if (id === undefined) return;
+  ctx.pending.set(id, { kind: part, before, after } as PendingOp);
 }

@@ -59,7 +59,7 @@ export function createRaceActions(ctx: StoreContext): RaceActions {
     if (!v.ok) return false;
     set({ config: v.config, selectedRun: 0, samples: [] });
     sendReset(ctx, v.config, why);
-    ctx.client?.send({ type: 'setSampling', run: 0, temperature: get().temperature });
+    ctx.client?.setSampling(0, get().temperature);
     return true;
   };
 
@@ -130,7 +130,7 @@ export function createRaceActions(ctx: StoreContext): RaceActions {
       const m = s.runMetrics[index];
       if (!m || index === s.selectedRun) return;
       set({ selectedRun: index, metrics: m, metricsVersion: s.metricsVersion + 1, samples: [] });
-      ctx.client?.send({ type: 'setSampling', run: index, temperature: s.temperature, now: true });
+      ctx.client?.setSampling(index, s.temperature, true);
     },
     setPresent: (present) => set({ present }),
     setTemperature(t) {
@@ -138,7 +138,7 @@ export function createRaceActions(ctx: StoreContext): RaceActions {
       const temperature = Math.min(2, Math.max(0, t));
       set({ temperature });
       const run = get().selectedRun;
-      ctx.client?.send({ type: 'setSampling', run, temperature, now: true });
+      ctx.client?.setSampling(run, temperature, true);
     },
   };
 }

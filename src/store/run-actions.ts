@@ -1,15 +1,15 @@
 /**
  * Run slice: boot from the URL, train / pause / step / reset / restart, and the worker's events.
  *
- * Every command that rebuilds or changes the task set is answered by `ready` or by a config
- * error, in order (the worker runs commands one at a time), so `ctx.pending` tells what each
- * `ready` answers: a reset clears the history, a restart keeps it (marking the restart), a task
- * change adds or removes that task's columns.
+ * Every request carries an id that its one reply carries back (core/protocol.ts), and
+ * `ctx.pending` holds what each id changes: a `ready` for a reset clears the history, for a
+ * restart keeps it (marking the restart), for a task change adds or removes that task's columns;
+ * an `error` undoes exactly the change that caused it; `applied` confirms a live change.
  */
 import { presetConfig } from '../core/config/presets';
 import type { WorkerEvent } from '../core/protocol';
 import { parseBackendParam } from './backend-choice';
-import { budgetProblem, sendReset, workerGone } from './config-helpers';
+import { budgetProblem, rebuilding, sendReset, workerGone } from './config-helpers';
 import {
   addTaskColumn,
   clearMetrics,
@@ -21,7 +21,7 @@ import {
   markRestart,
   removeTaskColumn,
 } from './metrics';
-import type { Actions, AppState, PageError, StoreContext } from './state';
+import type { Actions, AppState, PageError, PendingOp, StoreContext } from './state';
 import { FLUSH_MS } from './state';
 import { faultNotice, parseFaultParam } from './fault-param';
 import { decodeHash } from './url-hash';
@@ -77,22 +77,41 @@ export function createRunActions(ctx: StoreContext): RunActions {
    * page goes back to that setup and it can train on; with no previous model, Restart (a fresh
    * worker, on this or another backend) is the way on.
    */
-  const buildError = (message: string) => {
-    ctx.pending.shift();
-    ctx.beforeLive = null;
+  const buildError = (message: string, id: number | undefined) => {
+    if (id !== undefined) ctx.pending.delete(id);
     const revertTo = ctx.confirmed;
     if (revertTo) {
       set({ config: revertTo, tasks: localTasks(revertTo) });
     }
-    set({ building: ctx.pending.length > 0, ...(revertTo ? {} : { status: 'error' }) });
+    set({ building: rebuilding(ctx), ...(revertTo ? {} : { status: 'error' }) });
     failed({ title: 'The model could not be built', message, kind: 'build', recoverable: true });
   };
 
+  /**
+   * A live change the worker refused: its part of the setup goes back to the value it replaced,
+   * unless a newer change of the same part is on its way (that one then replaces the refused
+   * one's value, and inherits what to go back to).
+   */
+  const undoLive = (id: number, op: Extract<PendingOp, { kind: 'mixer' | 'optimizer' }>) => {
+    const newer = [...ctx.pending].find(([k, p]) => k > id && p.kind === op.kind);
+    if (newer) {
+      ctx.pending.set(newer[0], { ...newer[1], before: op.before } as PendingOp);
+      return;
+    }
+    set({ config: { ...get().config, [op.kind]: op.before } });
+  };
+
   /** A config error: the worker kept its previous setup, so the page goes back to it. */
-  const configError = (message: string) => {
-    const op = ctx.pending.shift();
-    const revertTo = op ? ctx.confirmed : (ctx.beforeLive ?? ctx.confirmed);
-    ctx.beforeLive = null;
+  const configError = (message: string, id: number | undefined) => {
+    const op = id === undefined ? undefined : ctx.pending.get(id);
+    if (id !== undefined) ctx.pending.delete(id);
+    if (op?.kind === 'mixer' || op?.kind === 'optimizer') {
+      undoLive(id as number, op);
+      set({ building: rebuilding(ctx) });
+      failed({ title: 'That change was not applied', message, kind: 'config', recoverable: false });
+      return;
+    }
+    const revertTo = ctx.confirmed;
     if (!revertTo && !ctx.triedDefault) {
       // The very first build failed (e.g. an unknown language in a link): load the default.
       ctx.triedDefault = true;
@@ -116,13 +135,14 @@ export function createRunActions(ctx: StoreContext): RunActions {
     if (revertTo) {
       set({ config: revertTo, tasks: localTasks(revertTo) });
     }
-    set({ building: ctx.pending.length > 0 });
+    set({ building: rebuilding(ctx) });
     failed({ title: 'That change was not applied', message, kind: 'config', recoverable: false });
   };
 
   let savedChoice: string | undefined; // measuredAt of the choice last stored
   const onReady = (e: Extract<WorkerEvent, { type: 'ready' }>) => {
-    const op = ctx.pending.shift();
+    const op = e.id === undefined ? undefined : ctx.pending.get(e.id);
+    if (e.id !== undefined) ctx.pending.delete(e.id);
     // Remember a measured choice for the next visit (never one forced by ?backend=NAME).
     if (e.backend.choice === 'measured' && !get().requestedBackend) {
       if (e.backend.measuredAt !== savedChoice) ctx.backendMemory.save(e.backend);
@@ -148,10 +168,10 @@ export function createRunActions(ctx: StoreContext): RunActions {
       measuring: null,
       numParams: e.numParams,
       step: e.step,
-      building: ctx.pending.some((p) => p.kind === 'reset' || p.kind === 'restart'),
+      building: rebuilding(ctx),
       metricsVersion: get().metricsVersion + 1,
     };
-    if (ctx.pending.length === 0) {
+    if (![...ctx.pending.values()].some((p) => p.kind !== 'mixer' && p.kind !== 'optimizer')) {
       // The worker's view is authoritative once nothing else is on its way.
       const c = get().config;
       const config = { ...c, tasks: e.tasks.map((t) => ({ spec: t.id, knobs: t.knobs })) };
@@ -161,7 +181,6 @@ export function createRunActions(ctx: StoreContext): RunActions {
         ctx.confirmed = v.config;
       }
       patch.tasks = e.tasks;
-      ctx.beforeLive = null;
     }
     if (op?.kind === 'reset' || op?.kind === 'restart') {
       patch.samples = [];
@@ -240,10 +259,19 @@ export function createRunActions(ctx: StoreContext): RunActions {
         }
         set({ status: e.running ? 'running' : e.step > 0 ? 'paused' : 'idle', step: e.step });
         return;
+      case 'applied': {
+        // The worker runs the change: it is what the worker has from now on.
+        const op = ctx.pending.get(e.id);
+        ctx.pending.delete(e.id);
+        if (ctx.confirmed && (op?.kind === 'mixer' || op?.kind === 'optimizer')) {
+          ctx.confirmed = { ...ctx.confirmed, [op.kind]: op.after };
+        }
+        return;
+      }
       case 'error':
-        if (e.kind === 'config') return configError(e.message);
-        if (e.kind === 'build') return buildError(e.message);
-        ctx.pending = [];
+        if (e.kind === 'config') return configError(e.message, e.id);
+        if (e.kind === 'build') return buildError(e.message, e.id);
+        ctx.pending.clear();
         set({ status: 'error', building: false });
         failed({
           title:

@@ -11,9 +11,9 @@ import type {
   BackendInfo,
   BackendName,
   BackendRequest,
-  Command,
   ErrorKind,
   FaultSpec,
+  MixerChange,
   RunInfo,
   Sample,
   TaskInfo,
@@ -23,14 +23,23 @@ import type { BackendMemory } from './backend-choice';
 import type { MetricsBuffers } from './metrics';
 import type { Persistence, SavedRun } from './persist';
 
-/** What the store needs of TrainingClient (tests pass a fake). */
+/**
+ * What the store needs of TrainingClient (tests pass a fake): one method per command. A request
+ * returns its id, which its one reply (`ready`, `applied` or `error`) carries back.
+ */
 export interface ClientLike {
-  send(cmd: Command): void;
-  configure(config: RunConfigInput, request?: BackendRequest & { fault?: FaultSpec }): void;
+  configure(config: RunConfigInput, request?: BackendRequest & { fault?: FaultSpec }): number;
+  reset(): number;
+  setSeed(seed: number): number;
+  addTask(setup: TaskSetup): number;
+  removeTask(index: number): number;
+  updateTask(index: number, knobs: Partial<TaskKnobs>): number;
+  setMixer(change: MixerChange): number;
+  setOptimizer(patch: RunConfig['optimizer']): number;
   start(): void;
   pause(): void;
   step(n?: number): void;
-  reset(): void;
+  setSampling(run: number, temperature: number, now?: boolean): void;
   restart(): void;
   terminate(): void;
 }
@@ -207,13 +216,19 @@ export interface AppState {
 /** What a link change did: applied, the same setup, refused (invalid), or kept (declined). */
 export type LinkOutcome = 'applied' | 'same' | 'refused' | 'kept';
 
-/** A command that the worker answers with `ready` (or a config error), in send order. */
+/**
+ * A request the worker has not answered yet, by what it changes: a rebuild or a task change
+ * (answered by `ready`), or a live change of the mixer or the optimizer (answered by `applied`),
+ * with the value it replaced, to go back to if the worker refuses it.
+ */
 export type PendingOp =
   | { kind: 'reset' }
   | { kind: 'restart' }
   | { kind: 'add' }
   | { kind: 'remove'; index: number }
-  | { kind: 'update' };
+  | { kind: 'update' }
+  | { kind: 'mixer'; before: RunConfig['mixer']; after: RunConfig['mixer'] }
+  | { kind: 'optimizer'; before: RunConfig['optimizer']; after: RunConfig['optimizer'] };
 
 type SetState = (partial: Partial<AppState> | ((s: AppState) => Partial<AppState>)) => void;
 
@@ -223,11 +238,10 @@ export interface StoreContext {
   set: SetState;
   deps: StoreDeps;
   client: ClientLike | null;
-  pending: PendingOp[];
+  /** The requests sent and not yet answered, by id (replies carry the id back). */
+  pending: Map<number, PendingOp>;
   /** The setup the worker last confirmed (reverted to on a config error). */
   confirmed: RunConfig | null;
-  /** Config before the last live edit the worker has not confirmed. */
-  beforeLive: RunConfig | null;
   /** Whether the fallback to the default preset after a failed first build was tried. */
   triedDefault: boolean;
   /** Debounced sends by key: the latest function and whether its timer is pending. */

@@ -2,7 +2,7 @@
  * Looks at the GPU backends before any is started: the WebGPU adapter and the WebGL renderer
  * the browser offers, and whether either is a *software* one (SwiftShader, llvmpipe, WARP),
  * which trains several times slower than wasm on the same CPU and is skipped unless forced
- * (DESIGN.md §6). The two classifiers are pure functions of the strings the browser reports.
+ * (README, "Browser support and backend choice"). The two classifiers are pure functions of the strings the browser reports.
  */
 
 /** The GPUAdapterInfo fields we read (all optional: browsers give more or less). */

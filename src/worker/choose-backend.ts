@@ -9,7 +9,7 @@
  * Every backend start is announced (`progress.starting`/`started`) for the page's start guard
  * (client.ts); backends the guard abandoned in an earlier worker (`req.abandoned`) are not tried.
  */
-import { parseRunConfig, type RunConfigInput } from '../core/config/run-config';
+import { validRunConfig, type RunConfigInput } from '../core/config/run-config';
 import type { CorpusLoader } from '../core/tasks/corpus';
 import { Trainer, TrainingDivergedError } from '../engine/trainer';
 import { inspectWebGl, inspectWebGpu, type Inspection } from './backend-detect';
@@ -138,7 +138,7 @@ async function measure(
   includeSoftware = false,
 ): Promise<BackendInfo> {
   const t0 = performance.now();
-  const parsed = parseRunConfig(config);
+  const parsed = validRunConfig(config);
   const reports = new Map<BackendName, CandidateReport>();
   const adapters = new Map<BackendName, string>();
   const names: BackendName[] = [];

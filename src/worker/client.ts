@@ -19,7 +19,10 @@ import type {
   BackendRequest,
   CandidateReport,
   Command,
+  Control,
   FaultSpec,
+  MixerChange,
+  Request,
   WorkerEvent,
 } from '../core/protocol';
 
@@ -184,7 +187,7 @@ export class TrainingClient {
     this.worker?.terminate();
     this.spawn();
     this.replay = [];
-    for (const cmd of pending) this.send(cmd);
+    for (const cmd of pending) this.post(cmd);
   }
 
   /** Adds the abandoned backends to a configure (a backend started after one was abandoned). */
@@ -194,11 +197,23 @@ export class TrainingClient {
   }
 
   /** Posts a command; one sent to a crashed (ended) worker is dropped: the page shows why. */
-  send(cmd: Command): void {
+  private post(cmd: Command): void {
     if (!this.worker) return;
     const out = this.withAbandoned(cmd);
     if (this.booting) this.replay.push(out);
     this.worker.postMessage(out);
+  }
+
+  private nextId = 0;
+  /** Sends a request under a fresh id and returns it: its one reply carries it back. */
+  private request(body: Request): number {
+    const id = ++this.nextId;
+    this.post({ ...body, id });
+    return id;
+  }
+
+  private control(cmd: Control): void {
+    this.post(cmd);
   }
 
   /**
@@ -206,11 +221,11 @@ export class TrainingClient {
    * `fault`: the ?fault= hook, armed in this worker (src/worker/faults.ts).
    */
   configure(
-    config: Extract<Command, { type: 'configure' }>['config'],
+    config: Extract<Request, { type: 'configure' }>['config'],
     request: BackendRequest & { fault?: FaultSpec } = {},
-  ) {
+  ): number {
     const { backend, remembered, includeSoftware, fault } = request;
-    this.send({
+    return this.request({
       type: 'configure',
       config,
       ...(fault ? { fault } : {}),
@@ -219,17 +234,38 @@ export class TrainingClient {
       ...(includeSoftware ? { includeSoftware } : {}),
     });
   }
-  start() {
-    this.send({ type: 'start' });
+  reset(): number {
+    return this.request({ type: 'reset' });
   }
-  pause() {
-    this.send({ type: 'pause' });
+  setSeed(seed: number): number {
+    return this.request({ type: 'setSeed', seed });
   }
-  step(n = 1) {
-    this.send({ type: 'step', n });
+  addTask(setup: Extract<Request, { type: 'addTask' }>['setup']): number {
+    return this.request({ type: 'addTask', setup });
   }
-  reset() {
-    this.send({ type: 'reset' });
+  removeTask(index: number): number {
+    return this.request({ type: 'removeTask', index });
+  }
+  updateTask(index: number, knobs: Extract<Request, { type: 'updateTask' }>['knobs']): number {
+    return this.request({ type: 'updateTask', index, knobs });
+  }
+  setMixer(change: MixerChange): number {
+    return this.request({ type: 'setMixer', ...change });
+  }
+  setOptimizer(patch: Extract<Request, { type: 'setOptimizer' }>['patch']): number {
+    return this.request({ type: 'setOptimizer', patch });
+  }
+  start(): void {
+    this.control({ type: 'start' });
+  }
+  pause(): void {
+    this.control({ type: 'pause' });
+  }
+  step(n = 1): void {
+    this.control({ type: 'step', n });
+  }
+  setSampling(run: number, temperature: number, now = false): void {
+    this.control({ type: 'setSampling', run, temperature, ...(now ? { now } : {}) });
   }
 
   /** Ends the current worker (if any) and starts a fresh one; send `configure` next. */

@@ -9,13 +9,13 @@
 import { memoryProblem } from '../core/config/memory';
 import type { RunConfigInput } from '../core/config/run-config';
 import type { CorpusLoader } from '../core/tasks/corpus';
-import { RunSet, type RunEvent } from '../engine/run-set';
+import { RunSet } from '../engine/run-set';
 import { TrainingDivergedError } from '../engine/trainer';
 import { warmUpPipelines } from '../engine/warm-up';
 import type { ChoiceProgress } from './choose-backend';
 import { SetupError } from './setup-error';
 import { FaultInjector } from './faults';
-import { MetricsThrottle } from './metrics-throttle';
+import { SessionEvents } from './session-events';
 import type {
   BackendInfo,
   BackendRequest,
@@ -25,7 +25,7 @@ import type {
   TaskInfo,
   WorkerEvent,
 } from '../core/protocol';
-import { parseRunConfig } from '../core/config/run-config';
+import { parseRunConfig, type ValidRunConfig } from '../core/config/run-config';
 
 /** What a session needs from its host (the worker, or a test). */
 export interface SessionHost {
@@ -47,11 +47,6 @@ export interface SessionHost {
   defer?(f: () => void): void;
 }
 
-/** The step counter needs no readback: post the step after each one, at most ~30 per second. */
-const PROGRESS_MS = 33;
-/** The worker's tensor count and bytes, at most every MEMORY_MS (a long run stays flat). */
-const MEMORY_MS = 2000;
-
 export class TrainingSession {
   private backend: BackendInfo | null = null;
   private runs: RunSet | null = null;
@@ -63,10 +58,7 @@ export class TrainingSession {
   private dead = false;
   /** ?fault=KIND@STEP (faults.ts): given by the page's first configure only. */
   private faults = new FaultInjector(null);
-  /** One throttle per run: a run's batches merge, runs never mix. */
-  private readonly throttles = new Map<number, MetricsThrottle>();
-  private lastProgress = -Infinity;
-  private lastMemory = -Infinity;
+  private readonly events: SessionEvents;
   private queue: Promise<void> = Promise.resolve();
   /** Model shapes whose WebGPU pipelines are compiled already (warm-up once per shape). */
   private readonly warmed = new Set<string>();
@@ -79,6 +71,7 @@ export class TrainingSession {
 
   constructor(private readonly host: SessionHost) {
     this.post = (e) => host.post(e);
+    this.events = new SessionEvents(this.post, () => host.memoryInUse());
     const defer = host.defer ?? ((f: () => void) => void setTimeout(f, 0));
     this.defer = (f) => {
       this.deferred += 1;
@@ -93,13 +86,11 @@ export class TrainingSession {
   handle(cmd: Command): void {
     switch (cmd.type) {
       case 'configure':
-        return this.enqueue(() => this.build(cmd.config, cmd));
+        return this.enqueue(() => this.build(cmd.id, cmd.config, cmd));
       case 'reset':
-        return this.enqueue(() => (this.config ? this.build(this.config) : undefined));
+        return this.enqueue(() => this.rebuild(cmd.id, {}));
       case 'setSeed':
-        return this.enqueue(() =>
-          this.config ? this.build({ ...this.config, seed: cmd.seed }) : undefined,
-        );
+        return this.enqueue(() => this.rebuild(cmd.id, { seed: cmd.seed }));
       case 'start':
         return this.enqueue(() => {
           if (!this.runs || this.dead || this.running) return;
@@ -117,14 +108,16 @@ export class TrainingSession {
         });
       case 'setMixer':
         return this.enqueue(() =>
-          this.live((t) => t.setMixer(cmd.name, cmd.knobs, cmd.weights, cmd.reference)),
+          this.live(cmd.id, (t) => t.setMixer(cmd.name, cmd.knobs, cmd.weights, cmd.reference)),
         );
       case 'updateTask':
-        return this.enqueue(() => this.withTaskChange((t) => t.updateTask(cmd.index, cmd.knobs)));
+        return this.enqueue(() =>
+          this.withTaskChange(cmd.id, (t) => t.updateTask(cmd.index, cmd.knobs)),
+        );
       case 'addTask':
-        return this.enqueue(() => this.withTaskChange((t) => t.addTask(cmd.setup)));
+        return this.enqueue(() => this.withTaskChange(cmd.id, (t) => t.addTask(cmd.setup)));
       case 'removeTask':
-        return this.enqueue(() => this.withTaskChange((t) => t.removeTask(cmd.index)));
+        return this.enqueue(() => this.withTaskChange(cmd.id, (t) => t.removeTask(cmd.index)));
       case 'setSampling':
         return this.enqueue(async () => {
           this.sampling.run = cmd.run;
@@ -132,7 +125,7 @@ export class TrainingSession {
           if (cmd.now && this.runs && this.runs.step > 0) await this.postSamples();
         });
       case 'setOptimizer':
-        return this.enqueue(() => this.live((t) => t.setOptimizer(cmd.patch)));
+        return this.enqueue(() => this.live(cmd.id, (t) => t.setOptimizer(cmd.patch)));
     }
   }
 
@@ -161,7 +154,7 @@ export class TrainingSession {
     if (this.dead) return; // a lost device makes later GPU calls fail: it was reported already
     const err = e as Error;
     const kind: ErrorKind = e instanceof TrainingDivergedError ? 'diverged' : 'crash';
-    this.flushThrottles();
+    this.events.flush();
     this.post({ type: 'error', kind, message: err?.message ?? String(e), recoverable: true });
     this.post({ type: 'status', running: false, step: this.runs?.step ?? 0 });
   }
@@ -178,34 +171,7 @@ export class TrainingSession {
     this.queue = this.queue.then(job).catch((e) => this.fail(e));
   }
 
-  private throttle(run: number): MetricsThrottle {
-    let t = this.throttles.get(run);
-    if (!t) {
-      t = new MetricsThrottle((batch) => this.post({ type: 'metrics', run, batch }));
-      this.throttles.set(run, t);
-    }
-    return t;
-  }
-
-  private flushThrottles(): void {
-    this.throttles.forEach((t) => t.flush());
-  }
-
-  private postProgress(step: number): void {
-    const now = performance.now();
-    if (now - this.lastProgress < PROGRESS_MS) return;
-    this.lastProgress = now;
-    this.post({ type: 'progress', step });
-  }
-
-  private postMemory(force = false): void {
-    const now = performance.now();
-    if (!force && now - this.lastMemory < MEMORY_MS) return;
-    this.lastMemory = now;
-    this.post({ type: 'memory', ...this.host.memoryInUse() });
-  }
-
-  private postReady(): void {
+  private postReady(id: number): void {
     const { runs, backend } = this;
     if (!runs || !backend) return;
     const tasks: TaskInfo[] = runs.taskList.map((x) => ({
@@ -218,6 +184,7 @@ export class TrainingSession {
     }));
     this.post({
       type: 'ready',
+      id,
       backend,
       numParams: runs.numParams,
       tasks,
@@ -226,23 +193,12 @@ export class TrainingSession {
     });
   }
 
-  private postEvents(events: RunEvent[]): void {
-    for (const { run, event: e } of events) {
-      if (e.type === 'metrics') this.throttle(run).push(e);
-      else if (e.type === 'stats') this.post({ type: 'stats', run, stats: e.stats });
-      else if (e.type === 'mixer-update')
-        this.post({ type: 'mixer-update', run, detail: e.detail });
-      else if (e.type === 'eval') this.post({ type: 'eval', run, result: e });
-      else this.post({ type: 'warning', run, message: `step ${e.step}: ${e.message}` });
-    }
-  }
-
   /** Nothing more can run in this session (a lost device, a crash): stop, post what is pending. */
   private stop(): void {
     this.dead = true;
     this.running = false;
     this.stepsLeft = 0;
-    this.flushThrottles();
+    this.events.flush();
   }
 
   private onDeviceLost(reason: string): void {
@@ -257,7 +213,7 @@ export class TrainingSession {
   }
 
   /** A build that failed: out of memory (recoverable: restart, or shrink) or a refused setup. */
-  private buildFailed(e: unknown): void {
+  private buildFailed(id: number, e: unknown): void {
     const message = (e as Error)?.message ?? String(e);
     if (e instanceof RangeError || /alloc|out of memory|\boom\b/i.test(message)) {
       const what = this.runs ? 'The previous model is kept. ' : '';
@@ -268,12 +224,20 @@ export class TrainingSession {
           `${message}. ${what}Shrink the model (width, layers, ` +
           'context) or the batch, or restart on another backend.',
         recoverable: true,
+        id,
       });
-    } else this.post({ type: 'error', kind: 'config', message, recoverable: false });
+    } else this.configError(id, message);
   }
 
-  private configError(message: string): void {
-    this.post({ type: 'error', kind: 'config', message, recoverable: false });
+  /** A request refused: it changed nothing. */
+  private configError(id: number, message: string): void {
+    this.post({ type: 'error', kind: 'config', message, recoverable: false, id });
+  }
+
+  /** reset and setSeed: a build from the current config (with `patch`). */
+  private async rebuild(id: number, patch: { seed?: number }): Promise<void> {
+    if (!this.config) return this.configError(id, 'Nothing to rebuild: no model was built yet.');
+    return this.build(id, { ...this.config, ...patch });
   }
 
   /**
@@ -281,6 +245,7 @@ export class TrainingSession {
    * nothing). The first build also chooses the backend (measuring candidates on `next`'s model).
    */
   private async build(
+    id: number,
     next: RunConfigInput,
     request: BackendRequest & { fault?: FaultSpec } = {},
   ): Promise<void> {
@@ -291,46 +256,47 @@ export class TrainingSession {
         onCrash: () => this.stop(),
       });
     }
-    let parsed;
+    // The one parse of this build: the backend choice, the warm-up, the run set and its
+    // trainers take the valid config as it is.
+    let parsed: ValidRunConfig;
     try {
       parsed = parseRunConfig(next);
     } catch (e) {
-      return this.configError((e as Error).message);
+      return this.configError(id, (e as Error).message);
     }
     if (!this.backend) {
       try {
-        this.backend = await this.host.chooseBackend(request, next, this.host.corpus, {
+        this.backend = await this.host.chooseBackend(request, parsed, this.host.corpus, {
           measuring: (message) => this.post({ type: 'measuring', message }),
           starting: (name) => this.post({ type: 'starting', backend: name }),
           started: (name) => this.post({ type: 'started', backend: name }),
         });
       } catch (e) {
         if (!(e instanceof SetupError)) throw e;
-        return this.configError(e.message);
+        return this.configError(id, e.message);
       }
       void this.host.deviceLost().then((reason) => this.onDeviceLost(reason));
     }
     // The page checks the budget too; here the backend is certain (the first build included).
     const tooBig = memoryProblem(parsed, this.backend.name);
-    if (tooBig) return this.configError(`Not built: ${tooBig}`);
-    await this.warmUp(next);
+    if (tooBig) return this.configError(id, `Not built: ${tooBig}`);
+    await this.warmUp(parsed);
     let fresh: RunSet;
     try {
       this.faults.beforeBuild(this.runs?.step ?? 0);
-      fresh = await RunSet.create(next, this.host.corpus);
+      fresh = await RunSet.create(parsed, this.host.corpus);
     } catch (e) {
-      return this.buildFailed(e);
+      return this.buildFailed(id, e);
     }
     this.runs?.dispose();
     this.runs = fresh;
-    this.throttles.clear();
-    this.config = next;
+    this.events.restart();
+    this.config = parsed;
     this.running = false;
     this.stepsLeft = 0;
-    this.lastProgress = -Infinity;
-    this.postReady();
+    this.postReady(id);
     this.post({ type: 'status', running: false, step: 0 });
-    this.postMemory(true);
+    this.events.memory(true);
   }
 
   /**
@@ -340,7 +306,7 @@ export class TrainingSession {
    * after 1.4-1.7 s instead of 2.6 s. Skipped on software adapters: SwiftShader compiles on the
    * CPU, where the warm-up measured slower than compiling on first use.
    */
-  private async warmUp(next: RunConfigInput): Promise<void> {
+  private async warmUp(next: ValidRunConfig): Promise<void> {
     if (!this.host.onHardwareWebGpu()) return;
     const key = JSON.stringify([next.model, next.batchSize, next.schedule, next.tasks?.length]);
     if (this.warmed.has(key)) return;
@@ -371,9 +337,9 @@ export class TrainingSession {
     const runs = this.runs;
     if (!runs || this.dead || (!this.running && this.stepsLeft === 0)) return;
     const events = await runs.round();
-    this.postProgress(runs.step);
-    this.postMemory();
-    this.postEvents(events);
+    this.events.progress(runs.step);
+    this.events.memory();
+    this.events.runs(events);
     if ((await this.faults.afterStep(runs.step)) === 'stop') return;
     if (events.some((e) => e.event.type === 'eval' && e.run === this.sampling.run)) {
       await this.postSamples();
@@ -385,33 +351,37 @@ export class TrainingSession {
   private async pause(): Promise<void> {
     this.running = false;
     this.stepsLeft = 0;
-    if (this.runs) this.postEvents(await this.runs.flush());
-    this.flushThrottles();
+    if (this.runs) this.events.runs(await this.runs.flush());
+    this.events.flush();
     this.post({ type: 'status', running: false, step: this.runs?.step ?? 0 });
   }
 
   /** Task-set changes alter K: post the old-K metrics first, then the new task list. */
-  private async withTaskChange(change: (t: RunSet) => Promise<void> | void): Promise<void> {
-    if (!this.runs) return;
-    this.postEvents(await this.runs.flush());
-    this.flushThrottles();
+  private async withTaskChange(
+    id: number,
+    change: (t: RunSet) => Promise<void> | void,
+  ): Promise<void> {
+    if (!this.runs) return this.configError(id, 'No model is built yet.');
+    this.events.runs(await this.runs.flush());
+    this.events.flush();
     try {
       await change(this.runs);
     } catch (e) {
-      return this.buildFailed(e);
+      return this.buildFailed(id, e);
     }
     this.config = this.runs.config;
-    this.postReady();
+    this.postReady(id);
   }
 
   /** A live change between steps; a rejected one is reported and changes nothing. */
-  private async live(change: (t: RunSet) => Promise<void> | void): Promise<void> {
-    if (!this.runs) return;
+  private async live(id: number, change: (t: RunSet) => Promise<void> | void): Promise<void> {
+    if (!this.runs) return this.configError(id, 'No model is built yet.');
     try {
       await change(this.runs);
       this.config = this.runs.config;
     } catch (e) {
-      this.configError((e as Error).message);
+      return this.configError(id, (e as Error).message);
     }
+    this.post({ type: 'applied', id });
   }
 }

@@ -74,7 +74,7 @@ describe('resource guards', () => {
     const t0 = Date.now();
     let bytes = 0;
     // Chromium's trace of the main thread, from the link's setup on screen to step 3: the
-    // CPU time of each task is the page's own cost (DESIGN.md §4: wall time on a loaded 2-core
+    // CPU time of each task is the page's own cost (wall time on a loaded 2-core
     // machine also counts waiting for a core the worker's threads hold).
     const tasks = await traceMainThread(s.browser, page, async () => {
       await expect

@@ -301,12 +301,13 @@ describe('parseResultsFile', () => {
 
 /** A store wired to a fake worker client, with timers run by hand (as in store.test.ts). */
 function setup() {
-  const { client, sent } = fakeClient();
+  const { client, sent, answer } = fakeClient();
   const store = createAppStore({ createClient: () => client, setTimer: () => {} });
   const a = () => store.getState().actions;
   a().boot({ hash: '', search: '' });
   a().receive({
     type: 'ready',
+    id: answer(),
     backend: { name: 'wasm', choice: 'forced', candidates: [] },
     numParams: 1234,
     runs: ONE_RUN,

@@ -5,12 +5,14 @@
  */
 import { useBackend } from './helpers/backend';
 import * as tf from '@tensorflow/tfjs-core';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { runConfigSchema } from '../../src/core/config/run-config';
 import type {
   BackendInfo,
   BackendName,
-  Command,
+  Control,
   FaultSpec,
+  Request,
   WorkerEvent,
 } from '../../src/core/protocol';
 import { MODEL_SIZES } from '../../src/core/config/presets';
@@ -36,16 +38,23 @@ function harness(name: BackendName) {
   });
   const of = <T extends WorkerEvent['type']>(type: T) =>
     events.filter((e): e is Of<T> => e.type === type);
-  /** Sends commands and waits until the session has run them (and any rounds they queued). */
-  const send = async (...cmds: Command[]) => {
+  const CONTROLS: readonly string[] = ['start', 'pause', 'step', 'setSampling'];
+  let ids = 0;
+  /**
+   * Sends commands (requests numbered as the page's client does) and waits until the session has
+   * run them and any rounds they queued; returns the events they caused.
+   */
+  const send = async (...cmds: (Request | Control)[]) => {
     const from = events.length;
-    for (const c of cmds) session.handle(c);
+    for (const c of cmds) {
+      session.handle(CONTROLS.includes(c.type) ? (c as Control) : { ...(c as Request), id: ++ids });
+    }
     await session.idle();
     return events.slice(from);
   };
   const configure = (over = {}, fault?: FaultSpec) =>
     send({ type: 'configure', config: tiny(over), backend: name, ...(fault ? { fault } : {}) });
-  return { session, events, of, send, configure };
+  return { session, events, of, send, configure, lastId: () => ids };
 }
 
 const last = <T>(xs: T[]): T => xs[xs.length - 1];
@@ -81,6 +90,25 @@ describe.each(['cpu', 'wasm'] as const)('the training session on %s', (name) => 
     expect(tf.memory().numTensors).toBe(before);
   });
 
+  it('a build parses its config once: the run set and its trainers take it as it is', async () => {
+    const h = harness(name);
+    const parse = vi.spyOn(runConfigSchema, 'safeParse');
+    try {
+      await h.configure({
+        race: [
+          { name: 'mix', knobs: {} },
+          { name: 'pike', knobs: { T0: 2 } },
+        ],
+      });
+      expect(parse).toHaveBeenCalledTimes(1);
+      await h.send({ type: 'setSeed', seed: 9 });
+      expect(parse).toHaveBeenCalledTimes(2);
+    } finally {
+      parse.mockRestore();
+      h.session.dispose();
+    }
+  });
+
   it('start runs rounds until pause; a command lands between two rounds', async () => {
     const h = harness(name);
     await h.configure();
@@ -98,12 +126,13 @@ describe.each(['cpu', 'wasm'] as const)('the training session on %s', (name) => 
   it('live edits apply between steps; a refused one says why and changes nothing', async () => {
     const h = harness(name);
     await h.configure({ mixer: { name: 'mix', knobs: {} } });
-    expect(await h.send({ type: 'setMixer', name: 'pike', knobs: { T0: 2 } })).toEqual([]);
+    const ok = await h.send({ type: 'setMixer', name: 'pike', knobs: { T0: 2 } });
+    expect(ok).toEqual([{ type: 'applied', id: h.lastId() }]);
     const bad = await h.send({ type: 'setMixer', name: 'pike', knobs: { T0: -1 } });
     expect(bad).toHaveLength(1);
-    expect(bad[0]).toMatchObject({ type: 'error', kind: 'config', recoverable: false });
+    expect(bad[0]).toMatchObject({ type: 'error', kind: 'config', id: h.lastId() });
     const opt = await h.send({ type: 'setOptimizer', patch: { lr: 1e-3 } });
-    expect(opt).toEqual([]);
+    expect(opt).toEqual([{ type: 'applied', id: h.lastId() }]);
     const after = await h.send({ type: 'step', n: 4 });
     expect(last(after)).toEqual({ type: 'status', running: false, step: 4 });
     // PiKE with T₀ = 2 (the accepted change) updated its weights at steps 2 and 4.
@@ -116,13 +145,17 @@ describe.each(['cpu', 'wasm'] as const)('the training session on %s', (name) => 
     await h.configure();
     await h.send({ type: 'step', n: 2 });
     const added = await h.send({ type: 'addTask', setup: { spec: 'markov:2:0.5' } });
-    expect(added.find((e): e is Of<'ready'> => e.type === 'ready')?.tasks).toHaveLength(3);
+    const readyAdd = added.find((e): e is Of<'ready'> => e.type === 'ready');
+    expect(readyAdd?.tasks).toHaveLength(3);
+    expect(readyAdd?.id).toBe(h.lastId()); // each reply names its request
     const removed = await h.send({ type: 'removeTask', index: 0 });
     const ready = removed.find((e): e is Of<'ready'> => e.type === 'ready');
     expect(ready?.tasks.map((t) => t.id)).toEqual(['markov:1:0.5', 'markov:2:0.5']);
     expect(ready?.step).toBe(2);
     const bad = await h.send({ type: 'addTask', setup: { spec: 'no-such-task' } });
-    expect(bad).toEqual([expect.objectContaining({ type: 'error', kind: 'config' })]);
+    expect(bad).toEqual([
+      expect.objectContaining({ type: 'error', kind: 'config', id: h.lastId() }),
+    ]);
     h.session.dispose();
   });
 

@@ -35,7 +35,7 @@ const measured: BackendInfo = {
 };
 
 function setup(search = '', storage = mapStorage(), fingerprint = FP) {
-  const { client, sent } = fakeClient();
+  const { client, sent, answer } = fakeClient();
   const timers: (() => void)[] = [];
   const store = createAppStore({
     createClient: () => client,
@@ -47,6 +47,7 @@ function setup(search = '', storage = mapStorage(), fingerprint = FP) {
   const ready = (backend: BackendInfo) =>
     a().receive({
       type: 'ready',
+      id: answer(),
       backend,
       numParams: 10,
       runs: ONE_RUN,

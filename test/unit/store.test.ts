@@ -1,18 +1,18 @@
 import { describe, expect, it } from 'vitest';
-import type { EvalResult } from '../../src/engine/trainer-types';
-import type { GradStats } from '../../src/engine/types';
+import type { EvalResult } from '../../src/core/trainer-types';
+import type { GradStats } from '../../src/core/types';
 import { MAX_SAVED_RUNS } from '../../src/store/state';
 import { createAppStore } from '../../src/store/store';
 import { fakeClient, ONE_RUN } from './helpers/fake-client';
-import type { TaskInfo, WorkerEvent } from '../../src/worker/protocol';
-import { localTaskInfo } from '../../src/store/validate';
+import type { TaskInfo, WorkerEvent } from '../../src/core/protocol';
+import { localTaskInfo } from '../../src/core/config/validate';
 import { buildRunFile } from '../../src/store/run-file';
 import { gradStatsOf } from './helpers/grad-stats';
 import { metricsBatch } from './helpers/metrics-batch';
 
 /** A store wired to a fake worker client, with timers run by hand. */
 function setup(hash = '', search = '') {
-  const { client, sent } = fakeClient();
+  const { client, sent, answer } = fakeClient();
   const timers: (() => void)[] = [];
   const store = createAppStore({
     createClient: () => client,
@@ -30,13 +30,14 @@ function setup(hash = '', search = '') {
   const ready = (step = 0) =>
     a().receive({
       type: 'ready',
+      id: answer(),
       backend: { name: 'webgpu', choice: 'forced', candidates: [], adapter: 'swiftshader' },
       numParams: 1234,
       tasks: tasksOf(),
       runs: ONE_RUN,
       step,
     });
-  return { store, sent, a, runTimers, ready, emit: (e: WorkerEvent) => a().receive(e) };
+  return { store, sent, a, runTimers, ready, answer, emit: (e: WorkerEvent) => a().receive(e) };
 }
 
 const batch = (steps: number[], K: number, loss = (s: number, k: number) => 3 - s / 100 + k) =>
@@ -208,6 +209,49 @@ describe('app store', () => {
     expect(store.getState().config.tasks).toHaveLength(3);
     expect(store.getState().error?.message).toMatch(/xx/);
     expect(store.getState().status).toBe('idle');
+  });
+
+  it('an error from a live mixer change reaches that change, not a task change sent after it', () => {
+    const { store, a, ready, emit, answer } = setup();
+    ready();
+    emit({ type: 'metrics', run: 0, batch: batch([1, 2], 3) });
+    a().setMixer('mix'); // live: the worker will refuse it
+    expect(a().addTask({ spec: 'copy' })).toBe(true);
+    // The worker answers in order: the refused mixer change, then the added task's ready.
+    const id = answer(['setMixer']);
+    emit({ type: 'error', kind: 'config', message: 'mixer refused', recoverable: false, id });
+    expect(store.getState().config.mixer.name).toBe('pike'); // the mixer change is undone
+    expect(store.getState().config.tasks.map((t) => t.spec)).toContain('copy'); // the add stays
+    expect(store.getState().error?.title).toBe('That change was not applied');
+    ready(2);
+    // The ready answers the add: one more column, the history kept.
+    expect(store.getState().metrics.train.width).toBe(4);
+    expect(store.getState().metrics.train.length).toBe(2);
+    expect(store.getState().building).toBe(false);
+  });
+
+  it('a refused live change is undone only when no newer change of the same part follows it', () => {
+    const { store, a, ready, emit, answer } = setup();
+    ready();
+    a().setMixer('mix');
+    a().setMixer('round-robin');
+    const [first, second] = [answer(['setMixer']), answer(['setMixer'])];
+    emit({ type: 'error', kind: 'config', message: 'no mix', recoverable: false, id: first });
+    expect(store.getState().config.mixer.name).toBe('round-robin'); // the newer one stands
+    emit({
+      type: 'error',
+      kind: 'config',
+      message: 'no round-robin',
+      recoverable: false,
+      id: second,
+    });
+    expect(store.getState().config.mixer.name).toBe('pike'); // what the worker still has
+    a().setMixer('mix');
+    emit({ type: 'applied', id: answer(['setMixer']) as number });
+    a().setMixer('random');
+    const refused = answer(['setMixer']);
+    emit({ type: 'error', kind: 'config', message: 'no random', recoverable: false, id: refused });
+    expect(store.getState().config.mixer.name).toBe('mix'); // the applied one
   });
 
   it('a crash keeps the history; Restart continues it after a marked restart', () => {

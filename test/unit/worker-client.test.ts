@@ -87,7 +87,7 @@ describe('TrainingClient start guard', () => {
   it('abandons a backend start that never finishes and replays the boot in a fresh worker', () => {
     const s = setup();
     s.client.configure(config, { backend: 'wasm' });
-    s.client.send({ type: 'setSampling', run: 0, temperature: 0.8 });
+    s.client.setSampling(0, 0.8);
     const first = s.last();
     first.emit({ type: 'alive' });
     first.emit({ type: 'starting', backend: 'wasm' });

@@ -84,11 +84,40 @@ export type RunConfig = z.infer<typeof runConfigSchema>;
 export type RunConfigInput = z.input<typeof runConfigSchema>;
 export type TaskSetup = z.infer<typeof taskSetupSchema>;
 
+declare const validBrand: unique symbol;
+/**
+ * A run config that went through `parseRunConfig`: checked, defaults filled in. The session,
+ * the run set and the trainer take one and never parse again (a build parses its config once).
+ */
+export type ValidRunConfig = RunConfig & { readonly [validBrand]: true };
+
+/** The objects `parseRunConfig` returned (a brand that also holds at run time). */
+const parsed = new WeakSet<object>();
+
 /** Validates untrusted input; throws an Error whose message lists every problem with its path. */
-export function parseRunConfig(input: unknown): RunConfig {
+export function parseRunConfig(input: unknown): ValidRunConfig {
   const r = runConfigSchema.safeParse(input);
-  if (r.success) return r.data;
-  throw new Error(`invalid run config: ${formatZodError(r.error)}`);
+  if (!r.success) throw new Error(`invalid run config: ${formatZodError(r.error)}`);
+  parsed.add(r.data);
+  return r.data as ValidRunConfig;
+}
+
+/** `input` itself when `parseRunConfig` returned it, else parsed now (CLI and test callers). */
+export function validRunConfig(input: unknown): ValidRunConfig {
+  return typeof input === 'object' && input !== null && parsed.has(input)
+    ? (input as ValidRunConfig)
+    : parseRunConfig(input);
+}
+
+/**
+ * A contestant's own config from a valid race: the race's mixer entry in place of the setup's
+ * mixer. Valid by construction: a contestant passed the same name and knobs checks as a mixer.
+ */
+export function contestantConfig(config: ValidRunConfig, c: Contestant): ValidRunConfig {
+  const own = { ...config, mixer: { ...config.mixer, name: c.name, knobs: { ...c.knobs } } };
+  delete own.race;
+  parsed.add(own);
+  return own as ValidRunConfig;
 }
 
 /** "path: message; path: message" from a ZodError. */

@@ -13,8 +13,8 @@
  * Source: Li, Deng, Zhong, Razaviyayn, Mirrokni, "PiKE: Adaptive Data Mixing for Large-Scale
  * Multi-Task Learning Under Low Gradient Conflicts", arXiv 2502.06244, NeurIPS 2025, the
  * Balanced-PiKE extension (they tried τ ∈ {1, 3, 5}). The paper's exact pseudo-code (in an
- * appendix) was not available to us, so this reading (DESIGN.md §1) is the specification.
- * DESIGN.md writes y_k = τ·exp(τL_k)/Σ_j exp(τL_j); we rescale by K/τ. That constant factor
+ * appendix) was not available to us, so this reading is the specification.
+ * The dual weights are y_k = τ·exp(τL_k)/Σ_j exp(τL_j); we rescale by K/τ. That constant factor
  * c = K/τ multiplies G and S by c², which is absorbed into ζ₁, ζ₂ (and exactly cancelled in
  * scale-aware mode, where the exponent is divided by the mean y²·G), and it makes τ → 0 give
  * y = 1, so Balanced-PiKE reduces to PiKE.

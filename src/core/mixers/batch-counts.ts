@@ -1,6 +1,6 @@
 /**
  * Per-task sample counts of a batch from sampling weights, by largest-remainder (Hamilton)
- * apportionment, so Σ_k b_k = b exactly (DESIGN.md §3; the b_k ← round(b·w_k) step of PiKE's
+ * apportionment, so Σ_k b_k = b exactly (the b_k ← round(b·w_k) step of PiKE's
  * Algorithm 1, Li et al., arXiv 2502.06244, made exact).
  */
 import { normalize } from './simplex';

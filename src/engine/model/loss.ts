@@ -6,7 +6,7 @@ import { softmaxCrossEntropy } from './kernels';
  * logits [B·T, V], targets int32 [B·T], mask [B·T] → per-example loss [B]:
  *   ℓ_i = Σ_t mask_it · (−log softmax(logits_it)[target_it]) / max(1, Σ_t mask_it).
  * Each example counts once whatever its number of answer tokens, so a task's batch gradient is
- * the mean of its examples' gradients (the ḡ_k of DESIGN.md §1).
+ * the mean of its examples' gradients (ḡ_k in PiKE's bound, where a batch's gradient is Σ_k (b_k/b)·ḡ_k).
  */
 export function perExampleLoss(
   logits: tf.Tensor2D,

@@ -1,5 +1,5 @@
 /**
- * Per-task gradient statistics (DESIGN.md §2), estimated from a fixed-size probe per task.
+ * Per-task gradient statistics (README, "Gradient statistics"), estimated from a fixed-size probe per task.
  *
  * For task k draw n = 2m examples and split them into c chunks of sizes n_1..n_c (c = 2 gives
  * the paper's halves A and B). Take the mean-loss gradient of each chunk, ĝ_i, flattened over all

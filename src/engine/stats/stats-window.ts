@@ -1,5 +1,5 @@
 /**
- * The statistics window (DESIGN.md §2): on the last L training steps before a statistics step
+ * The statistics window (README, "Gradient statistics"): on the last L training steps before a statistics step
  * the trainer computes its gradient task by task — each task's sub-batch in two halves, 2K
  * backward passes instead of one for the mixed batch — and keeps each half's mean-loss gradient
  * here, tagged with its step. The statistics step then uses every step's halves as a group of

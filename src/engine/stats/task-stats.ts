@@ -1,5 +1,5 @@
 /**
- * The trainer's gradient statistics (DESIGN.md §2): when they fall due, the statistics window
+ * The trainer's gradient statistics (README, "Gradient statistics"): when they fall due, the statistics window
  * (stats-window.ts) that the last steps before them fill with per-task gradients, and the
  * statistics step itself (window + probe top-up → grad-stats.ts's estimator).
  *
