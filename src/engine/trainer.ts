@@ -16,12 +16,11 @@ import { assembleBatch, sampleParts } from '../core/batch';
 import type { ReferenceCurve, RunConfig, TaskSetup } from '../core/config/run-config';
 import { formatZodError, validRunConfig } from '../core/config/run-config';
 import { batchCounts } from '../core/mixers/batch-counts';
-import { forward, type Weights } from './model/gpt';
-import { perExampleLoss } from './model/loss';
+import { ModelStep, type StepPhase } from './model-step';
 import { evaluateTasks, exampleLosses, meanLosses } from './batch-losses';
 import { disposeParams, initParams, isDecayed, paramList, type GptParams } from './model/params';
-import { fusedLossAndGrad, fusedStepFits, stepLayout, type Layout } from './model/webgpu-step';
-import { flatten, Optimizer, optimizerConfigSchema, type OptimizerConfig } from './optim';
+import { fusedStepFits, stepLayout, type Layout } from './model/webgpu-step';
+import { Optimizer, optimizerConfigSchema, type OptimizerConfig } from './optim';
 import { createRng, mixSeeds } from '../core/rng';
 import type { Sample } from '../core/types';
 import { generateSamples, samplePrompts } from './samples';
@@ -30,8 +29,8 @@ import type { CorpusLoader } from '../core/tasks/corpus';
 import { createTask } from '../core/tasks/catalogue';
 import { MAX_TASKS } from '../core/tokenizer';
 import { MixerHost, type TaskChange } from './mixer-host';
-import type { GradStats, MixerName, Rng, Task, TaskBatch } from '../core/types';
-import { readMany, StepLosses, taskSums } from './step-losses';
+import type { GradStats, MixerName, Rng, Task } from '../core/types';
+import { readMany, StepLosses } from './step-losses';
 import {
   enabledWeights,
   smoothLosses,
@@ -43,8 +42,7 @@ import {
 
 export * from '../core/trainer-types';
 
-/** Phases of a training step that `Trainer.onPhase` reports (bench --profile). */
-export type StepPhase = 'batch' | 'forward+backward' | 'optimizer' | 'readback';
+export type { StepPhase };
 
 export class Trainer {
   /**
@@ -62,6 +60,8 @@ export class Trainer {
   private readonly layout?: Layout;
   private readonly vars: tf.Variable[];
   private optimizer: Optimizer;
+  /** The step's forward, backward and update by the path the model fits (model-step.ts). */
+  private readonly model: ModelStep;
   private readonly trainRng: Rng;
   private readonly statsRng: Rng;
   private readonly unread = new StepLosses();
@@ -88,6 +88,13 @@ export class Trainer {
       isDecayed,
       this.layout !== undefined,
     );
+    this.model = new ModelStep(
+      config.model,
+      this.params,
+      this.vars,
+      this.layout,
+      () => this.optimizer,
+    );
     const root = createRng(config.seed);
     this.trainRng = root.fork(1);
     this.statsRng = root.fork(2);
@@ -106,7 +113,7 @@ export class Trainer {
           config: () => t.config,
           tasks: () => t.tasks,
           slots: () => t.slots,
-          meanLosses: (batches) => meanLosses(t.weights, t.config.model, batches),
+          meanLosses: (batches) => meanLosses(t.model.weights, t.config.model, batches),
         },
         config.mixer,
       );
@@ -115,7 +122,7 @@ export class Trainer {
         tasks: () => t.tasks,
         numParams: t.numParams,
         rng: t.statsRng,
-        meanLossGrad: (batch) => t.meanLossGrad(batch),
+        meanLossGrad: (batch) => t.model.meanLossGrad(batch),
         weights: () => t.currentWeights(),
         mixerWantsAt: (step) => t.mixer.needs.stats && t.mixer.isDue(step),
       });
@@ -138,41 +145,6 @@ export class Trainer {
   /** Whether a routine loss readback is due (every `metricsEvery` steps, or once a second). */
   get metricsDue(): boolean {
     return this.step % this.config.schedule.metricsEvery === 0 || this.unread.overdue();
-  }
-
-  /**
-   * What evaluation, sampling and the mixers' losses run the model on: under the fused step the
-   * optimizer's flat state (θ lives there; the variables are written back only for a new
-   * optimizer), else the variables.
-   */
-  private get weights(): Weights {
-    return this.layout ? { theta: this.optimizer.flatState!, layout: this.layout } : this.params;
-  }
-
-  /**
-   * The mean per-example loss of a task batch and its flat gradient [P] (the statistics' chunks):
-   * the fused step on webgpu, else tfjs's autodiff. Tensors belong to the caller's tidy.
-   */
-  private meanLossGrad(batch: TaskBatch): { value: tf.Scalar; grad: tf.Tensor1D } {
-    const n = batch.n;
-    if (this.layout) {
-      const ones = new Float32Array(n).fill(1);
-      const mixed = {
-        ...batch,
-        b: n,
-        T: batch.contextLength,
-        K: 1,
-        membership: ones,
-        exampleWeights: ones,
-      };
-      const r = fusedLossAndGrad(this.optimizer.flatState!, this.layout, mixed);
-      return { value: tf.div(tf.reshape(r.perTask, []), n) as tf.Scalar, grad: r.grad };
-    }
-    const { value, grads } = tf.variableGrads(
-      () => tf.mean(exampleLosses(this.params, this.config.model, batch).loss) as tf.Scalar, // no flat state here
-      this.vars,
-    );
-    return { value, grad: flatten(this.vars.map((v) => grads[v.name])) };
   }
 
   get numParams(): number {
@@ -222,42 +194,11 @@ export class Trainer {
         return this.optimizer.apply(step.grad);
       });
       lap('forward+backward');
-    } else if (this.layout) {
-      const batch = assembleBatch(parts, T, lossWeights);
-      const theta = this.optimizer.flatState!;
-      const layout = this.layout;
-      lap('batch');
-      gradNorm = tf.tidy(() => {
-        const step = fusedLossAndGrad(theta, layout, batch);
-        perTask = tf.keep(step.perTask);
-        lap('forward+backward');
-        const norm = this.optimizer.apply(step.grad);
-        lap('optimizer');
-        return norm;
-      });
     } else {
       const batch = assembleBatch(parts, T, lossWeights);
       const dropoutSeed =
         this.config.model.dropout > 0 ? mixSeeds(this.config.seed, this.step + 1e6) : undefined;
-      gradNorm = tf.tidy(() => {
-        const inputs = tf.tensor2d(batch.inputs, [b, T], 'int32');
-        const targets = tf.tensor1d(batch.targets, 'int32');
-        const mask = tf.tensor1d(batch.mask, 'float32');
-        const member = tf.tensor2d(batch.membership, [b, batch.K]);
-        const exW = tf.tensor1d(batch.exampleWeights, 'float32');
-        lap('batch');
-        const { value, grads } = tf.variableGrads(() => {
-          const logits = forward(this.params, this.config.model, inputs, { dropoutSeed });
-          const ex = perExampleLoss(logits, targets, mask, b); // [b]
-          perTask = tf.keep(taskSums(ex, member)); // [1, K] per-task loss sums
-          return tf.div(tf.sum(tf.mul(ex, exW)), b) as tf.Scalar;
-        }, this.vars);
-        value.dispose();
-        lap('forward+backward');
-        const norm = this.optimizer.apply(this.vars.map((v) => grads[v.name]));
-        lap('optimizer');
-        return norm;
-      });
+      ({ perTask, gradNorm } = this.model.update(batch, dropoutSeed, lap));
     }
     this.step += 1;
     this.unread.add({
@@ -279,7 +220,9 @@ export class Trainer {
     const counts = batchCounts(this.currentWeights(), this.config.batchSize);
     const parts = sampleParts(this.tasks, counts, this.statsRng.fork(3));
     const batch = assembleBatch(parts, this.config.model.context, undefined);
-    tf.tidy(() => void exampleLosses(this.weights, this.config.model, { ...batch, n: batch.b }));
+    tf.tidy(
+      () => void exampleLosses(this.model.weights, this.config.model, { ...batch, n: batch.b }),
+    );
   }
 
   /** Readbacks, statistics and evaluation that fall due after a step. */
@@ -363,12 +306,12 @@ export class Trainer {
   sample(temperature: number, pick: number): Promise<Sample[]> {
     const prompts = samplePrompts(this.tasks, this.config.model.context, pick);
     const seed = mixSeeds(this.config.seed, this.step + 7e6);
-    return generateSamples(this.weights, this.config.model, prompts, { temperature, seed });
+    return generateSamples(this.model.weights, this.config.model, prompts, { temperature, seed });
   }
 
   /** Held-out loss (and exact-match accuracy where the task defines it) of every task. */
   evaluate(): Promise<EvalResult> {
-    return evaluateTasks(this.weights, this.config.model, this.tasks, this.step);
+    return evaluateTasks(this.model.weights, this.config.model, this.tasks, this.step);
   }
 
   /**
