@@ -50,7 +50,6 @@ export interface SessionHost {
 export class TrainingSession {
   private backend: BackendInfo | null = null;
   private runs: RunSet | null = null;
-  private config: RunConfigInput | null = null;
   private running = false;
   /** From step(n). */
   private stepsLeft = 0;
@@ -236,8 +235,8 @@ export class TrainingSession {
 
   /** reset and setSeed: a build from the current config (with `patch`). */
   private async rebuild(id: number, patch: { seed?: number }): Promise<void> {
-    if (!this.config) return this.configError(id, 'Nothing to rebuild: no model was built yet.');
-    return this.build(id, { ...this.config, ...patch });
+    if (!this.runs) return this.configError(id, 'Nothing to rebuild: no model was built yet.');
+    return this.build(id, { ...this.runs.config, ...patch });
   }
 
   /**
@@ -291,7 +290,6 @@ export class TrainingSession {
     this.runs?.dispose();
     this.runs = fresh;
     this.events.restart();
-    this.config = parsed;
     this.running = false;
     this.stepsLeft = 0;
     this.postReady(id);
@@ -369,7 +367,6 @@ export class TrainingSession {
     } catch (e) {
       return this.buildFailed(id, e);
     }
-    this.config = this.runs.config;
     this.postReady(id);
   }
 
@@ -378,7 +375,6 @@ export class TrainingSession {
     if (!this.runs) return this.configError(id, 'No model is built yet.');
     try {
       await change(this.runs);
-      this.config = this.runs.config;
     } catch (e) {
       return this.configError(id, (e as Error).message);
     }
