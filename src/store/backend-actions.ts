@@ -4,6 +4,7 @@
  */
 import type { BackendRequest } from '../core/protocol';
 import { fallbackBackend } from './backend-choice';
+import { expectReply } from './pending';
 import type { Actions, StoreContext } from './state';
 
 /** Which backend the fresh worker should take. */
@@ -53,8 +54,7 @@ export function restartWorker(
     resetNote: null,
   });
   ctx.client?.restart();
-  const id = ctx.client?.configure(config, request);
-  if (id !== undefined) ctx.pending.set(id, { kind: clear ? 'reset' : 'restart' });
+  expectReply(ctx, ctx.client?.configure(config, request), { kind: clear ? 'reset' : 'restart' });
 }
 
 export function createBackendActions(

@@ -8,20 +8,20 @@ import { MAX_TASKS, parseTaskSpec } from '../core/config/catalogue';
 import { presetConfig, type PresetName } from '../core/config/presets';
 import type { RunConfig, TaskSetup } from '../core/config/run-config';
 import { MIXERS } from '../core/mixers/registry';
+import { uniform } from '../core/mixers/simplex';
 import type { MixerName, TaskKnobs } from '../core/types';
 import {
   carriedKnobs,
   debounce,
-  expectReply,
   latestReference,
   mixerChange,
   referenceFromSavedRun,
   rejectChange,
   resizeWeights,
-  sendLive,
   sendReset,
   validOrError,
 } from './config-helpers';
+import { expectReply, sendLive } from './pending';
 import type { Actions, StoreContext } from './state';
 import { localTaskInfo, localTasks } from '../core/config/validate';
 
@@ -240,7 +240,7 @@ export function createConfigActions(ctx: StoreContext): ConfigActions {
       live(v.config);
       // Explicit weights restart an adaptive mixer from them; cleared ones mean uniform.
       debounce(ctx, 'weights', 200, () =>
-        sendMixer((m) => m.weights ?? Array(cfg().tasks.length).fill(1 / cfg().tasks.length)),
+        sendMixer((m) => m.weights ?? Array.from(uniform(cfg().tasks.length))),
       );
       return true;
     },

@@ -8,6 +8,7 @@ import { restartWorker } from './backend-actions';
 import { MIXERS, parseKnobs } from '../core/mixers/registry';
 import type { MixerChange } from '../core/protocol';
 import type { MixerName } from '../core/types';
+import { expectReply } from './pending';
 import type { PendingOp, SavedRun, StoreContext } from './state';
 import { validateConfig, type Validated } from '../core/config/validate';
 
@@ -149,16 +150,6 @@ export function latestReference(runs: readonly SavedRun[], specs: string[]): Ref
 
 const RESET: PendingOp = { kind: 'reset' };
 
-/** Remembers what request `id` (sent just now) changes, until its reply comes. */
-export function expectReply(ctx: StoreContext, id: number | undefined, op: PendingOp): void {
-  if (id !== undefined) ctx.pending.set(id, op);
-}
-
-/** Whether a reset or a restart is still on its way (the page shows "building"). */
-export function rebuilding(ctx: StoreContext): boolean {
-  return [...ctx.pending.values()].some((p) => p.kind === 'reset' || p.kind === 'restart');
-}
-
 /**
  * The one builder of setMixer: the mixer as the config has it, with the weights the caller's
  * rule gives (static's own, an adaptive mixer's start, or none: continue from the current ones).
@@ -170,21 +161,4 @@ export function mixerChange(mixer: RunConfig['mixer'], weights?: number[]): Mixe
     ...(weights ? { weights } : {}),
     ...(mixer.reference ? { reference: mixer.reference } : {}),
   };
-}
-
-/**
- * Sends a live change of the mixer or the optimizer (the config already holds it) and remembers
- * the value it replaces: the worker's, after the changes still on their way.
- */
-export function sendLive(
-  ctx: StoreContext,
-  part: 'mixer' | 'optimizer',
-  send: () => number | undefined,
-): void {
-  const after = ctx.get().config[part];
-  let before = ctx.confirmed?.[part] ?? after;
-  for (const op of ctx.pending.values()) if (op.kind === part) before = op.after;
-  const id = send();
-  if (id === undefined) return;
-  ctx.pending.set(id, { kind: part, before, after } as PendingOp);
 }

@@ -9,7 +9,8 @@
 import { presetConfig } from '../core/config/presets';
 import type { WorkerEvent } from '../core/protocol';
 import { parseBackendParam } from './backend-choice';
-import { budgetProblem, rebuilding, sendReset, workerGone } from './config-helpers';
+import { budgetProblem, sendReset, workerGone } from './config-helpers';
+import { awaitingReady, confirmLive, rebuilding, settle, undoLive } from './pending';
 import {
   addTaskColumn,
   clearMetrics,
@@ -21,7 +22,7 @@ import {
   markRestart,
   removeTaskColumn,
 } from './metrics';
-import type { Actions, AppState, PageError, PendingOp, StoreContext } from './state';
+import type { Actions, AppState, PageError, StoreContext } from './state';
 import { FLUSH_MS } from './state';
 import { faultNotice, parseFaultParam } from './fault-param';
 import { decodeHash } from './url-hash';
@@ -78,7 +79,7 @@ export function createRunActions(ctx: StoreContext): RunActions {
    * worker, on this or another backend) is the way on.
    */
   const buildError = (message: string, id: number | undefined) => {
-    if (id !== undefined) ctx.pending.delete(id);
+    settle(ctx, id);
     const revertTo = ctx.confirmed;
     if (revertTo) {
       set({ config: revertTo, tasks: localTasks(revertTo) });
@@ -87,26 +88,10 @@ export function createRunActions(ctx: StoreContext): RunActions {
     failed({ title: 'The model could not be built', message, kind: 'build', recoverable: true });
   };
 
-  /**
-   * A live change the worker refused: its part of the setup goes back to the value it replaced,
-   * unless a newer change of the same part is on its way (that one then replaces the refused
-   * one's value, and inherits what to go back to).
-   */
-  const undoLive = (id: number, op: Extract<PendingOp, { kind: 'mixer' | 'optimizer' }>) => {
-    const newer = [...ctx.pending].find(([k, p]) => k > id && p.kind === op.kind);
-    if (newer) {
-      ctx.pending.set(newer[0], { ...newer[1], before: op.before } as PendingOp);
-      return;
-    }
-    set({ config: { ...get().config, [op.kind]: op.before } });
-  };
-
   /** A config error: the worker kept its previous setup, so the page goes back to it. */
   const configError = (message: string, id: number | undefined) => {
-    const op = id === undefined ? undefined : ctx.pending.get(id);
-    if (id !== undefined) ctx.pending.delete(id);
-    if (op?.kind === 'mixer' || op?.kind === 'optimizer') {
-      undoLive(id as number, op);
+    const op = settle(ctx, id);
+    if (op && undoLive(ctx, id as number, op)) {
       set({ building: rebuilding(ctx) });
       failed({ title: 'That change was not applied', message, kind: 'config', recoverable: false });
       return;
@@ -141,8 +126,7 @@ export function createRunActions(ctx: StoreContext): RunActions {
 
   let savedChoice: string | undefined; // measuredAt of the choice last stored
   const onReady = (e: Extract<WorkerEvent, { type: 'ready' }>) => {
-    const op = e.id === undefined ? undefined : ctx.pending.get(e.id);
-    if (e.id !== undefined) ctx.pending.delete(e.id);
+    const op = settle(ctx, e.id);
     // Remember a measured choice for the next visit (never one forced by ?backend=NAME).
     if (e.backend.choice === 'measured' && !get().requestedBackend) {
       if (e.backend.measuredAt !== savedChoice) ctx.backendMemory.save(e.backend);
@@ -171,7 +155,7 @@ export function createRunActions(ctx: StoreContext): RunActions {
       building: rebuilding(ctx),
       metricsVersion: get().metricsVersion + 1,
     };
-    if (![...ctx.pending.values()].some((p) => p.kind !== 'mixer' && p.kind !== 'optimizer')) {
+    if (!awaitingReady(ctx)) {
       // The worker's view is authoritative once nothing else is on its way.
       const c = get().config;
       const config = { ...c, tasks: e.tasks.map((t) => ({ spec: t.id, knobs: t.knobs })) };
@@ -259,15 +243,8 @@ export function createRunActions(ctx: StoreContext): RunActions {
         }
         set({ status: e.running ? 'running' : e.step > 0 ? 'paused' : 'idle', step: e.step });
         return;
-      case 'applied': {
-        // The worker runs the change: it is what the worker has from now on.
-        const op = ctx.pending.get(e.id);
-        ctx.pending.delete(e.id);
-        if (ctx.confirmed && (op?.kind === 'mixer' || op?.kind === 'optimizer')) {
-          ctx.confirmed = { ...ctx.confirmed, [op.kind]: op.after };
-        }
-        return;
-      }
+      case 'applied':
+        return confirmLive(ctx, settle(ctx, e.id));
       case 'error':
         if (e.kind === 'config') return configError(e.message, e.id);
         if (e.kind === 'build') return buildError(e.message, e.id);
