@@ -11,6 +11,33 @@ const NO_HTML =
   'render it as a React child or set textContent (the page runs under a strict CSP, but ' +
   'markup injected here would still change the page).';
 
+/** The layers above the engine, by folder under src/. */
+const ABOVE_ENGINE = ['ui', 'store', 'worker', 'cli'];
+
+/** A layer without DOM or UI libraries that imports nothing from the folders `above` it. */
+function domFreeLayer(dir, above, extra = []) {
+  return {
+    files: [`${dir}/**/*.ts`],
+    languageOptions: { globals: { ...globals.es2022 } },
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            ...extra,
+            { group: UI_LIBS, message: `${dir} must not import UI libraries.` },
+            {
+              group: above.map((d) => `**/${d}/**`),
+              message: `${dir} must not import from layers above it.`,
+            },
+          ],
+        },
+      ],
+      'no-restricted-globals': ['error', 'document', 'window', 'navigator', 'localStorage'],
+    },
+  };
+}
+
 export default tseslint.config(
   { ignores: ['dist', 'node_modules', 'test-results', 'out', 'experiments', 'scratch'] },
   js.configs.recommended,
@@ -21,48 +48,15 @@ export default tseslint.config(
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_' }],
     },
   },
-  {
-    // The core is plain TypeScript: configs, validation, the mixers' maths, task data, the
-    // protocol. No tfjs, no UI libraries, no DOM, nothing from the layers that use it.
-    files: ['src/core/**/*.ts'],
-    languageOptions: { globals: { ...globals.es2022 } },
-    rules: {
-      'no-restricted-imports': [
-        'error',
-        {
-          patterns: [
-            { group: TFJS, message: 'src/core runs without tfjs: tensors belong in src/engine.' },
-            { group: UI_LIBS, message: 'src/core must not import UI libraries.' },
-            {
-              group: ['**/engine/**', '**/ui/**', '**/store/**', '**/worker/**', '**/cli/**'],
-              message: 'src/core must not import from layers above it.',
-            },
-          ],
-        },
-      ],
-      'no-restricted-globals': ['error', 'document', 'window', 'navigator', 'localStorage'],
-    },
-  },
-  {
-    // The engine is the core plus tfjs: no UI libraries, no DOM, no worker or store code.
-    files: ['src/engine/**/*.ts'],
-    languageOptions: { globals: { ...globals.es2022 } },
-    rules: {
-      'no-restricted-imports': [
-        'error',
-        {
-          patterns: [
-            { group: UI_LIBS, message: 'src/engine must not import UI libraries.' },
-            {
-              group: ['**/ui/**', '**/store/**', '**/worker/**', '**/cli/**'],
-              message: 'src/engine must not import from layers above it.',
-            },
-          ],
-        },
-      ],
-      'no-restricted-globals': ['error', 'document', 'window', 'navigator', 'localStorage'],
-    },
-  },
+  // The core is plain TypeScript: configs, validation, the mixers' maths, task data, the
+  // protocol. No tfjs, no UI libraries, no DOM, nothing from the layers that use it.
+  domFreeLayer(
+    'src/core',
+    ['engine', ...ABOVE_ENGINE],
+    [{ group: TFJS, message: 'src/core runs without tfjs: tensors belong in src/engine.' }],
+  ),
+  // The engine is the core plus tfjs: no UI libraries, no DOM, no worker or store code.
+  domFreeLayer('src/engine', ABOVE_ENGINE),
   {
     // The UI and the store never run tfjs: the worker owns the backend. They use the core.
     files: ['src/ui/**/*.{ts,tsx}', 'src/store/**/*.ts'],
