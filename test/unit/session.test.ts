@@ -59,6 +59,12 @@ function harness(name: BackendName) {
 
 const last = <T>(xs: T[]): T => xs[xs.length - 1];
 
+/** The session trains on: one more step pauses at `step`. */
+async function trainsOnTo(h: ReturnType<typeof harness>, step: number) {
+  const more = await h.send({ type: 'step', n: 1 });
+  expect(last(more)).toEqual({ type: 'status', running: false, step });
+}
+
 describe.each(['cpu', 'wasm'] as const)('the training session on %s', (name) => {
   let before: number;
   beforeAll(() => useBackend(name));
@@ -191,8 +197,7 @@ describe.each(['cpu', 'wasm'] as const)('the training session on %s', (name) => 
     const huge = await h.configure({ model: MODEL_SIZES.gpu, batchSize: 128 });
     expect(huge).toEqual([expect.objectContaining({ type: 'error', kind: 'config' })]);
     expect((huge[0] as Of<'error'>).message).toMatch(/^Not built: /);
-    const more = await h.send({ type: 'step', n: 1 });
-    expect(last(more)).toEqual({ type: 'status', running: false, step: 3 });
+    await trainsOnTo(h, 3);
     h.session.dispose();
   });
 
@@ -212,8 +217,7 @@ describe.each(['cpu', 'wasm'] as const)('the training session on %s', (name) => 
     const failed = await b.send({ type: 'reset' });
     expect(failed).toEqual([expect.objectContaining({ type: 'error', kind: 'build' })]);
     expect((failed[0] as Of<'error'>).message).toMatch(/previous model is kept/);
-    const on = await b.send({ type: 'step', n: 1 });
-    expect(last(on)).toEqual({ type: 'status', running: false, step: 3 });
+    await trainsOnTo(b, 3);
     b.session.dispose();
   });
 
