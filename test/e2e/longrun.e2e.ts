@@ -2,7 +2,8 @@
  * A long run in the real page, shortened: after warm-up the worker's live tensors stay the same,
  * the page's memory as the browser measures it (page + worker) stays flat, and the charts'
  * history stays bounded. Then the tab goes to the background: training goes on, the charts wait,
- * and coming back brings them up to date in one redraw, no task over 50 ms of CPU. (`npm run
+ * and coming back brings them up to date in one redraw, no task of the page's code over 50 ms of
+ * CPU (the collector's pauses are bounded apart, see below). (`npm run
  * soak:browser` runs the same measurement for 30 minutes; see the README.)
  *
  * Playwright keeps every page "visible" and unthrottled, so the background tab is emulated
@@ -17,7 +18,7 @@ import {
   type MemorySample,
 } from '../../src/cli/memory-sample';
 import { CONFLICT_CAPACITY, SERIES_CAPACITY } from '../../src/store/metrics';
-import { describeLongTasks, traceMainThread } from '../../src/cli/browser';
+import { codeCpu, describeLongTasks, traceMainThread } from '../../src/cli/browser';
 import { openPage, openSession, TINY, waitForBackend, type Session } from './page';
 
 let s: Session;
@@ -104,7 +105,18 @@ describe('long runs and hidden tabs', () => {
     const told = describeLongTasks(back);
     console.log(`coming back: ${told}`);
     expect(
-      back.filter((t) => t.cpu > 50),
+      back.filter((t) => codeCpu(t) > 50),
+      told,
+    ).toEqual([]);
+    // The collector is bounded apart. A hidden page stops drawing, so its allocation rate falls
+    // (about 10 MiB/s while it draws), and V8's memory reducer runs a compacting collection some
+    // seconds later: with this test's 9 s in the background it can land on the return. Two CI runs
+    // failed on one task of 58-60 ms CPU there before the collector was told apart; a trace here
+    // (5 returns) put one at 47 ms CPU, 92 ms wall, all of it V8.GCFinalizeMCReduceMemory. Its
+    // cost follows the live heap (8-13 MiB after a collection), so a history that leaked would
+    // show here.
+    expect(
+      back.filter((t) => t.cpu > 150),
       told,
     ).toEqual([]);
     expect(errors).toEqual([]);
