@@ -9,9 +9,10 @@
  * When the mixer or the task list changes, the probes and counts follow, and adaptive mixers
  * continue from the current weights.
  *
- * The model stays the trainer's: probe losses come through `env.meanLosses`.
+ * The model stays the trainer's: probe losses come through `model.meanLosses`. The run (its
+ * config, as the run set owns it, and the tasks as built) comes with each call that reads it.
  */
-import type { ReferenceCurve, RunConfig } from '../core/config/run-config';
+import type { ReferenceCurve, ValidRunConfig } from '../core/config/run-config';
 import { isUpdateStep } from '../core/mixers/observation';
 import { createMixer } from '../core/mixers/registry';
 import { createRng, mixSeeds } from '../core/rng';
@@ -25,13 +26,16 @@ import type {
   TaskBatch,
 } from '../core/types';
 
-/** What the host reads from its trainer. */
-export interface MixerHostEnv {
-  config(): RunConfig;
-  tasks(): readonly Task[];
+/** The run a mixer serves, as its trainer holds it now. */
+export interface HostedRun {
+  config: ValidRunConfig;
+  tasks: readonly Task[];
   /** The stable task-token slot of each task (seeds its fixed probe). */
-  slots(): readonly number[];
-  /** Each batch's mean per-example loss at the current parameters, in one readback. */
+  slots: readonly number[];
+}
+
+/** The model's side the host uses: each batch's mean per-example loss, in one readback. */
+export interface LossModel {
   meanLosses(batches: TaskBatch[]): Promise<Float64Array>;
 }
 
@@ -44,7 +48,7 @@ export interface MixerSetup {
   reference?: ReferenceCurve;
 }
 
-/** How the task list changed (the env's task list already shows the change). */
+/** How the task list changed (the run's config and tasks already show the change). */
 export type TaskChange = { kind: 'update' } | { kind: 'add' } | { kind: 'remove'; index: number };
 
 /** Mixers that continue from the current weights when the task list or the mixer changes. */
@@ -60,11 +64,11 @@ export class MixerHost {
   private probeAt: { step: number; loss: Float64Array } | null = null;
 
   constructor(
-    private readonly env: MixerHostEnv,
-    setup: MixerSetup,
+    private readonly model: LossModel,
+    run: HostedRun,
   ) {
-    this.seen = new Float64Array(env.tasks().length);
-    this.mixer = this.build(setup, setup.weights);
+    this.seen = new Float64Array(run.tasks.length);
+    this.mixer = this.build(run, run.config.mixer, run.config.mixer.weights);
   }
 
   get needs(): MixerNeeds {
@@ -86,10 +90,10 @@ export class MixerHost {
   }
 
   /** Before the step that ends at `step + 1`: the starting probe losses, when due. */
-  async beforeStep(step: number): Promise<void> {
+  async beforeStep(step: number, run: HostedRun): Promise<void> {
     const needs = this.mixer.needs;
     if (needs.probe && isUpdateStep(needs, step) && this.probeAt?.step !== step) {
-      await this.measureProbe(step);
+      await this.measureProbe(step, run);
     }
   }
 
@@ -101,6 +105,7 @@ export class MixerHost {
   /** The mixer's update at `step` (call when isDue): its observation, assembled. */
   async update(
     step: number,
+    run: HostedRun,
     taskLosses: Float64Array,
     stats: GradStats | undefined,
     valLoss: Float64Array | undefined,
@@ -109,12 +114,12 @@ export class MixerHost {
     let probeLoss: { before: Float64Array; after: Float64Array } | undefined;
     if (needs.probe) {
       const before = this.probeAt?.step === step - needs.every ? this.probeAt.loss : null;
-      const after = await this.measureProbe(step);
+      const after = await this.measureProbe(step, run);
       if (before) probeLoss = { before, after };
     }
     return this.mixer.update({
       step,
-      batchSize: this.env.config().batchSize,
+      batchSize: run.config.batchSize,
       taskLosses,
       stats: needs.stats ? stats : undefined,
       samplesSeen: this.seen.slice(),
@@ -124,46 +129,43 @@ export class MixerHost {
   }
 
   /**
-   * Switches to another mixer at `step`: `setup.weights` are static's weights or an adaptive
-   * mixer's start; without them an adaptive mixer starts from the current weights.
+   * Switches to the run's mixer (its config's, now changed) at `step`: the config's weights are
+   * static's weights or an adaptive mixer's start; without them an adaptive mixer starts from
+   * the current weights.
    */
-  replace(setup: MixerSetup, step: number): void {
+  replace(run: HostedRun, step: number): void {
+    const setup = run.config.mixer;
     const current = ADAPTIVE.has(setup.name) ? Array.from(this.mixer.weights(step)) : undefined;
-    this.mixer = this.build(setup, setup.weights ?? current);
+    this.mixer = this.build(run, setup, setup.weights ?? current);
     this.probeAt = null;
   }
 
   /**
-   * Follows a change of the task list: counts resized, probes dropped, the mixer rebuilt with
-   * the weights resized the same way (a new task gets an even share 1/K, the others scaled by
-   * (K−1)/K; a removed task's share is spread by renormalising). Returns `setup.weights`
-   * resized alike, for the config (a new task gets their mean).
+   * Follows a change of the task list (the run's config already holds the user weights resized,
+   * live-edit.ts): counts resized, probes dropped, an adaptive mixer rebuilt from its current
+   * weights resized alike (a new task gets an even share 1/K, the others scaled by (K−1)/K; a
+   * removed task's share is spread by renormalising), any other from the config's weights.
    */
-  tasksChanged(change: TaskChange, setup: MixerSetup, step: number): number[] | undefined {
+  tasksChanged(change: TaskChange, run: HostedRun, step: number): void {
     let current = Array.from(this.mixer.weights(step));
-    let user = setup.weights;
     if (change.kind === 'add') {
       const K = current.length + 1;
       current = [...current.map((x) => (x * (K - 1)) / K), 1 / K];
-      user = user && [...user, user.reduce((a, b) => a + b, 0) / user.length];
       this.seen = Float64Array.from([...this.seen, 0]);
     } else if (change.kind === 'remove') {
       const kept = current.filter((_, k) => k !== change.index);
       const sum = kept.reduce((a, b) => a + b, 0);
       current = sum > 0 ? kept.map((x) => x / sum) : kept.map(() => 1 / kept.length);
-      user = user?.filter((_, k) => k !== change.index);
       this.seen = this.seen.filter((_, k) => k !== change.index);
     }
     this.probes = null;
     this.probeAt = null;
-    const adaptive = ADAPTIVE.has(setup.name);
-    this.mixer = this.build({ ...setup, weights: user }, adaptive ? current : user);
-    return user;
+    const setup = run.config.mixer;
+    this.mixer = this.build(run, setup, ADAPTIVE.has(setup.name) ? current : setup.weights);
   }
 
-  private build(setup: MixerSetup, initialWeights: number[] | undefined): Mixer {
-    const config = this.env.config();
-    const tasks = this.env.tasks();
+  private build(run: HostedRun, setup: MixerSetup, initialWeights: number[] | undefined): Mixer {
+    const { config, tasks } = run;
     return createMixer(
       setup.name,
       {
@@ -180,15 +182,14 @@ export class MixerHost {
   }
 
   /** Each task's mean loss on its fixed probe at the current parameters (one readback). */
-  private async measureProbe(step: number): Promise<Float64Array> {
-    const config = this.env.config();
+  private async measureProbe(step: number, run: HostedRun): Promise<Float64Array> {
+    const { config, slots } = run;
     const n = 2 * config.schedule.probeHalf;
-    const slots = this.env.slots();
     // The same examples every time: drawn once per task from a stream of its own slot.
-    this.probes ??= this.env
-      .tasks()
-      .map((t, k) => t.sample(createRng(mixSeeds(config.seed, 5000 + slots[k])), n));
-    const loss = await this.env.meanLosses(this.probes);
+    this.probes ??= run.tasks.map((t, k) =>
+      t.sample(createRng(mixSeeds(config.seed, 5000 + slots[k])), n),
+    );
+    const loss = await this.model.meanLosses(this.probes);
     this.probeAt = { step, loss };
     return loss;
   }

@@ -14,7 +14,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import type { MixedBatch } from '../core/batch';
 import type { GptConfig } from '../core/model-config';
 import type { TaskBatch } from '../core/types';
-import { exampleLosses } from './batch-losses';
+import { exampleLosses, meanLosses } from './batch-losses';
 import { forward, type Weights } from './model/gpt';
 import { perExampleLoss } from './model/loss';
 import type { GptParams } from './model/params';
@@ -117,5 +117,10 @@ export class ModelStep {
       this.vars,
     );
     return { value, grad: flatten(this.vars.map((v) => grads[v.name])) };
+  }
+
+  /** Each batch's mean per-example loss at the current parameters, in one readback. */
+  meanLosses(batches: TaskBatch[]): Promise<Float64Array> {
+    return meanLosses(this.weights, this.model, batches);
   }
 }

@@ -14,19 +14,21 @@
  * where kernels run later than they are queued, a step's GPU time lands at the next sync point,
  * which is that contestant's own readback or the shared one.
  *
+ * The run set owns the build's config: a live edit computes the next config once
+ * (core/config/live-edit.ts), and every trainer follows it, reading its own config (the shared
+ * one, or in a race the shared one with its contestant's mixer) from here.
+ *
  * Ownership: the RunSet owns its trainers; `dispose()` frees them all.
  */
+import { applyLiveEdit, type LiveEdit } from '../core/config/live-edit';
 import {
   contestantConfig,
   validRunConfig,
   type Contestant,
-  type RunConfig,
-  type TaskSetup,
   type ValidRunConfig,
 } from '../core/config/run-config';
 import { formatBraceSpec } from '../core/config/spec';
 import { MIXERS } from '../core/mixers/registry';
-import type { OptimizerConfig } from './optim';
 import type { CorpusLoader } from '../core/tasks/corpus';
 import { Trainer, TrainingDivergedError, type MetricsBatch, type TrainerEvent } from './trainer';
 import type { RunInfo, Task } from '../core/types';
@@ -59,18 +61,28 @@ export function contestantConfigs(config: ValidRunConfig): ValidRunConfig[] {
 }
 
 export class RunSet {
-  private constructor(
-    public config: RunConfig,
-    private readonly runs: Run[],
-  ) {}
+  private current: ValidRunConfig;
+  /** What each run trains: `current`, or in a race each contestant's config derived from it. */
+  private perRun: ValidRunConfig[];
+  private readonly runs: Run[] = [];
+
+  private constructor(config: ValidRunConfig) {
+    this.current = config;
+    this.perRun = contestantConfigs(config);
+  }
+
+  /** The build's config, with every live edit applied (the one copy; trainers read theirs here). */
+  get config(): ValidRunConfig {
+    return this.current;
+  }
 
   /** Builds one trainer per contestant (or the one run); `input` is parsed unless it was. */
   static async create(input: unknown, corpus: CorpusLoader): Promise<RunSet> {
     const config = validRunConfig(input);
-    const setups = contestantConfigs(config);
-    const runs: Run[] = [];
+    const set = new RunSet(config);
+    const runs = set.runs;
     try {
-      for (const [id, setup] of setups.entries()) {
+      for (const [id, setup] of set.perRun.entries()) {
         // A single run is named by its mixer; a contestant by its mixer and its own knobs.
         const c: Contestant = {
           name: setup.mixer.name,
@@ -79,7 +91,7 @@ export class RunSet {
         const label = contestantLabel(c);
         let trainer: Trainer;
         try {
-          trainer = await Trainer.create(setup, corpus);
+          trainer = await Trainer.reading(() => set.perRun[id], corpus);
         } catch (e) {
           throw config.race ? new Error(`${label}: ${(e as Error).message}`) : e;
         }
@@ -93,10 +105,10 @@ export class RunSet {
         });
       }
     } catch (e) {
-      for (const r of runs) r.trainer.dispose();
+      set.dispose();
       throw e;
     }
-    return new RunSet(config, runs);
+    return set;
   }
 
   get isRace(): boolean {
@@ -208,42 +220,21 @@ export class RunSet {
     });
   }
 
-  /** Applies a live change to every run, in order (they share tasks and optimizer). */
-  private async each(change: (t: Trainer) => Promise<void> | void): Promise<void> {
-    for (const r of this.runs) await change(r.trainer);
-    this.config = {
-      ...this.runs[0].trainer.config,
-      mixer: this.config.mixer,
-      race: this.config.race,
-    };
-  }
-
-  /** Switches the mixer of the single run (a race's contestants keep theirs). */
-  setMixer(...args: Parameters<Trainer['setMixer']>): void {
-    if (this.isRace) {
-      throw new Error(
-        'In a race every contestant keeps its mixer: change the contestants instead.',
-      );
+  /**
+   * A live edit: the next config (checked, live-edit.ts; a race refuses a mixer change), then
+   * every run follows it in order. A run fails before it changes anything (a task's or a mixer's
+   * knobs), and the runs share tasks and optimizer, so a refused edit leaves the set as it was.
+   */
+  async apply(edit: LiveEdit): Promise<void> {
+    const before = { current: this.current, perRun: this.perRun };
+    this.current = applyLiveEdit(this.current, edit);
+    this.perRun = contestantConfigs(this.current);
+    try {
+      for (const r of this.runs) await r.trainer.follow(edit);
+    } catch (e) {
+      ({ current: this.current, perRun: this.perRun } = before);
+      throw e;
     }
-    this.runs[0].trainer.setMixer(...args);
-    this.config = this.runs[0].trainer.config;
-  }
-
-  updateTask(index: number, knobs: TaskSetup['knobs']): Promise<void> {
-    return this.each((t) => t.updateTask(index, knobs));
-  }
-
-  addTask(setup: TaskSetup): Promise<void> {
-    return this.each((t) => t.addTask(setup));
-  }
-
-  removeTask(index: number): Promise<void> {
-    return this.each((t) => t.removeTask(index));
-  }
-
-  /** Optimizer settings for every run (checked once before any run changes). */
-  setOptimizer(patch: Partial<OptimizerConfig>): Promise<void> {
-    return this.each((t) => t.setOptimizer(patch));
   }
 
   dispose(): void {

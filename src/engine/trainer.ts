@@ -13,14 +13,15 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { assembleBatch, sampleParts } from '../core/batch';
-import type { ReferenceCurve, RunConfig, TaskSetup } from '../core/config/run-config';
-import { formatZodError, validRunConfig } from '../core/config/run-config';
+import type { LiveEdit } from '../core/config/live-edit';
+import type { TaskSetup, ValidRunConfig } from '../core/config/run-config';
+import { validRunConfig } from '../core/config/run-config';
 import { batchCounts } from '../core/mixers/batch-counts';
 import { ModelStep, type StepPhase } from './model-step';
-import { evaluateTasks, exampleLosses, meanLosses } from './batch-losses';
+import { evaluateTasks, exampleLosses } from './batch-losses';
 import { disposeParams, initParams, isDecayed, paramList, type GptParams } from './model/params';
 import { fusedStepFits, stepLayout, type Layout } from './model/webgpu-step';
-import { Optimizer, optimizerConfigSchema, type OptimizerConfig } from './optim';
+import { Optimizer } from './optim';
 import { createRng, mixSeeds } from '../core/rng';
 import type { Sample } from '../core/types';
 import { generateSamples, samplePrompts } from './samples';
@@ -28,8 +29,9 @@ import { TaskStatistics } from './stats/task-stats';
 import type { CorpusLoader } from '../core/tasks/corpus';
 import { createTask } from '../core/tasks/catalogue';
 import { MAX_TASKS } from '../core/tokenizer';
-import { MixerHost, type TaskChange } from './mixer-host';
-import type { GradStats, MixerName, Rng, Task } from '../core/types';
+import { MixerHost, type HostedRun, type TaskChange } from './mixer-host';
+import { planStep, windowSteps, type StepPlan } from '../core/step-plan';
+import type { GradStats, Rng, Task } from '../core/types';
 import { readMany, StepLosses } from './step-losses';
 import {
   enabledWeights,
@@ -75,9 +77,11 @@ export class Trainer {
   deferMetrics = false;
 
   private constructor(
-    public config: RunConfig,
+    /** The run's config as its owner holds it now (the run set's; a lone trainer's own). */
+    private readonly read: () => ValidRunConfig,
     private readonly corpus: CorpusLoader,
   ) {
+    const config = read();
     this.params = initParams(config.model, config.seed);
     this.vars = paramList(this.params);
     if (fusedStepFits(config.model))
@@ -100,37 +104,40 @@ export class Trainer {
     this.statsRng = root.fork(2);
   }
 
-  /** Builds tasks (loading corpora) and the mixer; `input` is parsed unless it was. */
+  /** A trainer of a fixed config (the CLI, benches, tests); `input` is parsed unless it was. */
   static async create(input: unknown, corpus: CorpusLoader): Promise<Trainer> {
     const config = validRunConfig(input);
+    return await Trainer.reading(() => config, corpus);
+  }
+
+  /**
+   * A trainer that reads its config from its owner (the run set, which applies live edits and
+   * then calls `follow`). Builds tasks (loading corpora), the mixer and the statistics.
+   */
+  static async reading(config: () => ValidRunConfig, corpus: CorpusLoader): Promise<Trainer> {
     const t = new Trainer(config, corpus);
     try {
-      t.slots = config.tasks.map((_, i) => i);
-      t.tasks = await Promise.all(config.tasks.map((s, i) => t.buildTask(s, i)));
+      const setups = config().tasks;
+      t.slots = setups.map((_, i) => i);
+      t.tasks = await Promise.all(setups.map((s, i) => t.buildTask(s, i)));
       t.smoothedLoss = new Float64Array(t.tasks.length).fill(NaN);
-      t.mixer = new MixerHost(
-        {
-          config: () => t.config,
-          tasks: () => t.tasks,
-          slots: () => t.slots,
-          meanLosses: (batches) => meanLosses(t.model.weights, t.config.model, batches),
-        },
-        config.mixer,
-      );
-      t.stats = new TaskStatistics({
-        config: () => t.config,
-        tasks: () => t.tasks,
-        numParams: t.numParams,
-        rng: t.statsRng,
-        meanLossGrad: (batch) => t.model.meanLossGrad(batch),
-        weights: () => t.currentWeights(),
-        mixerWantsAt: (step) => t.mixer.needs.stats && t.mixer.isDue(step),
-      });
+      t.mixer = new MixerHost(t.model, t.run());
+      t.stats = new TaskStatistics(t.model, t.statsRng);
     } catch (e) {
       t.dispose();
       throw e;
     }
     return t;
+  }
+
+  /** The config this trainer trains, as its owner holds it now. */
+  get config(): ValidRunConfig {
+    return this.read();
+  }
+
+  /** The run as the mixer sees it: the config, the tasks as built and their slots. */
+  private run(): HostedRun {
+    return { config: this.config, tasks: this.tasks, slots: this.slots };
   }
 
   get taskList(): readonly Task[] {
@@ -166,11 +173,19 @@ export class Trainer {
     });
   }
 
+  /** What the step that completes step `step` does (core/step-plan.ts). */
+  private plan(step: number): StepPlan {
+    const { config } = this;
+    const window = windowSteps(config, this.numParams, this.tasks.length);
+    return planStep(step, config.schedule, this.mixer.needs, window);
+  }
+
   /** Runs one optimizer step; returns the events (metrics, stats, eval) it produced. */
   async trainStep(): Promise<TrainerEvent[]> {
     if (this.diverged) throw this.diverged;
-    const { batchSize: b } = this.config;
-    const T = this.config.model.context;
+    const { config } = this;
+    const { batchSize: b } = config;
+    const T = config.model.context;
     let mark = performance.now();
     this.unread.startStep(mark);
     const lap = (phase: StepPhase) => {
@@ -178,7 +193,8 @@ export class Trainer {
       this.onPhase?.(phase, now - mark);
       mark = now;
     };
-    await this.mixer.beforeStep(this.step);
+    await this.mixer.beforeStep(this.step, this.run());
+    const plan = this.plan(this.step + 1);
     const weights = this.currentWeights();
     const counts = batchCounts(weights, b);
     this.mixer.countStep(counts);
@@ -186,10 +202,10 @@ export class Trainer {
     const parts = sampleParts(this.tasks, counts, this.trainRng);
     let perTask: tf.Tensor | null = null;
     let gradNorm: tf.Scalar;
-    if (this.stats.inWindow(this.step + 1)) {
+    if (plan.taskwise) {
       lap('batch');
       gradNorm = tf.tidy(() => {
-        const step = this.stats.taskwiseGradients(parts, lossWeights, this.step + 1);
+        const step = this.stats.taskwiseGradients(parts, lossWeights, plan.step, b, plan.window);
         perTask = tf.keep(step.perTask);
         return this.optimizer.apply(step.grad);
       });
@@ -197,7 +213,7 @@ export class Trainer {
     } else {
       const batch = assembleBatch(parts, T, lossWeights);
       const dropoutSeed =
-        this.config.model.dropout > 0 ? mixSeeds(this.config.seed, this.step + 1e6) : undefined;
+        config.model.dropout > 0 ? mixSeeds(config.seed, this.step + 1e6) : undefined;
       ({ perTask, gradNorm } = this.model.update(batch, dropoutSeed, lap));
     }
     this.step += 1;
@@ -209,7 +225,7 @@ export class Trainer {
       counts,
       lr: this.optimizer.lastLr,
     });
-    return this.afterStep();
+    return this.afterStep(plan);
   }
 
   /**
@@ -225,19 +241,12 @@ export class Trainer {
     );
   }
 
-  /** Readbacks, statistics and evaluation that fall due after a step. */
-  private async afterStep(): Promise<TrainerEvent[]> {
+  /** Readbacks, statistics and evaluation that fall due after a step, as `plan` says. */
+  private async afterStep(plan: StepPlan): Promise<TrainerEvent[]> {
     const events: TrainerEvent[] = [];
-    const { evalEvery } = this.config.schedule;
-    const s = this.step;
-    const needs = this.mixer.needs;
-    const mixerDue = this.mixer.isDue(s);
-    const statsDue = this.stats.dueAt(s);
-    const evalDue = evalEvery > 0 && s % evalEvery === 0;
-    // A mixer update reads the losses only when it uses them (needs.losses).
-    const lossesDue = mixerDue && needs.losses;
+    const { step: s, mixerDue, statsDue, evalDue } = plan;
     const routine = !this.deferMetrics && this.metricsDue;
-    if (routine || lossesDue || statsDue || evalDue) {
+    if (routine || plan.lossesDue || statsDue || evalDue) {
       const m = await this.flush();
       if (m) events.push(m);
     }
@@ -246,11 +255,11 @@ export class Trainer {
       stats = await this.gradStats();
       events.push({ type: 'stats', stats });
     }
-    const evaluation =
-      evalDue || (mixerDue && needs.validation) ? await this.evaluate() : undefined;
+    const evaluation = evalDue || plan.validationDue ? await this.evaluate() : undefined;
     if (mixerDue) {
       const report = await this.mixer.update(
         s,
+        this.run(),
         this.smoothedLoss.slice(),
         stats,
         evaluation?.valLoss.slice(),
@@ -299,7 +308,15 @@ export class Trainer {
 
   /** Gradient statistics now (task-stats.ts); `emulateWindow`: a fresh window (bench --stats). */
   gradStats(opts: { emulateWindow?: boolean } = {}): Promise<GradStats> {
-    return this.stats.measure(this.step, opts);
+    const { config } = this;
+    const emulate = opts.emulateWindow
+      ? {
+          weights: this.currentWeights(),
+          batchSize: config.batchSize,
+          steps: windowSteps(config, this.numParams, this.tasks.length),
+        }
+      : undefined;
+    return this.stats.measure(this.step, this.tasks, config.schedule, emulate);
   }
 
   /** One sampling round (samples.ts); `pick` rotates the prompts, the seed follows the step. */
@@ -315,80 +332,54 @@ export class Trainer {
   }
 
   /**
-   * Switches the mixer; takes effect at the next step. `weights` are static's user weights or an
-   * adaptive mixer's starting point; adaptive mixers otherwise start from the current weights.
+   * Follows a live edit its owner has applied to the config it reads (live-edit.ts; the run set
+   * does): the mixer switches from the next step on; a task's pool is rebuilt, a new task built in
+   * the lowest free slot (the others keep theirs), a removed one dropped; a new optimizer kind
+   * resets the moment estimates. What can fail (a task's or a mixer's knobs) fails before anything
+   * changes here.
    */
-  setMixer(
-    name: MixerName,
-    knobs: Record<string, unknown> = {},
-    weights?: number[],
-    reference?: ReferenceCurve,
-  ): void {
-    const mixer = {
-      name,
-      knobs,
-      ...(weights ? { weights } : {}),
-      ...(reference ? { reference } : {}),
-    };
-    this.mixer.replace(mixer, this.step);
-    this.config = { ...this.config, mixer };
+  async follow(edit: LiveEdit): Promise<void> {
+    const { config } = this;
+    switch (edit.kind) {
+      case 'mixer':
+        return this.mixer.replace(this.run(), this.step);
+      case 'task': {
+        const task = await this.buildTask(config.tasks[edit.index], this.slots[edit.index]);
+        this.tasks[edit.index] = task;
+        return this.followTasks({ kind: 'update' });
+      }
+      case 'add-task': {
+        const slot = [...Array(MAX_TASKS).keys()].find((s) => !this.slots.includes(s))!;
+        const task = await this.buildTask(config.tasks[config.tasks.length - 1], slot);
+        this.unread.discard();
+        this.tasks.push(task);
+        this.slots.push(slot);
+        this.smoothedLoss = Float64Array.from([...this.smoothedLoss, NaN]);
+        return this.followTasks({ kind: 'add' });
+      }
+      case 'remove-task':
+        this.unread.discard();
+        this.tasks.splice(edit.index, 1);
+        this.slots.splice(edit.index, 1);
+        this.smoothedLoss = this.smoothedLoss.filter((_, k) => k !== edit.index);
+        return this.followTasks({ kind: 'remove', index: edit.index });
+      case 'optimizer': {
+        const next = config.optimizer;
+        if (next.name !== this.optimizer.config.name) {
+          this.optimizer.sync(); // the new optimizer starts from the variables
+          this.optimizer.dispose();
+          this.optimizer = new Optimizer(next, this.vars, isDecayed, this.layout !== undefined);
+        } else {
+          this.optimizer.config = next;
+        }
+      }
+    }
   }
 
-  /** Changes a task's knobs (rebuilds its pool; the model is untouched). */
-  async updateTask(index: number, knobs: TaskSetup['knobs']): Promise<void> {
-    const setups = this.config.tasks.slice();
-    setups[index] = { ...setups[index], knobs: { ...setups[index].knobs, ...knobs } };
-    this.tasks[index] = await this.buildTask(setups[index], this.slots[index]);
-    this.config = { ...this.config, tasks: setups };
-    this.followTasks({ kind: 'update' });
-  }
-
-  /** Adds a task in the lowest free slot; it starts with an even share of the weights. */
-  async addTask(setup: TaskSetup): Promise<void> {
-    if (this.tasks.length >= MAX_TASKS) throw new Error(`at most ${MAX_TASKS} tasks`);
-    const slot = [...Array(MAX_TASKS).keys()].find((s) => !this.slots.includes(s))!;
-    const task = await this.buildTask(setup, slot);
-    this.unread.discard();
-    this.tasks.push(task);
-    this.slots.push(slot);
-    this.smoothedLoss = Float64Array.from([...this.smoothedLoss, NaN]);
-    this.config = { ...this.config, tasks: [...this.config.tasks, setup] };
-    this.followTasks({ kind: 'add' });
-  }
-
-  /** Removes task `index`; the remaining weights are renormalised. */
-  removeTask(index: number): void {
-    if (this.tasks.length <= 1) throw new Error('cannot remove the last task');
-    if (!(index >= 0 && index < this.tasks.length)) throw new RangeError(`no task ${index}`);
-    this.unread.discard();
-    this.tasks.splice(index, 1);
-    this.slots.splice(index, 1);
-    this.smoothedLoss = this.smoothedLoss.filter((_, k) => k !== index);
-    this.config = { ...this.config, tasks: this.config.tasks.filter((_, k) => k !== index) };
-    this.followTasks({ kind: 'remove', index });
-  }
-
-  /** The mixer follows a change of the task list; the config keeps its resized user weights. */
+  /** The statistics window and the mixer follow a change of the task list. */
   private followTasks(change: TaskChange): void {
     this.stats.clear();
-    const weights = this.mixer.tasksChanged(change, this.config.mixer, this.step);
-    this.config = { ...this.config, mixer: { ...this.config.mixer, weights } };
-  }
-
-  /** Changes optimizer settings; a new optimizer kind resets the moment estimates. */
-  setOptimizer(patch: Partial<OptimizerConfig>): void {
-    const parsed = optimizerConfigSchema.safeParse({ ...this.config.optimizer, ...patch });
-    if (!parsed.success)
-      throw new Error(`invalid optimizer settings: ${formatZodError(parsed.error)}`);
-    const next = parsed.data;
-    if (next.name !== this.optimizer.config.name) {
-      this.optimizer.sync(); // the new optimizer starts from the variables
-      this.optimizer.dispose();
-      this.optimizer = new Optimizer(next, this.vars, isDecayed, this.layout !== undefined);
-    } else {
-      this.optimizer.config = next;
-    }
-    this.config = { ...this.config, optimizer: next };
+    this.mixer.tasksChanged(change, this.run(), this.step);
   }
 
   dispose(): void {

@@ -7,6 +7,7 @@
  * worker's global scope; the unit tests drive one in Node (test/unit/session.test.ts).
  */
 import { memoryProblem } from '../core/config/memory';
+import { mixerSetup, type LiveEdit } from '../core/config/live-edit';
 import type { RunConfigInput } from '../core/config/run-config';
 import type { CorpusLoader } from '../core/tasks/corpus';
 import { RunSet } from '../engine/run-set';
@@ -107,16 +108,20 @@ export class TrainingSession {
         });
       case 'setMixer':
         return this.enqueue(() =>
-          this.live(cmd.id, (t) => t.setMixer(cmd.name, cmd.knobs, cmd.weights, cmd.reference)),
+          this.live(cmd.id, (r) => r.apply({ kind: 'mixer', mixer: mixerSetup(cmd) })),
         );
       case 'updateTask':
         return this.enqueue(() =>
-          this.withTaskChange(cmd.id, (t) => t.updateTask(cmd.index, cmd.knobs)),
+          this.withTaskChange(cmd.id, { kind: 'task', index: cmd.index, knobs: cmd.knobs }),
         );
       case 'addTask':
-        return this.enqueue(() => this.withTaskChange(cmd.id, (t) => t.addTask(cmd.setup)));
+        return this.enqueue(() =>
+          this.withTaskChange(cmd.id, { kind: 'add-task', setup: cmd.setup }),
+        );
       case 'removeTask':
-        return this.enqueue(() => this.withTaskChange(cmd.id, (t) => t.removeTask(cmd.index)));
+        return this.enqueue(() =>
+          this.withTaskChange(cmd.id, { kind: 'remove-task', index: cmd.index }),
+        );
       case 'setSampling':
         return this.enqueue(async () => {
           this.sampling.run = cmd.run;
@@ -124,7 +129,9 @@ export class TrainingSession {
           if (cmd.now && this.runs && this.runs.step > 0) await this.postSamples();
         });
       case 'setOptimizer':
-        return this.enqueue(() => this.live(cmd.id, (t) => t.setOptimizer(cmd.patch)));
+        return this.enqueue(() =>
+          this.live(cmd.id, (r) => r.apply({ kind: 'optimizer', patch: cmd.patch })),
+        );
     }
   }
 
@@ -355,15 +362,12 @@ export class TrainingSession {
   }
 
   /** Task-set changes alter K: post the old-K metrics first, then the new task list. */
-  private async withTaskChange(
-    id: number,
-    change: (t: RunSet) => Promise<void> | void,
-  ): Promise<void> {
+  private async withTaskChange(id: number, edit: LiveEdit): Promise<void> {
     if (!this.runs) return this.configError(id, 'No model is built yet.');
     this.events.runs(await this.runs.flush());
     this.events.flush();
     try {
-      await change(this.runs);
+      await this.runs.apply(edit);
     } catch (e) {
       return this.buildFailed(id, e);
     }

@@ -101,13 +101,18 @@ describe('RunSet', () => {
       corpus,
     );
     await rounds(set, 5);
-    await set.addTask({ spec: 'markov:2:0.5' });
+    await set.apply({ kind: 'add-task', setup: { spec: 'markov:2:0.5' } });
     expect(set.taskList.length).toBe(3);
     for (let i = 0; i < 3; i++) expect(set.trainer(i).taskList.length).toBe(3);
     const ev = await rounds(set, 4);
     const evals = ev.filter((e) => e.event.type === 'eval');
     expect(new Set(evals.map((e) => e.run))).toEqual(new Set([0, 1, 2]));
-    expect(() => set.setMixer('mix')).toThrow(/contestant/);
+    await expect(set.apply({ kind: 'mixer', mixer: { name: 'mix', knobs: {} } })).rejects.toThrow(
+      /contestant/,
+    );
+    // Each contestant reads the shared config with its own mixer.
+    expect(set.trainer(2).config.tasks).toBe(set.config.tasks);
+    expect(set.trainer(2).config.mixer).toMatchObject({ name: 'balanced-pike', knobs: { tau: 3 } });
     set.dispose();
     expect(tf.memory().numTensors).toBe(before);
   });

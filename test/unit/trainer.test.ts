@@ -8,6 +8,7 @@ import {
   type TrainerEvent,
 } from '../../src/engine/trainer';
 import type { Task } from '../../src/core/types';
+import { RunSet } from '../../src/engine/run-set';
 import { useBackend } from './helpers/backend';
 import { tiny } from './helpers/tiny-config';
 
@@ -145,29 +146,41 @@ describe('Trainer', () => {
   });
 
   it('changes mixer, task knobs and the task set between steps without a reset', async () => {
-    const t = await Trainer.create(tiny({ mixer: { name: 'mix', knobs: {} } }), corpus);
+    // Live edits go to the config's owner, a run set (here of one run), which the trainer follows.
+    const set = await RunSet.create(tiny({ mixer: { name: 'mix', knobs: {} } }), corpus);
+    const t = set.trainer(0);
     await run(t, 3);
-    t.setMixer('static', {}, [3, 1]);
+    await set.apply({ kind: 'mixer', mixer: { name: 'static', knobs: {}, weights: [3, 1] } });
     expect(Array.from(t.currentWeights())).toEqual([0.75, 0.25]);
-    await t.updateTask(1, { poolSize: 50, labelNoise: 0.2 });
+    await set.apply({ kind: 'task', index: 1, knobs: { poolSize: 50, labelNoise: 0.2 } });
     expect(t.taskList[1].knobs.poolSize).toBe(50);
-    await t.addTask({ spec: 'reverse', knobs: { difficulty: { length: 4 } } });
+    await set.apply({
+      kind: 'add-task',
+      setup: { spec: 'reverse', knobs: { difficulty: { length: 4 } } },
+    });
     expect(t.taskList).toHaveLength(3);
     const ev = await run(t, 3);
     const stats = await t.gradStats();
     expect(stats.cosine).toHaveLength(9);
-    t.removeTask(0);
+    await set.apply({ kind: 'remove-task', index: 0 });
     expect(t.taskList.map((x) => x.id)).toEqual(['markov:1:0.5', 'reverse']);
     expect(Array.from(t.currentWeights()).reduce((a, b) => a + b)).toBeCloseTo(1, 9);
     expect((await t.gradStats()).cosine).toHaveLength(4);
     expect(losses(ev).filter(Number.isFinite).length).toBeGreaterThan(0);
-    expect(() => t.setOptimizer({ lr: -1 })).toThrow(/optimizer.*lr/);
+    await expect(set.apply({ kind: 'optimizer', patch: { lr: -1 } })).rejects.toThrow(
+      /optimizer.*lr/,
+    );
     expect(t.config.optimizer.lr).toBe(3e-3);
-    t.setOptimizer({ lr: 1e-3 });
-    t.setOptimizer({ name: 'sgd' });
+    await set.apply({ kind: 'optimizer', patch: { lr: 1e-3 } });
+    await set.apply({ kind: 'optimizer', patch: { name: 'sgd' } });
     await run(t, 2);
     expect(t.step).toBe(8);
-    t.dispose();
+    // One copy: the trainer reads the run set's config, with every edit in it.
+    expect(t.config).toBe(set.config);
+    expect(set.config.optimizer).toMatchObject({ name: 'sgd', lr: 1e-3 });
+    expect(set.config.tasks.map((x) => x.spec)).toEqual(['markov:1:0.5', 'reverse']);
+    expect(set.config.mixer.weights).toEqual([1, 2]);
+    set.dispose();
   });
 
   it('evaluates loss everywhere and exact-match accuracy on algorithmic tasks only', async () => {

@@ -1,7 +1,8 @@
 /**
- * The trainer's gradient statistics (README, "Gradient statistics"): when they fall due, the statistics window
- * (stats-window.ts) that the last steps before them fill with per-task gradients, and the
- * statistics step itself (window + probe top-up → grad-stats.ts's estimator).
+ * The trainer's gradient statistics (README, "Gradient statistics"): the statistics window
+ * (stats-window.ts) that the last steps before a statistics step fill with per-task gradients,
+ * and the statistics step itself (window + probe top-up → grad-stats.ts's estimator). When they
+ * fall due and which steps are in the window is the step plan's (core/step-plan.ts).
  *
  * On a step inside the window the trainer asks `taskwiseGradients` for its update: each task's
  * sub-batch in two halves; for each half the mean-loss gradient ĝ (kept in the window, grouped by
@@ -18,26 +19,25 @@ import { batchCounts } from '../../core/mixers/batch-counts';
 import type { GradStats, Rng, Task, TaskBatch } from '../../core/types';
 import { chunkSizes, estimateFromChunks, pairedGroups, type ChunkGrad } from './grad-stats';
 import { StatsWindow } from './stats-window';
-import { WINDOW_BYTES } from '../../core/config/memory';
 
-/** What the statistics need from the trainer. */
-export interface StatsEnv {
-  config(): RunConfig;
-  tasks(): readonly Task[];
-  /** P, the length of a flat gradient. */
-  numParams: number;
-  /** The statistics' own random stream (probes, and the bench's emulated window). */
-  rng: Rng;
+/** The model's side the statistics use. */
+export interface GradModel {
   /**
    * Mean per-example loss of `batch` at the current parameters (no dropout) and its gradient,
    * flat [P] in paramList order; tensors belong to the caller's tidy. (tfjs's autodiff, or the
    * fused webgpu step.)
    */
   meanLossGrad(batch: TaskBatch): { value: tf.Scalar; grad: tf.Tensor1D };
-  /** Current sampling weights (the emulated window's batch shares). */
-  weights(): Float64Array;
-  /** True when the mixer takes statistics after `step` (PiKE's T₀). */
-  mixerWantsAt(step: number): boolean;
+}
+
+/**
+ * bench --stats: the window drawn afresh at the current parameters instead of taken from
+ * training, `steps` steps of per-task sub-batches at these weights.
+ */
+export interface EmulatedWindow {
+  weights: Float64Array;
+  batchSize: number;
+  steps: number;
 }
 
 /** A task's sub-batch as two halves (one when it has a single example). */
@@ -57,11 +57,12 @@ export function halves(p: TaskBatch): TaskBatch[] {
 
 export class TaskStatistics {
   private readonly window = new StatsWindow();
-  private readonly numParams: number;
 
-  constructor(private readonly env: StatsEnv) {
-    this.numParams = env.numParams;
-  }
+  constructor(
+    private readonly model: GradModel,
+    /** The statistics' own random stream (probes, and the bench's emulated window). */
+    private readonly rng: Rng,
+  ) {}
 
   /** Gradient tensors the window holds now. */
   get held(): number {
@@ -69,47 +70,18 @@ export class TaskStatistics {
   }
 
   /**
-   * True when a statistics step is due after `step`: the mixer's, or the display's statsEvery —
-   * after the first step too, so the conflict matrix and PiKE's inputs show at once.
-   */
-  dueAt(step: number): boolean {
-    const { statsEvery } = this.env.config().schedule;
-    return (
-      this.env.mixerWantsAt(step) || (statsEvery > 0 && (step % statsEvery === 0 || step === 1))
-    );
-  }
-
-  /**
-   * The window's length in steps: `statsWindow`, but no more than fits WINDOW_BYTES of kept
-   * gradients (K·P floats per step), so a large model falls back to the probe alone; 0 with
-   * dropout.
-   */
-  windowSteps(): number {
-    const config = this.env.config();
-    if (config.model.dropout > 0) return 0;
-    const perStep = 4 * this.numParams * Math.max(1, this.env.tasks().length);
-    return Math.min(config.schedule.statsWindow, Math.floor(WINDOW_BYTES / perStep));
-  }
-
-  /** True when step `step` is in the window: a statistics step is due within the next L steps. */
-  inWindow(step: number): boolean {
-    const L = this.windowSteps();
-    for (let s = step; s < step + L; s++) if (this.dueAt(s)) return true;
-    return false;
-  }
-
-  /**
    * The training gradient of step `step` computed task by task (call inside a tidy): returns the
    * per-variable gradients Σ_k (n_k·y_k/b)·ĝ_k and the per-task loss sums [1, K]; keeps each
-   * half's ĝ in the window.
+   * half's ĝ in the window of the last `windowSteps` steps (core/step-plan.ts).
    */
   taskwiseGradients(
     parts: readonly (TaskBatch | null)[],
     lossWeights: ArrayLike<number> | undefined,
     step: number,
+    b: number,
+    windowSteps: number,
   ): { grad: tf.Tensor1D; perTask: tf.Tensor } {
-    const b = this.env.config().batchSize;
-    this.window.prune(step - this.windowSteps() + 1);
+    this.window.prune(step - windowSteps + 1);
     // The training gradient is summed over the flat halves the window keeps anyway: two kernels
     // per half instead of two per parameter tensor (each a dispatch on webgpu).
     let acc: tf.Tensor1D | null = null;
@@ -117,7 +89,7 @@ export class TaskStatistics {
     parts.forEach((p, k) => {
       let sum: tf.Tensor = tf.scalar(0);
       for (const half of p ? halves(p) : []) {
-        const { value, grad } = this.env.meanLossGrad(half);
+        const { value, grad } = this.model.meanLossGrad(half);
         const flat = tf.keep(grad);
         this.window.add(k, flat, half.n, step);
         const scaled = tf.mul(flat, (half.n * (lossWeights ? lossWeights[k] : 1)) / b);
@@ -132,22 +104,26 @@ export class TaskStatistics {
   /**
    * Gradient statistics of every task at `step` (one readback): the window's per-task halves,
    * topped up with a probe so every task has at least 2·probeHalf pairable examples (a task the
-   * mixer starves is still measured). With `emulateWindow` the window is drawn afresh at the
-   * current parameters (min(L, step) steps of per-task sub-batches at the current weights, from
-   * the statistics rng) instead of taken from training: bench --stats repeats the estimator so.
+   * mixer starves is still measured). With `emulate` the window is drawn afresh at the current
+   * parameters (min(L, step) steps of per-task sub-batches at the given weights, from the
+   * statistics rng) instead of taken from training: bench --stats repeats the estimator so.
    */
-  async measure(step: number, opts: { emulateWindow?: boolean } = {}): Promise<GradStats> {
-    const { probeHalf, probeChunks } = this.env.config().schedule;
-    const { rng } = this.env;
-    const tasks = this.env.tasks();
+  async measure(
+    step: number,
+    tasks: readonly Task[],
+    schedule: RunConfig['schedule'],
+    emulate?: EmulatedWindow,
+  ): Promise<GradStats> {
+    const { probeHalf, probeChunks } = schedule;
+    const { rng } = this;
     const chunk = (batch: TaskBatch): ChunkGrad => ({
-      g: tf.tidy(() => this.env.meanLossGrad(batch).grad),
+      g: tf.tidy(() => this.model.meanLossGrad(batch).grad),
       n: batch.n,
     });
     let window: ChunkGrad[][];
-    if (opts.emulateWindow) {
-      const counts = batchCounts(this.env.weights(), this.env.config().batchSize);
-      const L = Math.min(this.windowSteps(), step); // none at step 0, as in training
+    if (emulate) {
+      const counts = batchCounts(emulate.weights, emulate.batchSize);
+      const L = Math.min(emulate.steps, step); // none at step 0, as in training
       window = tasks.map((t, k) =>
         Array.from({ length: counts[k] > 0 ? L : 0 }, (_, i) =>
           halves(t.sample(rng, counts[k])).map((h) => ({ ...chunk(h), group: i })),
