@@ -84,11 +84,6 @@ export class MixerHost {
     return this.mixer.lossWeights?.();
   }
 
-  /** Whether the mixer updates after step `step`. */
-  isDue(step: number): boolean {
-    return isUpdateStep(this.mixer.needs, step);
-  }
-
   /** Before the step that ends at `step + 1`: the starting probe losses, when due. */
   async beforeStep(step: number, run: HostedRun): Promise<void> {
     const needs = this.mixer.needs;
