@@ -100,6 +100,36 @@ describe.each(ENGINES)('%s', (engine) => {
         'conflict matrix drawn',
       );
       expect(cells.every((c) => Number.isFinite(c) && c >= -1 && c <= 1)).toBe(true);
+      // Charts out: the weights chart as PNG (2x, encoded on a canvas) and SVG. The files are
+      // kept from the page instead of saved: their type and the PNG's width are checked.
+      await page.evaluate(`(() => {
+        const make = URL.createObjectURL.bind(URL);
+        window.__blobs = [];
+        URL.createObjectURL = (b) => {
+          b.arrayBuffer().then((a) => window.__blobs.push({ type: b.type, size: b.size,
+            width: b.type === 'image/png' ? new DataView(a).getUint32(16) : 0 }));
+          return make(b);
+        };
+        const click = HTMLAnchorElement.prototype.click;
+        HTMLAnchorElement.prototype.click = function () { if (!this.download) click.call(this); };
+        ${q('weights-chart-export')}.querySelector('summary').click();
+        ${q('weights-chart-png')}.click();
+        ${q('weights-chart-svg')}.click();
+        return true;
+      })()`);
+      type Saved = { type: string; size: number; width: number };
+      const saved = await waitUntil<Saved[]>(
+        page,
+        `window.__blobs.length === 2 && window.__blobs`,
+        'the weights chart saved as PNG and SVG',
+      );
+      const width = await page.evaluate<number>(
+        `Math.round(${q('weights-chart')}.getBoundingClientRect().width)`,
+      );
+      const png = saved.find((f) => f.type === 'image/png');
+      expect(png?.width).toBe(2 * width);
+      expect(saved.find((f) => f.type === 'image/svg+xml')?.size).toBeGreaterThan(1000);
+      expect(await page.evaluate<boolean>(`!${q('weights-chart-export-error')}`)).toBe(true);
       await page.screenshot(`test-results/xb-${engine}-training.png`);
       expect(await noErrorBanner(page)).toBe(true);
       expect(await page.errors()).toEqual([]);

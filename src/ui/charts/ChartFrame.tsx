@@ -1,4 +1,5 @@
 import type { ReactNode } from 'react';
+import { ChartExport, type ExportOptions } from './ChartExport';
 
 interface Props {
   title: string;
@@ -18,11 +19,14 @@ interface Props {
    * drawing says nothing to them. Visually hidden.
    */
   summary?: string;
+  /** What the saved image needs besides the card (ChartExport). */
+  exportOptions?: ExportOptions;
 }
 
 /**
- * A chart card: title bar, and the chart's container (`data-testid`), which has a real height
- * (set in CSS) so recharts' ResponsiveContainer can measure it. Without data it shows `empty`.
+ * A chart card: title bar (with a "save as image" menu once it draws something), and the chart's
+ * container (`data-testid`), which has a real height (set in CSS) so recharts'
+ * ResponsiveContainer can measure it. Without data it shows `empty`.
  */
 export function ChartFrame({
   title,
@@ -34,6 +38,7 @@ export function ChartFrame({
   className,
   lastX,
   summary,
+  exportOptions,
 }: Props) {
   return (
     <section className={`card chart-card ${className ?? ''}`}>
@@ -46,7 +51,17 @@ export function ChartFrame({
             </p>
           )}
         </div>
-        {actions && <div className="chart-actions">{actions}</div>}
+        <div className="chart-actions">
+          {actions}
+          {!empty && (
+            <ChartExport
+              title={title}
+              subtitle={subtitle}
+              testId={testId}
+              options={exportOptions}
+            />
+          )}
+        </div>
       </header>
       <div
         className="chart-body"

@@ -4,6 +4,13 @@ import { cosineColor, taskColor } from '../palette';
 import { useApp, useStaggeredMetricsVersion, useTaskLabels } from '../store-context';
 import { ChartFrame } from './ChartFrame';
 
+/** The colour scale, as a saved image's legend (the card's own scale is HTML). */
+const COSINE_SCALE = [
+  { label: '−1 opposed', color: cosineColor(-1) },
+  { label: '0', color: cosineColor(0) },
+  { label: '+1 aligned', color: cosineColor(1) },
+];
+
 /** SVG user units: the grid's side (the SVG scales to its box). */
 const GRID = 220;
 /** Label margins: names need room, numbers (more than 8 tasks) little. */
@@ -168,6 +175,7 @@ const ConflictMatrixView = memo(function ConflictMatrixView({ version }: { versi
       subtitle="cosine of task gradients: red aligned, blue opposed"
       testId="conflict-matrix"
       className="conflict-card"
+      exportOptions={frame ? { legend: COSINE_SCALE, step: frame.step } : undefined}
       empty={
         frame
           ? null
