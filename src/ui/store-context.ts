@@ -14,11 +14,7 @@ import { shortLabel } from './format';
 export const StoreContext = createContext<AppStore | null>(null);
 
 /** The store itself, for reading its state at the moment of an action (not re-rendering on it). */
-export function useAppStoreApi(): AppStore {
-  return useAppStore();
-}
-
-function useAppStore(): AppStore {
+export function useAppStore(): AppStore {
   const store = useContext(StoreContext);
   if (!store) throw new Error('useApp must be used inside <StoreContext.Provider>');
   return store;

@@ -1,5 +1,5 @@
 import { useRef, useState } from 'react';
-import { useAppStoreApi } from '../store-context';
+import { useAppStore } from '../store-context';
 import {
   cardLegend,
   chartPng,
@@ -39,7 +39,7 @@ export function ChartExport({
   testId: string;
   options?: ExportOptions;
 }) {
-  const store = useAppStoreApi();
+  const store = useAppStore();
   const menu = useRef<HTMLDetailsElement>(null);
   const [error, setError] = useState<string | null>(null);
 
