@@ -182,6 +182,51 @@ describe('teaching features in Chromium', () => {
     await page.close();
   });
 
+  it('classroom mode reads from the back of the room at 1280x720 and 1920x1080, without scrolling', async () => {
+    for (const viewport of [
+      { width: 1280, height: 720 },
+      { width: 1920, height: 1080 },
+    ]) {
+      const page = await s.browser.newPage({ viewport });
+      await skipTour(page);
+      await page.goto(`${s.url}/?present#${TINY}`);
+      await waitForBackend(page);
+      await train(page, 12);
+      await expect.poll(() => lines(page, 'loss-chart'), { timeout: 60_000 }).toBeGreaterThan(0);
+      // The smallest computed font size of each kind of text on screen (CSS px; the charts'
+      // SVGs are drawn 1:1, so their user units are px).
+      const sizes = await page.evaluate(() => {
+        const smallest = (sel: string) => {
+          const shown = Array.from(document.querySelectorAll<Element>(sel)).filter((e) => {
+            const r = e.getBoundingClientRect();
+            return r.width > 0 && r.height > 0;
+          });
+          return shown.length
+            ? Math.min(...shown.map((e) => parseFloat(getComputedStyle(e).fontSize)))
+            : NaN;
+        };
+        return {
+          lesson: smallest('.lesson-card p, .lesson-next p'),
+          titles: smallest('.chart-head h2'),
+          ticks: smallest('.recharts-cartesian-axis-tick-value tspan'),
+          legends: smallest('.task-legend li, .cos-legend span'),
+        };
+      });
+      const at = `${viewport.width}x${viewport.height}`;
+      expect(sizes.lesson, at).toBeGreaterThanOrEqual(20);
+      expect(sizes.titles, at).toBeGreaterThanOrEqual(20);
+      expect(sizes.ticks, at).toBeGreaterThanOrEqual(14);
+      expect(sizes.legends, at).toBeGreaterThanOrEqual(14);
+      expect(await overflow(page), at).toEqual({
+        outside: [],
+        pageScrolls: false,
+        chartScrolls: [],
+      });
+      await screenshot(page, `e2e-classroom-${at}`);
+      await page.close();
+    }
+  });
+
   it('the first visit shows a skippable tour that never comes back once closed', async () => {
     const context = await s.browser.newContext({ viewport: { width: 1366, height: 768 } });
     const page = await context.newPage();
