@@ -114,7 +114,15 @@ async function chromiumHost(): Promise<EngineHost> {
       const page = await context.newPage();
       const errors: string[] = [];
       page.on('pageerror', (e) => errors.push(e.message));
-      page.on('console', (m) => void (m.type() === 'error' && errors.push(m.text())));
+      // With the resource's address: "Failed to load resource: … 404" alone does not say which
+      // (seen twice in CI in this test, at boot, never here; the address will tell).
+      page.on('console', (m) => {
+        if (m.type() !== 'error') return;
+        const at = m.location().url;
+        errors.push(
+          at && /Failed to load resource/.test(m.text()) ? `${m.text()} (${at})` : m.text(),
+        );
+      });
       return {
         errors: async () => errors.slice(),
         engine: 'chromium',
