@@ -154,9 +154,11 @@ export class Trainer {
     return this.step % this.config.schedule.metricsEvery === 0 || this.unread.overdue();
   }
 
+  /** Scalars in the model (fixed for its life: the step plan reads it every step). */
   get numParams(): number {
-    return this.vars.reduce((s, v) => s + v.size, 0);
+    return (this.paramCount ??= this.vars.reduce((s, v) => s + v.size, 0));
   }
+  private paramCount?: number;
 
   /** Current sampling weights (disabled tasks excluded). */
   currentWeights(): Float64Array {

@@ -1,6 +1,9 @@
-/** Saves `text` as a file through a temporary object URL (nothing leaves the browser). */
-export function download(filename: string, text: string, type: string): void {
-  const url = URL.createObjectURL(new Blob([text], { type }));
+/**
+ * Saves `data` (text of `type`, or a Blob such as a chart's PNG) as a file through a temporary
+ * object URL (nothing leaves the browser).
+ */
+export function download(filename: string, data: string | Blob, type = 'text/plain'): void {
+  const url = URL.createObjectURL(typeof data === 'string' ? new Blob([data], { type }) : data);
   const a = document.createElement('a');
   a.href = url;
   a.download = filename;

@@ -1,11 +1,11 @@
 import { useRef, useState } from 'react';
+import { download } from '../download';
 import { useAppStore } from '../store-context';
 import {
   cardLegend,
   chartPng,
   composeChartImage,
   imageName,
-  saveBlob,
   setupLine,
   type ChartImage,
   type LegendItem,
@@ -62,9 +62,9 @@ export function ChartExport({
     try {
       const img = image();
       if (kind === 'svg') {
-        saveBlob(new Blob([img.svg], { type: 'image/svg+xml' }), imageName(title, 'svg'));
+        download(imageName(title, 'svg'), img.svg, 'image/svg+xml');
       } else if (kind === 'png') {
-        saveBlob(await chartPng(img), imageName(title, 'png'));
+        download(imageName(title, 'png'), await chartPng(img));
       } else {
         // The blob as a promise: Safari asks for the item within the click.
         await navigator.clipboard.write([new ClipboardItem({ 'image/png': chartPng(img) })]);

@@ -77,9 +77,12 @@ export function cardLegend(card: Element): LegendItem[] {
   }));
 }
 
-/** Width of `text` at `px` in the export's font (a canvas measures it). */
+let measurer: CanvasRenderingContext2D | null | undefined;
+
+/** Width of `text` at `px` in the export's font (one canvas, kept, measures it). */
 function textWidth(text: string, px: number, weight = 400): number {
-  const ctx = document.createElement('canvas').getContext('2d');
+  measurer ??= document.createElement('canvas').getContext('2d');
+  const ctx = measurer;
   if (!ctx) return text.length * px * 0.6;
   ctx.font = `${weight} ${px}px ${FONT}`;
   return ctx.measureText(text).width;
@@ -235,19 +238,6 @@ export async function chartPng(image: ChartImage, scale = 2): Promise<Blob> {
       'image/png',
     ),
   );
-}
-
-/** Saves `blob` as `name` (a download the browser asks about or keeps, as it does). */
-export function saveBlob(blob: Blob, name: string): void {
-  const url = URL.createObjectURL(blob);
-  const a = document.createElement('a');
-  a.href = url;
-  a.download = name;
-  a.rel = 'noopener';
-  document.body.append(a);
-  a.click();
-  a.remove();
-  setTimeout(() => URL.revokeObjectURL(url), 60_000);
 }
 
 /** A file name from a chart title: "Sampling weights" → "pike-sampling-weights". */
