@@ -124,6 +124,61 @@ describe('teaching features in Chromium', () => {
     expect(errors).toEqual([]);
   });
 
+  it('hovering a chart marks the same step on every chart with its values; the keyboard moves it', async () => {
+    const { page, errors } = await openPage(s, `/#${TINY}`);
+    await waitForBackend(page);
+    await train(page, 30);
+    const charts = ['loss-chart', 'weights-chart', 'stats-chart'];
+    for (const id of charts)
+      await expect.poll(() => drawn(page, id), { message: id }).toBeGreaterThanOrEqual(1);
+    const box = (id: string) => page.getByTestId(id).locator('.hover-readout-box').first();
+    const stepOf = async (id: string) =>
+      (await box(id).count()) ? Number(await box(id).getAttribute('data-step')) : null;
+    const plot = page.getByTestId('loss-chart').locator('.series-chart');
+    const r = (await plot.boundingBox())!;
+    await page.mouse.move(r.x + r.width * 0.55, r.y + r.height * 0.5);
+    await expect.poll(() => stepOf('loss-chart')).not.toBeNull();
+    const at = (await stepOf('loss-chart'))!;
+    expect(at).toBeGreaterThan(0);
+    for (const id of charts) {
+      await expect.poll(() => stepOf(id)).toBe(at);
+      // Exact values at that step: the step's line and one row per task (3 languages).
+      expect(await box(id).locator('text').count()).toBeGreaterThanOrEqual(4);
+      expect(await box(id).locator('text').first().textContent()).toBe(`step ${at}`);
+    }
+    // The conflict matrix shows the frame measured by then.
+    const matrixStep = async () =>
+      Number(
+        /step (\d+)/.exec(
+          await page.getByTestId('conflict-matrix').locator('.scrub span').innerText(),
+        )![1],
+      );
+    await expect.poll(matrixStep).toBeLessThanOrEqual(at);
+    expect(at - (await matrixStep())).toBeLessThan(4 + 1);
+    // Leaving the plot clears it everywhere.
+    await page.mouse.move(2, 2);
+    for (const id of charts)
+      await expect.poll(() => page.getByTestId(id).locator('.hover-readout-box').count()).toBe(0);
+
+    // The keyboard: End, then ← one sample back; → here does not step the trainer.
+    const counter = await page.getByTestId('step-counter').innerText();
+    await plot.focus();
+    await page.keyboard.press('End');
+    const last = Number(await page.getByTestId('loss-chart').getAttribute('data-last-x'));
+    for (const id of charts) await expect.poll(() => stepOf(id)).toBe(last);
+    await page.keyboard.press('ArrowLeft');
+    await expect.poll(() => stepOf('weights-chart')).toBeLessThan(last);
+    const back = (await stepOf('weights-chart'))!;
+    expect(await stepOf('loss-chart')).toBe(back);
+    await page.keyboard.press('ArrowRight');
+    await expect.poll(() => stepOf('stats-chart')).toBe(last);
+    expect(await page.getByTestId('step-counter').innerText()).toBe(counter);
+    await page.keyboard.press('Escape');
+    for (const id of charts)
+      await expect.poll(() => page.getByTestId(id).locator('.hover-readout-box').count()).toBe(0);
+    expect(errors).toEqual([]);
+  });
+
   it('every preset shows its lesson, and the suggested experiment sets up the race it names', async () => {
     const { page, errors } = await openPage(s, `/#${TINY}`);
     await waitForBackend(page);

@@ -2,6 +2,7 @@ import { memo, useMemo, useState } from 'react';
 import type { ConflictFrame } from '../../store/metrics';
 import { cosineColor, taskColor } from '../palette';
 import { useApp, useStaggeredMetricsVersion, useTaskLabels } from '../store-context';
+import { useStepCursor } from './step-cursor';
 import { ChartFrame } from './ChartFrame';
 
 /** The colour scale, as a saved image's legend (the card's own scale is HTML). */
@@ -166,7 +167,17 @@ const ConflictMatrixView = memo(function ConflictMatrixView({ version }: { versi
     return metrics.conflict.slice();
   }, [metrics, version]);
   const n = frames.length;
-  const index = picked === null || picked >= n ? n - 1 : picked;
+  // The step pointed at on the charts (step-cursor.ts) shows the matrix measured by then.
+  const cursor = useStepCursor((c) => c.step);
+  const index =
+    cursor !== null && n > 0
+      ? Math.max(
+          0,
+          frames.findLastIndex((f) => f.step <= cursor),
+        )
+      : picked === null || picked >= n
+        ? n - 1
+        : picked;
   const frame = n > 0 ? frames[index] : null;
   const labels = useTaskLabels();
   return (

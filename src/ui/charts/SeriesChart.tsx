@@ -8,7 +8,7 @@
  * each chart update a 60-140 ms main-thread task. Here recharts only sees the axes, which change
  * when a domain crosses a round number (see chart-data.ts); a data update redraws a few <path>s.
  */
-import { memo, useMemo, useState, type MouseEvent } from 'react';
+import { memo, useMemo, useState, type KeyboardEvent, type MouseEvent } from 'react';
 import {
   CartesianGrid,
   LineChart,
@@ -32,6 +32,7 @@ import {
   type Scale,
   type Series,
 } from './paths';
+import { stepForKey, useStepCursor } from './step-cursor';
 
 export interface SeriesChartProps {
   lines?: Series[];
@@ -132,6 +133,7 @@ function readout(
   lines: Series[] | undefined,
   stack: AreaStack | undefined,
   fmt: (v: number) => string,
+  ranges = true,
 ): Row[] {
   const rows: Row[] = [];
   if (stack) {
@@ -154,7 +156,7 @@ function readout(
     const lo = s.band?.lo[i];
     const hi = s.band?.hi[i];
     const range =
-      lo !== undefined && hi !== undefined && Number.isFinite(lo) && Number.isFinite(hi)
+      ranges && lo !== undefined && hi !== undefined && Number.isFinite(lo) && Number.isFinite(hi)
         ? ` [${fmt(lo)}–${fmt(hi)}]`
         : '';
     entry.parts.push(`${label}${fmt(v)}${range}${where}`);
@@ -164,7 +166,18 @@ function readout(
   return rows;
 }
 
-/** Hover readout: a vertical rule at the nearest step and the values there. */
+/** The steps a chart has samples at: its stack's, or its first drawn line's. */
+function sampledSteps(
+  lines: Series[] | undefined,
+  stack: AreaStack | undefined,
+): readonly number[] {
+  return stack?.x.length ? stack.x : (lines?.find((s) => s.x.length)?.x ?? []);
+}
+
+/**
+ * The shared step (step-cursor.ts), drawn: a vertical rule and the exact values at the sample
+ * nearest to it. Pointing into the plot sets the step for every chart; leaving it clears it.
+ */
 function HoverLayer({
   lines,
   stack,
@@ -173,26 +186,36 @@ function HoverLayer({
   const area = usePlotArea();
   const sx = useXAxisScale();
   const inverse = useXAxisInverseScale();
-  const [px, setPx] = useState<number | null>(null);
+  const step = useStepCursor((c) => c.step);
+  const setStep = useStepCursor((c) => c.set);
   if (!area || !sx || !inverse) return null;
-  const xs = stack?.x.length ? stack.x : (lines?.find((s) => s.x.length)?.x ?? []);
+  const xs = sampledSteps(lines, stack);
   const onMove = (e: MouseEvent<SVGRectElement>) => {
     const svg = e.currentTarget.ownerSVGElement;
-    if (svg) setPx(e.clientX - svg.getBoundingClientRect().left);
+    if (!svg || !xs.length) return;
+    setStep(xs[nearestIndex(xs, Number(inverse(e.clientX - svg.getBoundingClientRect().left)))]);
   };
   let overlay = null;
-  if (px !== null && xs.length) {
-    const at = xs[nearestIndex(xs, Number(inverse(px)))];
-    const x = sx(at) ?? px;
-    const rows = [
-      { color: '', text: `step ${at}` },
-      ...readout(at, lines, stack, formatValue),
-    ].slice(0, 18);
+  const x = step === null ? undefined : sx(step);
+  if (step !== null && x !== undefined && x >= area.x - 0.5 && x <= area.x + area.width + 0.5) {
+    // Text at 11 px is about 6.4 px a character. A readout wider than the plot (a narrow chart
+    // with bands) drops the bands' ranges, then cuts its lines short.
+    const chars = Math.max(4, Math.floor((area.width - 22) / 6.4));
+    const fit = (rs: Row[]) => Math.max(...rs.map((r) => r.text.length)) <= chars;
+    let rows = [{ color: '', text: `step ${step}` }, ...readout(step, lines, stack, formatValue)];
+    if (!fit(rows))
+      rows = [
+        { color: '', text: `step ${step}` },
+        ...readout(step, lines, stack, formatValue, false),
+      ];
+    rows = rows
+      .slice(0, 18)
+      .map((r) => (r.text.length > chars ? { ...r, text: `${r.text.slice(0, chars - 1)}…` } : r));
     const w = Math.min(area.width, 22 + 6.4 * Math.max(...rows.map((r) => r.text.length)));
     const h = 8 + 14 * rows.length;
     const left = x + 12 + w > area.x + area.width ? x - 12 - w : x + 12;
     overlay = (
-      <g pointerEvents="none" className="hover-readout-box">
+      <g pointerEvents="none" className="hover-readout-box" data-step={step}>
         <line
           x1={x}
           x2={x}
@@ -229,10 +252,31 @@ function HoverLayer({
         height={area.height}
         fill="transparent"
         onMouseMove={onMove}
-        onMouseLeave={() => setPx(null)}
+        onMouseLeave={() => setStep(null)}
       />
       {overlay}
     </g>
+  );
+}
+
+/**
+ * The values at the shared step as text, for screen readers (aria-live): the keyboard moves the
+ * step, and the drawing says nothing to them.
+ */
+function CursorText({
+  lines,
+  stack,
+  formatValue,
+}: Pick<SeriesChartProps, 'lines' | 'stack' | 'formatValue'>) {
+  const step = useStepCursor((c) => c.step);
+  const text =
+    step === null
+      ? ''
+      : [`step ${step}`, ...readout(step, lines, stack, formatValue).map((r) => r.text)].join('; ');
+  return (
+    <span className="visually-hidden" aria-live="polite">
+      {text}
+    </span>
   );
 }
 
@@ -240,33 +284,59 @@ export const SeriesChart = memo(function SeriesChart(p: SeriesChartProps) {
   const [x0, x1] = p.xDomain;
   // Two rows spanning the step axis: recharts needs data, and this changes only with the domain.
   const data = useMemo(() => [{ step: x0 }, { step: x1 }], [x0, x1]);
+  const [focused, setFocused] = useState(false);
+  const xs = sampledSteps(p.lines, p.stack);
+  const onKeyDown = (e: KeyboardEvent<HTMLDivElement>) => {
+    const cursor = useStepCursor.getState();
+    if (e.key === 'Escape') return cursor.set(null);
+    const to = stepForKey(xs, cursor.step, e.key, e.shiftKey);
+    if (to === undefined) return;
+    e.preventDefault();
+    e.stopPropagation(); // → here moves the chart's step, not the trainer (useKeyboard)
+    cursor.set(to);
+  };
   return (
-    <ResponsiveContainer width="100%" height="100%">
-      <LineChart data={data} margin={CHART_MARGIN}>
-        <CartesianGrid stroke="#eceef2" />
-        <XAxis {...stepAxisProps} domain={p.xDomain} ticks={p.xTicks} allowDataOverflow />
-        <YAxis
-          scale={p.yLog ? 'log' : 'linear'}
-          domain={p.yDomain}
-          ticks={p.yTicks}
-          allowDataOverflow
-          tick={AXIS_TICK}
-          tickFormatter={p.yTickFormat}
-          width={Y_WIDTH}
-          label={yLabel(p.yTitle)}
-        />
-        {(p.restarts ?? []).map((s) => (
-          <ReferenceLine
-            key={s}
-            x={s}
-            stroke="#888"
-            strokeDasharray="3 3"
-            label={{ value: 'restart', fontSize: 10, fill: '#888' }}
+    <div
+      className="series-chart"
+      tabIndex={0}
+      role="group"
+      aria-label={`${p.yTitle} by step: arrow keys, Home and End move through the steps`}
+      onKeyDown={onKeyDown}
+      onFocus={() => setFocused(true)}
+      onBlur={() => {
+        setFocused(false);
+        useStepCursor.getState().set(null);
+      }}
+    >
+      {/* Read out only where the keyboard is: every chart speaking at once on hover is noise. */}
+      {focused && <CursorText lines={p.lines} stack={p.stack} formatValue={p.formatValue} />}
+      <ResponsiveContainer width="100%" height="100%">
+        <LineChart data={data} margin={CHART_MARGIN}>
+          <CartesianGrid stroke="#eceef2" />
+          <XAxis {...stepAxisProps} domain={p.xDomain} ticks={p.xTicks} allowDataOverflow />
+          <YAxis
+            scale={p.yLog ? 'log' : 'linear'}
+            domain={p.yDomain}
+            ticks={p.yTicks}
+            allowDataOverflow
+            tick={AXIS_TICK}
+            tickFormatter={p.yTickFormat}
+            width={Y_WIDTH}
+            label={yLabel(p.yTitle)}
           />
-        ))}
-        <SeriesLayer lines={p.lines} stack={p.stack} />
-        <HoverLayer lines={p.lines} stack={p.stack} formatValue={p.formatValue} />
-      </LineChart>
-    </ResponsiveContainer>
+          {(p.restarts ?? []).map((s) => (
+            <ReferenceLine
+              key={s}
+              x={s}
+              stroke="#888"
+              strokeDasharray="3 3"
+              label={{ value: 'restart', fontSize: 10, fill: '#888' }}
+            />
+          ))}
+          <SeriesLayer lines={p.lines} stack={p.stack} />
+          <HoverLayer lines={p.lines} stack={p.stack} formatValue={p.formatValue} />
+        </LineChart>
+      </ResponsiveContainer>
+    </div>
   );
 });
