@@ -25,6 +25,7 @@ import {
 import type { Actions, AppState, PageError, StoreContext } from './state';
 import { FLUSH_MS } from './state';
 import { faultNotice, parseFaultParam } from './fault-param';
+import { parseViewParams } from './view-param';
 import { decodeHash } from './url-hash';
 import { localTasks, validateConfig } from '../core/config/validate';
 
@@ -287,6 +288,9 @@ export function createRunActions(ctx: StoreContext): RunActions {
       if (f.fault) ctx.notify(faultNotice(f.fault));
       const present = new URLSearchParams(search).get('present');
       if (present !== null && present !== '0' && present !== 'false') set({ present: true });
+      const view = parseViewParams(search);
+      if (view.error) problems.push(view.error);
+      set({ embed: view.embed, hide: view.hide });
       const c = get().config;
       set({ tasks: localTasks(c) });
       if (problems.length) {

@@ -4,6 +4,7 @@
  * backend, step, errors) and metrics (bounded history, saved runs). Actions live in one stable
  * `actions` object so components can take it without re-rendering.
  */
+import type { HideName } from './view-param';
 import type { PresetName } from '../core/config/presets';
 import type { RunConfig, RunConfigInput, TaskSetup } from '../core/config/run-config';
 import type { MixerName, TaskKnobs } from '../core/types';
@@ -200,6 +201,10 @@ export interface AppState {
   temperature: number;
   /** Classroom mode: large type, only the lesson's charts (?present in the URL). */
   present: boolean;
+  /** In another page's iframe (?embed): no page chrome (view-param.ts). */
+  embed: boolean;
+  /** Panels and controls left out (?hide=, view-param.ts). */
+  hide: readonly HideName[];
   /** Whether the page is visible (a background tab is not: its charts wait). */
   visible: boolean;
   /** The worker's live tensors and bytes (its last `memory` event). */

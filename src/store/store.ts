@@ -77,6 +77,8 @@ export function createAppStore(deps: StoreDeps = {}): AppStore {
       samples: [],
       temperature: 0.8,
       present: false,
+      embed: false,
+      hide: [],
       visible: true,
       workerMemory: null,
       runMetrics: [metrics],

@@ -1,4 +1,5 @@
-import { useEffect, useRef } from 'react';
+import { useEffect, useRef, type ReactNode } from 'react';
+import type { HideName } from '../store/view-param';
 import type { AppStore } from '../store/store';
 import { AccuracyChart } from './charts/AccuracyChart';
 import { CompareChart } from './charts/CompareChart';
@@ -46,6 +47,7 @@ function Layout({ store }: { store: AppStore }) {
   const racing = useApp((s) => s.config.race !== undefined);
   const contestants = useApp((s) => (s.config.race ? s.runs.length : 0));
   const present = useApp((s) => s.present);
+  const embed = useApp((s) => s.embed);
   const narrow = useNarrow();
   const backendUp = useApp((s) => s.backend !== null);
   const tourStarted = useRef(false);
@@ -53,7 +55,7 @@ function Layout({ store }: { store: AppStore }) {
     // The first-visit tour, loaded only when it will show (driver.js and its CSS), once the
     // backend is up and the page idles: its first step points at Train, which is enabled then,
     // and starting it during load was 418 + 135 ms of blocking in Lighthouse's mobile emulation.
-    if (present || !backendUp || tourStarted.current || tourSeen()) return;
+    if (present || embed || !backendUp || tourStarted.current || tourSeen()) return;
     let cancelled = false;
     const start = () => {
       if (cancelled || tourSeen()) return;
@@ -66,15 +68,16 @@ function Layout({ store }: { store: AppStore }) {
       cancelled = true;
       window.cancelIdleCallback(id);
     };
-  }, [present, backendUp]);
-  const sidebar = (
-    <aside className="sidebar">
-      <TaskBoard />
-      {racing ? <RacePanel /> : <MixerPanel />}
-      <ModelPanel />
-      <HowToRead />
-    </aside>
-  );
+  }, [present, embed, backendUp]);
+  const hide = useApp((s) => s.hide);
+  const shown = (name: HideName) => !hide.includes(name);
+  const panels = [
+    shown('tasks') && <TaskBoard key="tasks" />,
+    shown('mixer') && (racing ? <RacePanel key="mixer" /> : <MixerPanel key="mixer" />),
+    shown('model') && <ModelPanel key="model" />,
+    shown('howto') && <HowToRead key="howto" />,
+  ].filter(Boolean);
+  const sidebar = panels.length > 0 && <aside className="sidebar">{panels}</aside>;
   if (present) {
     return (
       <div className="app present">
@@ -84,42 +87,56 @@ function Layout({ store }: { store: AppStore }) {
       </div>
     );
   }
+  const row = (items: ReactNode[]) => items.filter(Boolean);
+  const top = row([
+    !racing && shown('weights') && <WeightsChart key="weights" />,
+    shown('loss') && <LossChart key="loss" />,
+    shown('conflict') && <ConflictMatrix key="conflict" />,
+  ]);
+  const bottom = row([
+    shown('stats') && <StatsChart key="stats" />,
+    shown('accuracy') && <AccuracyChart key="accuracy" />,
+    shown('compare') && <CompareChart key="compare" />,
+  ]);
+  const raceTop = row([
+    shown('loss') && <RaceLossChart key="loss" />,
+    shown('leaderboard') && <RaceLeaderboard key="leaderboard" />,
+  ]);
   return (
-    <div className="app">
+    <div className={`app${embed ? ' embed' : ''}`}>
       <Header store={store} />
       <ErrorBanner />
-      <div className={`layout${narrow ? ' narrow' : ''}`}>
+      <div className={`layout${narrow ? ' narrow' : ''}${sidebar ? '' : ' no-sidebar'}`}>
         {/* Narrow screens: the charts first, the controls after them (DOM order = reading and
             focus order; useNarrow.ts). */}
         {!narrow && sidebar}
         <main className="charts">
           <Warnings />
-          <LessonCard />
+          {shown('lesson') && <LessonCard />}
           {racing && (
             <>
-              <div className="chart-row race">
-                <RaceLossChart />
-                <RaceLeaderboard />
-              </div>
-              <div className={`chart-row race-weights n${contestants}`}>
-                {Array.from({ length: contestants }, (_, i) => (
-                  <WeightsChart key={i} run={i} />
-                ))}
-              </div>
+              {raceTop.length > 0 && (
+                <div className={`chart-row race n${raceTop.length}`}>{raceTop}</div>
+              )}
+              {shown('weights') && (
+                <div className={`chart-row race-weights n${contestants}`}>
+                  {Array.from({ length: contestants }, (_, i) => (
+                    <WeightsChart key={i} run={i} />
+                  ))}
+                </div>
+              )}
             </>
           )}
           {racing && <Following />}
-          <div className={`chart-row top${racing ? ' racing' : ''}`}>
-            {!racing && <WeightsChart />}
-            <LossChart />
-            <ConflictMatrix />
-          </div>
-          <div className={`chart-row bottom${hasAccuracy ? ' three' : ''}`}>
-            <StatsChart />
-            <AccuracyChart />
-            <CompareChart />
-          </div>
-          <SamplesPanel />
+          {top.length > 0 && (
+            <div className={`chart-row top${racing ? ' racing' : ''} n${top.length}`}>{top}</div>
+          )}
+          {bottom.length > 0 && (
+            <div className={`chart-row bottom${hasAccuracy ? ' three' : ''} n${bottom.length}`}>
+              {bottom}
+            </div>
+          )}
+          {shown('samples') && <SamplesPanel />}
         </main>
         {narrow && sidebar}
       </div>

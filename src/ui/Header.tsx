@@ -2,7 +2,8 @@ import { useRef } from 'react';
 import { PRESET_DESCRIPTIONS, PRESET_NAMES, type PresetName } from '../core/config/presets';
 import { buildRunFile, importSizeProblem, metricsCsv } from '../store/run-file';
 import { BackendBadge } from './BackendBadge';
-import { useActions, useApp } from './store-context';
+import { EmbedCode } from './EmbedCode';
+import { useActions, useApp, useHidden } from './store-context';
 import { download, stamp } from './download';
 import type { AppStore } from '../store/store';
 
@@ -12,6 +13,8 @@ function RunControls() {
   const tps = useApp((s) => s.tokensPerSec);
   const ready = useApp((s) => s.backend !== null);
   const a = useActions();
+  const hideStep = useHidden('step');
+  const hideReset = useHidden('reset');
   const running = status === 'running';
   const dead = status === 'error';
   return (
@@ -26,25 +29,29 @@ function RunControls() {
       >
         {running ? 'Pause' : 'Train'}
       </button>
-      <button
-        type="button"
-        className="btn"
-        data-testid="step-button"
-        onClick={a.stepOnce}
-        disabled={running || dead || !ready}
-        title="One step (→)"
-      >
-        Step
-      </button>
-      <button
-        type="button"
-        className="btn"
-        data-testid="reset-button"
-        onClick={a.reset}
-        title="New model from the current setup, step 0"
-      >
-        Reset
-      </button>
+      {!hideStep && (
+        <button
+          type="button"
+          className="btn"
+          data-testid="step-button"
+          onClick={a.stepOnce}
+          disabled={running || dead || !ready}
+          title="One step (→)"
+        >
+          Step
+        </button>
+      )}
+      {!hideReset && (
+        <button
+          type="button"
+          className="btn"
+          data-testid="reset-button"
+          onClick={a.reset}
+          title="New model from the current setup, step 0"
+        >
+          Reset
+        </button>
+      )}
       <div className="counter" title="optimizer steps of the current model">
         <span className="counter-label">step</span>
         <span className="counter-value" data-testid="step-counter">
@@ -138,6 +145,7 @@ function FileButtons({ store }: { store: AppStore }) {
           onChange={(e) => void onFile(e.target.files?.[0])}
         />
       </label>
+      <EmbedCode />
     </div>
   );
 }
@@ -173,35 +181,67 @@ function ViewButtons() {
   );
 }
 
+/** The full page with this setup (the title of an embedded page links to it). */
+function fullPageUrl(): string {
+  return `${window.location.origin}${window.location.pathname}${window.location.hash}`;
+}
+
 export function Header({ store }: { store: AppStore }) {
   const preset = useApp((s) => s.preset);
   const present = useApp((s) => s.present);
+  const embed = useApp((s) => s.embed);
+  const hidePreset = useHidden('preset');
   const a = useActions();
+  // The link's address is read when it is used: the hash follows the setup.
+  const point = (e: { currentTarget: HTMLAnchorElement }) => {
+    e.currentTarget.href = fullPageUrl();
+  };
   return (
     <header className="app-header">
       <div className="brand">
-        <h1>PiKE Playground</h1>
-        <span className="tagline">adaptive data mixing, live</span>
+        {embed ? (
+          <h1>
+            <a
+              href={fullPageUrl()}
+              target="_blank"
+              rel="noopener"
+              data-testid="embed-open"
+              onMouseDown={point}
+              onClick={point}
+              onFocus={point}
+              title="Open this setup in the full PiKE Playground"
+            >
+              PiKE Playground ↗
+            </a>
+          </h1>
+        ) : (
+          <>
+            <h1>PiKE Playground</h1>
+            <span className="tagline">adaptive data mixing, live</span>
+          </>
+        )}
       </div>
-      <label className="preset">
-        <span>Preset</span>
-        <select
-          data-testid="preset-select"
-          value={preset}
-          onChange={(e) => a.setPreset(e.target.value as PresetName)}
-          title={PRESET_DESCRIPTIONS[preset]}
-        >
-          {PRESET_NAMES.map((p) => (
-            <option key={p} value={p} title={PRESET_DESCRIPTIONS[p]}>
-              {p}
-            </option>
-          ))}
-        </select>
-      </label>
+      {!hidePreset && (
+        <label className="preset">
+          <span>Preset</span>
+          <select
+            data-testid="preset-select"
+            value={preset}
+            onChange={(e) => a.setPreset(e.target.value as PresetName)}
+            title={PRESET_DESCRIPTIONS[preset]}
+          >
+            {PRESET_NAMES.map((p) => (
+              <option key={p} value={p} title={PRESET_DESCRIPTIONS[p]}>
+                {p}
+              </option>
+            ))}
+          </select>
+        </label>
+      )}
       <RunControls />
       <BackendBadge />
-      <ViewButtons />
-      {!present && <FileButtons store={store} />}
+      {!embed && <ViewButtons />}
+      {!present && !embed && <FileButtons store={store} />}
     </header>
   );
 }

@@ -9,6 +9,7 @@ import { useShallow } from 'zustand/react/shallow';
 import type { MetricsBuffers } from '../store/metrics';
 import type { AppState } from '../store/state';
 import type { AppStore } from '../store/store';
+import type { HideName } from '../store/view-param';
 import { shortLabel } from './format';
 
 export const StoreContext = createContext<AppStore | null>(null);
@@ -26,6 +27,11 @@ export function useApp<T>(selector: (s: AppState) => T): T {
 
 export function useActions(): AppState['actions'] {
   return useApp((s) => s.actions);
+}
+
+/** Whether `?hide=` leaves out this panel or control (view-param.ts). */
+export function useHidden(name: HideName): boolean {
+  return useApp((s) => s.hide.includes(name));
 }
 
 /** Short labels of the current tasks (a stable array while the labels do not change). */
