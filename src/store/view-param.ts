@@ -24,6 +24,7 @@ export const HIDEABLE = {
   accuracy: 'the accuracy chart',
   compare: 'Compare runs',
   samples: 'the samples panel',
+  example: 'the Example 2.1 panel (the maths, live)',
   preset: 'the preset menu',
   step: 'the Step button',
   reset: 'the Reset button',

@@ -8,6 +8,7 @@ import { LossChart } from './charts/LossChart';
 import { StatsChart } from './charts/StatsChart';
 import { WeightsChart } from './charts/WeightsChart';
 import { ErrorBanner, Warnings } from './ErrorBanner';
+import { Example21Panel } from './Example21Panel';
 import { Header } from './Header';
 import { HowToRead } from './HowToRead';
 import { LessonCard } from './lessons/LessonCard';
@@ -137,6 +138,7 @@ function Layout({ store }: { store: AppStore }) {
             </div>
           )}
           {shown('samples') && <SamplesPanel />}
+          {shown('example') && <Example21Panel />}
         </main>
         {narrow && sidebar}
       </div>

@@ -7,6 +7,7 @@ import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { skipTour } from '../../src/cli/browser';
 import { PRESET_NAMES } from '../../src/core/config/presets';
+import { example21ClosedForm } from '../../src/core/mixers/example-2-1';
 import { LESSONS } from '../../src/ui/lessons/lessons';
 import {
   openPage,
@@ -176,6 +177,33 @@ describe('teaching features in Chromium', () => {
     await page.keyboard.press('Escape');
     for (const id of charts)
       await expect.poll(() => page.getByTestId(id).locator('.hover-readout-box').count()).toBe(0);
+    expect(errors).toEqual([]);
+  });
+
+  it('the Example 2.1 panel: sliders move w* as the paper’s formula says, and PiKE’s path with it', async () => {
+    const { page, errors } = await openPage(s, `/#${TINY}`);
+    const panel = page.getByTestId('example21');
+    await panel.locator('summary').click();
+    const w1 = async () => Number((await page.getByTestId('ex21-w1').innerText()).replace('%', ''));
+    // The panel's start: θ = (1, 0.5), σ² = (4, 0.5), b = 4, η = 0.5: the terms pull apart.
+    expect(await w1()).toBe(70);
+    expect(await page.getByTestId('ex21-verdict').innerText()).toContain('The terms pull apart');
+    const start = await page.getByTestId('ex21-pike').innerText();
+    expect(start).toContain('50.0% → 62.2% → 73.1%');
+    // More noise on task 1: its weight falls, to the closed form's value.
+    await page.getByTestId('ex21-sigma1sq').fill('8');
+    const p = { theta1: 1, theta2: 0.5, sigma1sq: 8, sigma2sq: 0.5, b: 4, eta: 0.5 };
+    await expect.poll(w1).toBeCloseTo(100 * example21ClosedForm(p), 1);
+    expect(await w1()).toBeLessThan(70);
+    expect(await page.getByTestId('ex21-pike').innerText()).not.toBe(start);
+    // A larger batch quiets the noise: the weight goes back up.
+    await page.getByTestId('ex21-b').fill('64');
+    await expect.poll(w1).toBeCloseTo(100 * example21ClosedForm({ ...p, b: 64 }), 1);
+    // No gradient at all: said, not drawn.
+    await page.getByTestId('ex21-theta1').fill('0');
+    await page.getByTestId('ex21-theta2').fill('0');
+    await expect.poll(() => page.getByTestId('ex21-problem').innerText()).toContain('θ = 0');
+    expect(await page.getByTestId('ex21-plot').count()).toBe(0);
     expect(errors).toEqual([]);
   });
 
