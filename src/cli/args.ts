@@ -49,6 +49,8 @@ export interface ExperimentArgs {
   shard: { index: number; count: number } | null;
   /** --stats-every N: gradient statistics every N steps, recording the conflict (0: none). */
   statsEvery: number;
+  /** --conflict-from A --conflict-to B: the steps the recorded conflict covers (null: all). */
+  conflictWindow: { from: number; to: number } | null;
 }
 
 export const USAGE = `usage: npm run experiment -- (--preset NAME | --tasks SPEC,SPEC,... | --setup FILE)
@@ -57,14 +59,18 @@ export const USAGE = `usage: npm run experiment -- (--preset NAME | --tasks SPEC
          [--batch B] [--lr LR] [--knobs NAME=V,NAME=V (shared by every mixer that has them)]
          [--jobs J=${availableParallelism()} (processes running the grid; 1 = this process)]
          [--shard I/N (train the I-th of N slices of the seeds x mixers grid)]
-         [--stats-every N (record the share of negative task-gradient cosines every N steps)]
+         [--stats-every N (record the task-gradient cosines every N steps: the share of negative
+          ones, their mean, and each pair's mean, printed per seed)]
+         [--conflict-from A=1] [--conflict-to B=steps] (with --stats-every: count only the
+          statistics steps A..B, both included, e.g. --conflict-from 20 --conflict-to 200)
        npm run experiment -- merge DIR DIR ... [--out DIR=experiments/merged]
 specs:   a name with knobs in braces, e.g. udhr:hi{noise=0.3;pool=500}, add{digits=4},
          pike{zeta2=0}, balanced-pike{tau=3;T0=25}; task knobs: pool, noise, enabled, or a
          difficulty knob; mixer knobs: the mixer's own (see the README)
 presets: ${PRESET_NAMES.join(', ')}
 mixers:  ${MIXER_NAMES.join(', ')}
-tasks:   udhr:<code>, markov:<seed>:<similarity>, copy, reverse, sort, add, modadd, parity, anti:<task>`;
+tasks:   udhr:<code>, markov:<seed>:<similarity>, copy, reverse, sort, add, modadd, parity,
+         anti:<task>, blind:<task> (blind:copy, blind:anti:copy: no task token)`;
 
 function positiveInt(name: string, v: string | undefined, dflt: number): number {
   if (v === undefined) return dflt;
@@ -159,6 +165,8 @@ export function parseExperimentArgs(argv: string[]): ExperimentArgs {
         jobs: { type: 'string' },
         shard: { type: 'string' },
         'stats-every': { type: 'string' },
+        'conflict-from': { type: 'string' },
+        'conflict-to': { type: 'string' },
       },
     }));
   } catch (e) {
@@ -221,6 +229,26 @@ export function parseExperimentArgs(argv: string[]): ExperimentArgs {
     if (!(lr > 0 && lr <= 10))
       throw new UsageError(`--lr must be a number in (0, 10], got "${values.lr}"`);
   }
+  const statsEvery =
+    values['stats-every'] === undefined ? 0 : positiveInt('stats-every', values['stats-every'], 0);
+  const from = values['conflict-from'];
+  const to = values['conflict-to'];
+  let conflictWindow: ExperimentArgs['conflictWindow'] = null;
+  if (from !== undefined || to !== undefined) {
+    if (statsEvery === 0) {
+      throw new UsageError('--conflict-from / --conflict-to need --stats-every N');
+    }
+    conflictWindow = {
+      from: positiveInt('conflict-from', from, 1),
+      to: positiveInt('conflict-to', to, steps),
+    };
+    if (conflictWindow.from > conflictWindow.to || conflictWindow.to > steps) {
+      throw new UsageError(
+        `the conflict window must satisfy 1 ≤ --conflict-from ≤ --conflict-to ≤ --steps (${steps}), ` +
+          `got ${conflictWindow.from}..${conflictWindow.to}`,
+      );
+    }
+  }
   return {
     knobs,
     preset: values.preset ?? null,
@@ -240,9 +268,7 @@ export function parseExperimentArgs(argv: string[]): ExperimentArgs {
     ),
     batchSize: values.batch === undefined ? null : positiveInt('batch', values.batch, 32),
     lr,
-    statsEvery:
-      values['stats-every'] === undefined
-        ? 0
-        : positiveInt('stats-every', values['stats-every'], 0),
+    statsEvery,
+    conflictWindow,
   };
 }

@@ -33,7 +33,7 @@ import {
 import { jobCount, runGrid, RunFailedError } from './jobs';
 import { mergeMain } from './merge';
 import { referenceOf, type RunSpec } from './run-experiment';
-import { curvesCsv, fillStepsToMix, summaryTable } from './summary';
+import { conflictTable, curvesCsv, fillStepsToMix, summaryTable } from './summary';
 
 /**
  * Throws for a udhr task whose language code is not in the corpus, or an own text the corpus
@@ -159,7 +159,17 @@ export async function main(argv: string[]): Promise<number> {
   for (let i = 0; i < args.seeds; i++) {
     for (const mixer of variants) {
       const { steps, evalEvery, knobs, statsEvery } = args;
-      grid.push({ base, mixer, seed: firstSeed + i, steps, evalEvery, knobs, statsEvery });
+      const window = args.conflictWindow ? { conflictWindow: args.conflictWindow } : {};
+      grid.push({
+        base,
+        mixer,
+        seed: firstSeed + i,
+        steps,
+        evalEvery,
+        knobs,
+        statsEvery,
+        ...window,
+      });
     }
   }
   const shard = args.shard;
@@ -208,6 +218,7 @@ export async function main(argv: string[]): Promise<number> {
       ...(args.reference ? { reference: args.reference.label } : {}),
       ...(shard ? { shard } : {}),
       ...(args.statsEvery > 0 ? { statsEvery: args.statsEvery } : {}),
+      ...(args.conflictWindow ? { conflictWindow: args.conflictWindow } : {}),
     },
     runs,
   });
@@ -215,6 +226,7 @@ export async function main(argv: string[]): Promise<number> {
   await writeFile(path.join(args.out, 'results.json'), JSON.stringify(results, null, 1));
   await writeFile(path.join(args.out, 'curves.csv'), curvesCsv(runs));
   log(`\n${summaryTable(runs, labels)}\n`);
+  if (args.statsEvery > 0) log(`${conflictTable(runs, labels)}\n`);
   log(`wrote ${path.join(args.out, 'results.json')} and curves.csv`);
   return 0;
 }

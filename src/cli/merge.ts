@@ -10,7 +10,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { resultsSchema, type Results, type RunResult } from '../core/config/results-schema';
 import { formatZodError } from '../core/config/run-config';
-import { curvesCsv, fillStepsToMix, summaryTable } from './summary';
+import { conflictTable, curvesCsv, fillStepsToMix, summaryTable } from './summary';
 
 const MERGE_USAGE = 'usage: npm run experiment -- merge DIR DIR ... [--out DIR=experiments/merged]';
 
@@ -111,6 +111,8 @@ export async function mergeMain(argv: string[]): Promise<number> {
   await writeFile(path.join(out, 'curves.csv'), curvesCsv(merged.runs));
   console.log(`merged ${positionals.length} input(s): ${merged.runs.length} runs`);
   console.log(`\n${summaryTable(merged.runs, merged.config.mixers)}\n`);
+  if (merged.config.statsEvery)
+    console.log(`${conflictTable(merged.runs, merged.config.mixers)}\n`);
   console.log(`wrote ${path.join(out, 'results.json')} and curves.csv`);
   return 0;
 }

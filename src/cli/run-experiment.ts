@@ -11,6 +11,7 @@ import { Trainer } from '../engine/trainer';
 import type { MixerName } from '../core/types';
 import type { RunResult } from '../core/config/results-schema';
 import type { MixerVariant } from './args';
+import { ConflictTally } from './conflict';
 import { mean } from './summary';
 
 // bench.ts takes mean from here.
@@ -28,6 +29,8 @@ export interface RunSpec {
   knobs: Record<string, number | boolean>;
   /** Gradient statistics every this many steps, to record the conflict (0 or absent: none). */
   statsEvery?: number;
+  /** The steps the recorded conflict covers, both included (absent: the whole run). */
+  conflictWindow?: { from: number; to: number };
 }
 
 /**
@@ -96,23 +99,15 @@ export async function runOne(
   const curve: RunResult['curve'] = [];
   let trainMs = 0;
   let last: Awaited<ReturnType<Trainer['evaluate']>> | null = null;
-  const conflict = { statsSteps: 0, negative: 0, cells: 0, sum: 0 };
+  const window = spec.conflictWindow ?? { from: 1, to: spec.steps };
+  const conflict = new ConflictTally(ids.length, window.from, window.to);
   try {
     for (let s = 1; s <= spec.steps; s++) {
       const t0 = performance.now();
       const events = await trainer.trainStep();
       for (const e of events) {
         if (e.type !== 'stats' || !spec.statsEvery || s % spec.statsEvery !== 0) continue;
-        const K = e.stats.gradNormSq.length;
-        conflict.statsSteps++;
-        for (let i = 0; i < K; i++)
-          for (let j = i + 1; j < K; j++) {
-            const c = e.stats.cosine[i * K + j];
-            if (!Number.isFinite(c)) continue;
-            conflict.cells++;
-            conflict.sum += c;
-            if (c < 0) conflict.negative++;
-          }
+        conflict.add(s, e.stats.cosine);
       }
       if (s === spec.steps) await trainer.flush(); // count the final readback as training time
       trainMs += performance.now() - t0;
@@ -155,14 +150,6 @@ export async function runOne(
       ),
     },
     curve,
-    ...(spec.statsEvery
-      ? {
-          conflict: {
-            statsSteps: conflict.statsSteps,
-            negativeShare: conflict.cells ? conflict.negative / conflict.cells : 0,
-            meanCosine: conflict.cells ? conflict.sum / conflict.cells : 0,
-          },
-        }
-      : {}),
+    ...(spec.statsEvery ? { conflict: conflict.summary(ids) } : {}),
   };
 }

@@ -61,6 +61,46 @@ export function summaryTable(runs: RunResult[], mixers: string[]): string {
   return [line(header), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.map(line)].join('\n');
 }
 
+/**
+ * The conflict table (--stats-every): per mixer and pair of tasks, the pair's mean cosine over
+ * the recorded window in every seed, their mean ± std, and the share of its cosines that were
+ * negative (mean over seeds). Runs without per-pair figures (older files) are left out.
+ */
+export function conflictTable(runs: RunResult[], mixers: string[]): string {
+  const withPairs = runs.filter((r) => r.conflict?.pairs?.length);
+  if (withPairs.length === 0) return 'no per-pair gradient conflict recorded';
+  const c0 = withPairs[0].conflict!;
+  const window = c0.from !== undefined ? `steps ${c0.from}..${c0.to}` : 'every statistics step';
+  const header = ['mixer', 'pair', 'mean cosine per seed', 'mean ± std', 'negative share'];
+  const rows: string[][] = [];
+  for (const m of mixers) {
+    const rs = withPairs.filter((r) => r.mixer === m);
+    if (rs.length === 0) continue;
+    for (const [i, pair] of rs[0].conflict!.pairs!.entries()) {
+      const per = rs.map((r) => ({ seed: r.seed, p: r.conflict!.pairs![i] }));
+      const cos = per.flatMap((x) => (x.p.meanCosine === null ? [] : [x.p.meanCosine]));
+      const neg = per.flatMap((x) => (x.p.negativeShare === null ? [] : [x.p.negativeShare]));
+      rows.push([
+        m,
+        `${pair.tasks[0]} × ${pair.tasks[1]}`,
+        per
+          .map((x) => `s${x.seed} ${x.p.meanCosine === null ? 'n/a' : x.p.meanCosine.toFixed(3)}`)
+          .join('  '),
+        fmt(cos),
+        neg.length ? mean(neg).toFixed(2) : 'n/a',
+      ]);
+    }
+  }
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
+  const line = (cells: string[]) => cells.map((c, i) => c.padEnd(widths[i])).join('  ');
+  return [
+    `gradient conflict (${window}, ${c0.statsSteps} statistics steps per run):`,
+    line(header),
+    widths.map((w) => '-'.repeat(w)).join('  '),
+    ...rows.map(line),
+  ].join('\n');
+}
+
 /** curves.csv: one row per (run, evaluated step). */
 export function curvesCsv(runs: RunResult[]): string {
   const ids = Object.keys(runs[0].final.valLoss);

@@ -44,12 +44,15 @@ interface Params {
   seed: number;
   similarity: number;
   source: string;
+  /** blind:<this>: an algorithmic task or an anti one. */
+  blindSource: string;
 }
 
 function composeSpec(family: TaskFamily, p: Params): string {
   if (family === 'udhr') return `udhr:${p.lang}`;
   if (family === 'markov') return `markov:${p.seed}:${p.similarity}`;
   if (family === 'anti') return `anti:${p.source}`;
+  if (family === 'blind') return `blind:${p.blindSource}`;
   return family;
 }
 
@@ -63,6 +66,7 @@ export function AddTask() {
     seed: 5,
     similarity: 0.5,
     source: 'copy',
+    blindSource: 'copy',
   });
   const [spec, setSpec] = useState('udhr:fr');
   const langs = useLanguages(family === 'udhr');
@@ -164,6 +168,19 @@ export function AddTask() {
             {ALGORITHM_NAMES.map((n) => (
               <option key={n} value={n}>
                 anti-{n}
+              </option>
+            ))}
+          </select>
+        )}
+        {family === 'blind' && (
+          <select
+            aria-label="task without its token"
+            value={params.blindSource}
+            onChange={(e) => update(family, { ...params, blindSource: e.target.value })}
+          >
+            {ALGORITHM_NAMES.flatMap((n) => [n, `anti:${n}`]).map((n) => (
+              <option key={n} value={n}>
+                blind {n.replace('anti:', 'anti-')}
               </option>
             ))}
           </select>

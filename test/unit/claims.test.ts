@@ -73,6 +73,17 @@ function fake(id: string): Results {
                 statsSteps: 8,
                 negativeShare: id === 'conflict-conflict' ? 0.6 : 0.1 + 0.01 * seed,
                 meanCosine: 0,
+                // The pair a × b: -0.5 on the conflict preset, 0.1 + 0.01·seed elsewhere.
+                pairs: [
+                  ['a', 'b', id === 'conflict-conflict' ? -0.5 : 0.1 + 0.01 * seed],
+                  ['a', 'c', 0.3],
+                  ['b', 'c', 0.2],
+                ].map(([x, y, c]) => ({
+                  tasks: [x, y] as [string, string],
+                  n: 8,
+                  meanCosine: c as number,
+                  negativeShare: (c as number) < 0 ? 1 : 0,
+                })),
               },
             }
           : {}),
@@ -109,8 +120,14 @@ describe('claims report', () => {
     }
     // Claim 1: mix (index 0) is lowest by 0.1 and 0.2 with a tiny spread: holds.
     expect(reports[0].verdict).toBe('holds');
-    // Claim 5: 0.11 ± 0.01 against 0.6: holds.
+    // Claim 5: shares 0.11 ± 0.01 against 0.6, and the most conflicting pair (a × b) -0.5
+    // against 0.11 ± 0.01: holds.
     expect(reports[4].verdict).toBe('holds');
+    expect(reports[4].comparisons).toHaveLength(4);
+    expect(reports[4].body).toMatch(
+      /\| conflict \| 0\.600 ± 0\.000 \| 0\.000 ± 0\.000 \| a × b \| -0\.500 ± 0\.000 \|/,
+    );
+    expect(reports[4].comparisons[2].diff).toBeCloseTo(0.11 + 0.5, 10);
     // Claim 8: pike is the 4th mixer, famo..ado come after it: lower than all: holds.
     expect(reports[7].verdict).toBe('holds');
     const md = claimsMarkdown(reports, {

@@ -10,7 +10,7 @@ import {
   parseTaskSpec,
 } from '../../src/core/tasks/catalogue';
 import { entropyRate, MARKOV_ALPHABET, markovTable } from '../../src/core/tasks/markov';
-import { decode } from '../../src/core/tokenizer';
+import { decode, PAD, taskToken } from '../../src/core/tokenizer';
 import type { TaskBatch, TaskKnobs } from '../../src/core/types';
 
 const make = (spec: string, knobs?: Partial<TaskKnobs>, contextLength = 32, seed = 1) =>
@@ -176,6 +176,93 @@ describe('anti tasks', () => {
     expect(difficultySpecsFor('anti:add').map((s) => s.name)).toEqual(['digits']);
     const t = await make('anti:add', { difficulty: { digits: 4 } });
     expect(t.knobs.difficulty.digits).toBe(4);
+  });
+});
+
+describe('blind tasks', () => {
+  const small = { difficulty: { length: 3, symbols: 4 } };
+
+  it('parses blind:<algorithmic or anti task>', () => {
+    expect(parseTaskSpec('blind:copy')).toEqual({
+      kind: 'algorithmic',
+      family: 'copy',
+      blind: true,
+    });
+    expect(parseTaskSpec(' blind:anti:copy ')).toEqual({
+      kind: 'anti',
+      family: 'anti',
+      source: 'copy',
+      blind: true,
+    });
+    expect(difficultySpecsFor('blind:anti:add').map((k) => k.name)).toEqual(['digits']);
+  });
+
+  it.each(['blind', 'blind:', 'blind:udhr:en', 'blind:markov:1:0.5', 'blind:chains'])(
+    'rejects %s',
+    (spec) => {
+      expect(() => parseTaskSpec(spec)).toThrow(/expected blind:<task> with an algorithmic/);
+    },
+  );
+  it.each(['blind:blind:copy', 'blind:anti:udhr', 'blind:copy:3'])('rejects %s', (spec) => {
+    expect(() => parseTaskSpec(spec)).toThrow(`bad task spec "${spec}"`);
+  });
+
+  it('is its task with PAD for the task token: the same bytes, masks and answers', async () => {
+    for (const inner of ['copy', 'anti:copy']) {
+      const seen = await make(inner, small);
+      const blind = await make(`blind:${inner}`, small);
+      expect(seen.taskToken).toBe(taskToken(1));
+      expect(blind.taskToken).toBe(PAD);
+      expect(blind.kind).toBe(seen.kind);
+      expect(blind.label).toBe(`Blind ${seen.label.toLowerCase()}`);
+      const a = seen.sample(createRng(4), 16);
+      const b = blind.sample(createRng(4), 16);
+      expect(b.targets).toEqual(a.targets);
+      expect(b.mask).toEqual(a.mask);
+      for (let k = 0; k < a.inputs.length; k++) {
+        expect(b.inputs[k]).toBe(k % 32 === 0 ? PAD : a.inputs[k]);
+      }
+      expect(rows(blind.validation())).toEqual(rows(seen.validation()));
+    }
+  });
+
+  it('blind:copy and blind:anti:copy: identical inputs, answers through a fixed derangement', async () => {
+    const copy = await make('blind:copy', small);
+    const anti = await make('blind:anti:copy', small);
+    const c = copy.sample(createRng(8), 64);
+    const a = anti.sample(createRng(8), 64);
+    // Hand-derived: "bca>" is copied as "bca\n"; the anti answer maps each letter through the
+    // same derangement of "abcd" (no letter to itself), the terminator unchanged.
+    const map = new Map<string, string>();
+    const cr = rows(c);
+    const ar = rows(a);
+    for (let i = 0; i < 64; i++) {
+      const [prompt, answer] = cr[i];
+      expect(prompt).toMatch(/^[a-d]{3}>$/);
+      expect(answer).toBe(`${prompt.slice(0, 3)}\n`);
+      expect(ar[i][0]).toBe(prompt);
+      // The inputs agree up to the first answer byte: nothing before it names the task.
+      const first = i * 32 + 4;
+      expect(Array.from(a.inputs.subarray(i * 32, first + 1))).toEqual(
+        Array.from(c.inputs.subarray(i * 32, first + 1)),
+      );
+      expect(a.inputs[i * 32]).toBe(PAD);
+      expect(ar[i][1].endsWith('\n')).toBe(true);
+      for (let j = 0; j < 3; j++) {
+        const from = prompt[j];
+        const to = ar[i][1][j];
+        expect(to).not.toBe(from);
+        expect(map.get(from) ?? to).toBe(to);
+        map.set(from, to);
+      }
+    }
+    expect(new Set(map.values()).size).toBe(map.size); // a bijection on the letters seen
+  });
+
+  it('permutes as anti:<task> does (the derangement is keyed without "blind:")', async () => {
+    const anti = await make('anti:copy', small);
+    const blind = await make('blind:anti:copy', small);
+    expect(blind.sample(createRng(2), 32).targets).toEqual(anti.sample(createRng(2), 32).targets);
   });
 });
 

@@ -135,7 +135,7 @@ describe('URL hash', () => {
     const d = decodeHash('#preset=conflict&mixer=mix&layers=1&width=32&context=16&batch=8');
     if (!d.ok) throw new Error(d.message);
     expect(d.preset).toBe('conflict');
-    expect(d.config.tasks.map((t) => t.spec)).toEqual(['copy', 'reverse', 'anti:copy']);
+    expect(d.config.tasks.map((t) => t.spec)).toEqual(['blind:copy', 'blind:anti:copy', 'reverse']);
     expect(d.config.mixer).toEqual({ name: 'mix', knobs: {} });
     expect(d.config.model).toMatchObject({ layers: 1, width: 32, context: 16 });
     expect(d.config.batchSize).toBe(8);

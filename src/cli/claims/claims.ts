@@ -12,6 +12,7 @@ import {
   lossPanel,
   mixTable,
   per,
+  runsOf,
   table,
   weightOf,
   weightPanels,
@@ -20,6 +21,7 @@ import {
   type ClaimReport,
   type ResultsById,
 } from './report';
+import { mostConflicting } from '../conflict';
 
 export const CLAIMS: ClaimDef[] = [
   {
@@ -177,17 +179,46 @@ export const CLAIMS: ClaimDef[] = [
     build: (r) => {
       const share = (id: string) => per(r[id], 'mix', (x) => x.conflict?.negativeShare ?? NaN);
       const cos = (id: string) => per(r[id], 'mix', (x) => x.conflict?.meanCosine ?? NaN);
+      // Per run, the pair of tasks whose mean cosine is the smallest (the most conflicting).
+      const worst = (id: string) =>
+        per(r[id], 'mix', (x) => mostConflicting(x.conflict)?.meanCosine ?? NaN);
+      const worstName = (id: string) => {
+        const names = new Set(
+          runsOf(r[id], 'mix').map((x) => mostConflicting(x.conflict)?.tasks.join(' × ') ?? '?'),
+        );
+        return [...names].join(' / ');
+      };
       const ids = ['conflict-multilingual', 'conflict-imbalanced', 'conflict-conflict'];
+      const langs = ['multilingual', 'imbalanced'];
       return {
         body: table(
-          ['preset (Mix, statistics every steps/8)', 'share of negative cosines', 'mean cosine'],
-          ids.map((id) => [id.replace('conflict-', ''), fmt(share(id)), fmt(cos(id))]),
+          [
+            'preset (Mix, statistics every steps/8)',
+            'share of negative cosines',
+            'mean cosine',
+            'most conflicting pair',
+            'its mean cosine',
+          ],
+          ids.map((id) => [
+            id.replace('conflict-', ''),
+            fmt(share(id)),
+            fmt(cos(id)),
+            worstName(id),
+            fmt(worst(id)),
+          ]),
         ),
-        comparisons: ['multilingual', 'imbalanced'].map((p) => ({
-          label: `${p} has a smaller share of negative cosines than conflict`,
-          lower: share(`conflict-${p}`),
-          higher: share('conflict-conflict'),
-        })),
+        comparisons: [
+          ...langs.map((p) => ({
+            label: `${p} has a smaller share of negative cosines than conflict`,
+            lower: share(`conflict-${p}`),
+            higher: share('conflict-conflict'),
+          })),
+          ...langs.map((p) => ({
+            label: `conflict's most conflicting pair has a lower mean cosine than ${p}'s`,
+            lower: worst('conflict-conflict'),
+            higher: worst(`conflict-${p}`),
+          })),
+        ],
         plots: {},
         summary: (v) => `Low conflict on the language presets against the conflict preset: ${v}.`,
       };

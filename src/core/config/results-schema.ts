@@ -27,14 +27,30 @@ export const runResultSchema = z.object({
   }),
   curve: z.array(curvePointSchema).min(1),
   /**
-   * With --stats-every: over the run's statistics steps, the share of off-diagonal task-gradient
-   * cosines that were negative, and their mean.
+   * With --stats-every: over the run's statistics steps (those inside the window from..to, when
+   * recorded; older files: every one), the share of off-diagonal task-gradient cosines that were
+   * negative, and their mean; per pair of tasks, the same over the steps (src/cli/conflict.ts).
+   * `from`, `to` and `pairs` are absent from files written before they existed.
    */
   conflict: z
     .object({
       statsSteps: z.number().int().min(0),
       negativeShare: z.number().min(0).max(1),
       meanCosine: z.number(),
+      from: z.number().int().min(1).optional(),
+      to: z.number().int().min(1).optional(),
+      pairs: z
+        .array(
+          z.object({
+            tasks: z.tuple([z.string(), z.string()]),
+            /** Statistics steps with a finite cosine for this pair. */
+            n: z.number().int().min(0),
+            /** null when n = 0. */
+            meanCosine: z.number().nullable(),
+            negativeShare: z.number().min(0).max(1).nullable(),
+          }),
+        )
+        .optional(),
     })
     .optional(),
 });
@@ -55,6 +71,10 @@ export const resultsSchema = z.object({
     shard: z.object({ index: z.number().int().min(1), count: z.number().int().min(1) }).optional(),
     /** --stats-every: the runs recorded their gradient conflict (run.conflict). */
     statsEvery: z.number().int().min(1).optional(),
+    /** --conflict-from / --conflict-to: the steps run.conflict covers (absent: the whole run). */
+    conflictWindow: z
+      .object({ from: z.number().int().min(1), to: z.number().int().min(1) })
+      .optional(),
   }),
   runs: z.array(runResultSchema).min(1),
 });

@@ -1,13 +1,20 @@
 /**
  * The task catalogue: parses a spec string ("udhr:en", "markov:3:0.5", "add", "anti:copy",
- * "text:0123456789ab") and builds the Task. A task is fully determined by (spec, knobs,
- * contextLength, seed); the slot only picks its task token. The data seed is mixSeeds(seed, hash
- * of the data key), the data key being the resolved UDHR code, the markov spec, the own-text spec,
- * or the algorithm name (also for "anti:<name>", so an anti task shares its source's prompts in
- * the same run).
+ * "blind:anti:copy", "text:0123456789ab") and builds the Task. A task is fully determined by
+ * (spec, knobs, contextLength, seed); the slot only picks its task token. The data seed is
+ * mixSeeds(seed, hash of the data key), the data key being the resolved UDHR code, the markov
+ * spec, the own-text spec, or the algorithm name (also for "anti:<name>", so an anti task shares
+ * its source's prompts when built from the same seed; the trainer gives every slot its own seed,
+ * so in a run they share the prompt distribution, not the prompts).
+ *
+ * "blind:<task>" (an algorithmic or anti task) is that task with PAD in place of its task token:
+ * the same data, but nothing in a sequence says which task it belongs to. Two blind tasks with
+ * the same prompts and different answers (blind:copy, blind:anti:copy) cannot be told apart
+ * before the first answer byte (after it, teacher forcing shows which answer is being written),
+ * so no model can get both first bytes right and their gradients oppose: the conflict preset.
  */
 import { hashString, mixSeeds } from '../rng';
-import { taskToken } from '../tokenizer';
+import { PAD, taskToken } from '../tokenizer';
 import type { KnobSpec, Task, TaskKind, TaskKnobs } from '../types';
 import { buildAlgorithmicData, buildAntiData } from './algorithmic';
 import { ALGORITHMS, ALGORITHM_NAMES, isAlgorithmName, type AlgorithmName } from './algorithms';
@@ -18,7 +25,7 @@ import { buildLanguageData, resolveUdhrCode, UDHR_ALIASES } from './language';
 import { buildChainsData, buildMarkovData } from './markov';
 import { buildOwnTextData, isOwnTextHash, loadOwnText } from './own-text';
 
-export type TaskFamily = 'udhr' | 'text' | 'markov' | 'chains' | AlgorithmName | 'anti';
+export type TaskFamily = 'udhr' | 'text' | 'markov' | 'chains' | AlgorithmName | 'anti' | 'blind';
 
 /** A parsed task spec. */
 export type ParsedSpec =
@@ -26,8 +33,11 @@ export type ParsedSpec =
   | { kind: 'language'; family: 'text'; hash: string }
   | { kind: 'markov'; family: 'markov'; seed: number; similarity: number }
   | { kind: 'markov'; family: 'chains' }
-  | { kind: 'algorithmic'; family: AlgorithmName }
-  | { kind: 'anti'; family: 'anti'; source: AlgorithmName };
+  | { kind: 'algorithmic'; family: AlgorithmName; blind?: true }
+  | { kind: 'anti'; family: 'anti'; source: AlgorithmName; blind?: true };
+
+/** A parsed algorithmic or anti spec (the ones "blind:" takes). */
+type AlgorithmicSpec = Extract<ParsedSpec, { kind: 'algorithmic' | 'anti' }>;
 
 /** One entry of the "add task" picker. */
 export interface TaskFamilyInfo {
@@ -95,6 +105,18 @@ export const TASK_FAMILIES: readonly TaskFamilyInfo[] = [
       'the answer symbols, so the two tasks disagree on every answer (gradient conflict).',
     difficultySpecs: [],
   },
+  {
+    family: 'blind',
+    kind: 'algorithmic',
+    label: 'Without task token',
+    example: 'blind:anti:copy',
+    description:
+      'blind:<algorithmic or anti task>: the same task with no task token in front of its ' +
+      'sequences, so nothing tells it from another blind task on the same prompts. ' +
+      'blind:copy and blind:anti:copy want different answers to the same prompt and no model ' +
+      'can start both right: their gradients point in opposite directions (the conflict preset).',
+    difficultySpecs: [],
+  },
 ];
 
 const FAMILY_NAMES = [...TASK_FAMILIES.map((f) => f.family), 'text'].join(', ');
@@ -107,6 +129,23 @@ function parseSourceName(source: string, spec: string): AlgorithmName {
     );
   }
   return source;
+}
+
+/** blind:<task> with `rest` the parts after "blind": an algorithmic or anti spec, not blind. */
+function parseBlind(rest: string[], spec: string): AlgorithmicSpec {
+  const expected =
+    `bad task spec "${spec}": expected blind:<task> with an algorithmic or anti task ` +
+    `(${ALGORITHM_NAMES.join(', ')}, anti:<task>), e.g. blind:copy or blind:anti:copy`;
+  const head = rest[0] ?? '';
+  if (!(isAlgorithmName(head) || head === 'anti')) throw new Error(expected);
+  let inner: ParsedSpec;
+  try {
+    inner = parseTaskSpec(rest.join(':'));
+  } catch {
+    throw new Error(expected);
+  }
+  if (inner.kind !== 'algorithmic' && inner.kind !== 'anti') throw new Error(expected);
+  return { ...inner, blind: true };
 }
 
 /** Parses a task spec; throws an Error that says what is wrong and what is expected. */
@@ -150,6 +189,7 @@ export function parseTaskSpec(spec: string): ParsedSpec {
     if (parts.length !== 1) throw new Error(`bad task spec "${spec}": chains takes no arguments`);
     return { kind: 'markov', family: 'chains' };
   }
+  if (family === 'blind') return parseBlind(parts.slice(1), spec);
   if (family === 'anti') {
     if (parts.length !== 2) {
       throw new Error(`bad task spec "${spec}": expected anti:<task>, e.g. anti:copy`);
@@ -209,7 +249,9 @@ export interface CreateTaskOptions {
 export async function createTask(spec: string, opts: CreateTaskOptions): Promise<Task> {
   const id = spec.trim();
   const parsed = parseTaskSpec(id);
-  const token = taskToken(opts.slot);
+  const blind = (parsed.kind === 'algorithmic' || parsed.kind === 'anti') && parsed.blind === true;
+  // A blind task's sequences start with PAD: no token of its own (catalogue header).
+  const token = blind ? PAD : taskToken(opts.slot);
   const ctx = opts.contextLength;
   if (!Number.isInteger(ctx) || ctx < 2 || ctx > 4096) {
     throw new RangeError(`contextLength must be an integer in 2..4096, got ${ctx}`);
@@ -250,9 +292,12 @@ export async function createTask(spec: string, opts: CreateTaskOptions): Promise
       break;
     case 'anti': {
       const source = buildAlgorithmicData(parsed.source, knobs.difficulty, dataOpts(parsed.source));
-      data = buildAntiData(source, parsed.source, knobs.difficulty, dataOpts(id).seed);
+      // Keyed by the spec without "blind:", so blind:anti:X permutes as anti:X does.
+      const permutationSeed = dataOpts(`anti:${parsed.source}`).seed;
+      data = buildAntiData(source, parsed.source, knobs.difficulty, permutationSeed);
       break;
     }
   }
+  if (blind) data = { ...data, label: `Blind ${data.label.toLowerCase()}` };
   return buildTask(data, { id, taskToken: token, contextLength: ctx, knobs });
 }

@@ -24,8 +24,15 @@ export const PRESET_TASKS: Readonly<Record<PresetName, readonly PresetTask[]>> =
   // The paper's multilingual setting, in miniature.
   multilingual: [{ spec: 'udhr:en' }, { spec: 'udhr:hi' }, { spec: 'udhr:de' }],
   algorithmic: [{ spec: 'copy' }, { spec: 'reverse' }, { spec: 'add' }, { spec: 'modadd' }],
-  // anti:copy sees the same prompts as copy and wants a permuted answer: real gradient conflict.
-  conflict: [{ spec: 'copy' }, { spec: 'reverse' }, { spec: 'anti:copy' }],
+  // Copy 2 letters of a-d, and the same with the answer letters swapped by a fixed code, both
+  // without a task token: same inputs, different answers, so no model can serve both and their
+  // gradients oppose (the pair's mean cosine from step 20 to 200: about -0.48 over 3 seeds,
+  // README "The conflict preset"). Reverse is the neutral third task.
+  conflict: [
+    { spec: 'blind:copy', knobs: { difficulty: { length: 2, symbols: 4 } } },
+    { spec: 'blind:anti:copy', knobs: { difficulty: { length: 2, symbols: 4 } } },
+    { spec: 'reverse' },
+  ],
   // Pool sizes 10 : 3 : 1, so the small languages overfit under a size-proportional mix.
   imbalanced: [
     { spec: 'udhr:en', knobs: { poolSize: 3000 } },
@@ -53,7 +60,8 @@ export const PRESET_TASKS: Readonly<Record<PresetName, readonly PresetTask[]>> =
 export const PRESET_DESCRIPTIONS: Readonly<Record<PresetName, string>> = {
   multilingual: 'English, Hindi and German human-rights text: the languages of the PiKE paper.',
   algorithmic: 'Copy, reverse, addition and modular addition: tasks of very different difficulty.',
-  conflict: 'Copy, reverse and anti-copy, which wants a different answer to every copy prompt.',
+  conflict:
+    'Copy and anti-copy on the same prompts with no task token, so they cannot both be right; reverse is neutral.',
   imbalanced: 'English, French and Swahili with 10 : 3 : 1 as much training data.',
   similarity: 'Four Markov languages, from near-identical (0.95) to unrelated (0) to a shared one.',
   noisy: 'English, French and "chains", whose every example comes from its own random source.',
