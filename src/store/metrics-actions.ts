@@ -6,6 +6,7 @@ import { MIXERS } from '../core/mixers/registry';
 import type { MixerName } from '../core/types';
 import type { MetricsBuffers } from './metrics';
 import { looksLikeResults, parseResults, type ResultsCurve } from './results-file';
+import { replayTitle, startReplay } from './replay-actions';
 import { avgValCurve, parseRunFileJson, readJson } from './run-file';
 import { MAX_SAVED_RUNS, type Actions, type SavedRun, type StoreContext } from './state';
 
@@ -220,7 +221,11 @@ export function createMetricsActions(ctx: StoreContext): MetricsActions {
           },
         ]);
       }
-      get().actions.loadConfig(r.config, r.file.preset ?? get().preset);
+      // The file holds one run's history (a race's followed contestant): it replays alone.
+      const solo = { ...r.config };
+      delete solo.race;
+      get().actions.loadConfig(solo, r.file.preset ?? get().preset);
+      startReplay(ctx, r.file, replayTitle(r.file, mixer, r.config.seed));
       return true;
     },
   };

@@ -7,7 +7,7 @@
  * again with fresh weights, so the new steps are shifted by `stepOffset` (the last step seen
  * before the restart) and the restart is marked; the history before it stays on the charts.
  */
-import type { GradStats, PikeUpdateDetail } from '../core/types';
+import type { GradStats, PikeUpdateDetail, Sample } from '../core/types';
 import type { WorkerEvent } from '../core/protocol';
 import { SeriesTable } from './series';
 
@@ -18,6 +18,9 @@ type EvalResult = Extract<WorkerEvent, { type: 'eval' }>['result'];
 export const SERIES_CAPACITY = 2000;
 /** Conflict matrices kept for the step slider (thinned evenly when full). */
 export const CONFLICT_CAPACITY = 400;
+/** PiKE updates and sampling rounds kept for a replay (thinned like the conflict frames). */
+export const UPDATES_CAPACITY = 400;
+export const SAMPLES_CAPACITY = 100;
 /** Smoothing of the displayed training loss: an EMA over steps, bias-corrected (like Adam). */
 export const TRAIN_EMA = 0.9;
 
@@ -49,6 +52,10 @@ export interface MetricsBuffers {
   /** Per step, not per task: [learning rate, gradient norm]. */
   optim: SeriesTable;
   conflict: ConflictFrame[];
+  /** Every PiKE update (thinned when full), for a replay; lastUpdate is the newest. */
+  updates: PikeUpdateDetail[];
+  /** The run's sampling rounds (thinned when full), for a replay. */
+  samples: { step: number; samples: Sample[]; ms?: number }[];
   /** Running EMA state of trainSmooth: sum and bias-correction weight per task. */
   ema: { value: number[]; weight: number[] };
   stepOffset: number;
@@ -84,6 +91,8 @@ export function createMetrics(numTasks: number, capacity = SERIES_CAPACITY): Met
     lastUpdate: null,
     optim: t('minmax', 2),
     conflict: [],
+    updates: [],
+    samples: [],
     ema: { value: Array(numTasks).fill(0), weight: Array(numTasks).fill(0) },
     stepOffset: 0,
     msPerStep: NaN,
@@ -118,6 +127,8 @@ export function clearMetrics(m: MetricsBuffers, numTasks: number): void {
   for (const t of perTask(m)) t.clear(numTasks);
   m.optim.clear(2);
   m.conflict = [];
+  m.updates = [];
+  m.samples = [];
   m.lastUpdate = null;
   m.ema = { value: Array(numTasks).fill(0), weight: Array(numTasks).fill(0) };
   m.stepOffset = 0;
@@ -134,6 +145,7 @@ export function addTaskColumn(m: MetricsBuffers): void {
   m.ema.weight.push(0);
   m.numTasks += 1;
   m.conflict = [];
+  m.updates = [];
   m.lastUpdate = null;
   touchAll(m);
 }
@@ -144,6 +156,7 @@ export function removeTaskColumn(m: MetricsBuffers, index: number): void {
   m.ema.weight.splice(index, 1);
   m.numTasks -= 1;
   m.conflict = [];
+  m.updates = [];
   m.lastUpdate = null;
   touchAll(m);
 }
@@ -206,17 +219,24 @@ export function ingestStats(m: MetricsBuffers, s: GradStats): boolean {
   m.variance.push(step, s.variance);
   m.gradNormSqSE.push(step, s.gradNormSqSE);
   m.varianceSE.push(step, s.varianceSE);
-  m.conflict.push({ step, k: K, cosine: Float64Array.from(s.cosine) });
-  if (m.conflict.length > CONFLICT_CAPACITY) {
-    // Thin the older half (every other frame); the recent half keeps full resolution.
-    const half = Math.floor(m.conflict.length / 2);
-    m.conflict = [
-      ...m.conflict.slice(0, half).filter((_, i) => i % 2 === 0),
-      ...m.conflict.slice(half),
-    ];
-  }
+  m.conflict = pushThinned(
+    m.conflict,
+    { step, k: K, cosine: Float64Array.from(s.cosine) },
+    CONFLICT_CAPACITY,
+  );
   m.rev.stats++;
   return true;
+}
+
+/**
+ * Appends `item`; past `capacity`, thins the older half (every other item) so the recent half
+ * keeps full resolution.
+ */
+function pushThinned<T>(list: T[], item: T, capacity: number): T[] {
+  list.push(item);
+  if (list.length <= capacity) return list;
+  const half = Math.floor(list.length / 2);
+  return [...list.slice(0, half).filter((_, i) => i % 2 === 0), ...list.slice(half)];
 }
 
 /** Mean over tasks of each row's finite values (NaN where a row has none). */
@@ -250,8 +270,24 @@ export function latestValues(t: SeriesTable): number[] {
 export function ingestMixerUpdate(m: MetricsBuffers, d: PikeUpdateDetail): boolean {
   if (d.before.length !== m.numTasks) return false;
   m.lastUpdate = { ...d, step: d.step + m.stepOffset };
+  m.updates = pushThinned(m.updates, m.lastUpdate, UPDATES_CAPACITY);
   m.rev.stats++;
   return true;
+}
+
+/** Keeps a sampling round of this run. */
+export function ingestSamples(
+  m: MetricsBuffers,
+  step: number,
+  samples: Sample[],
+  ms?: number,
+): void {
+  const at = step + m.stepOffset;
+  m.samples = pushThinned(
+    m.samples.filter((r) => r.step !== at),
+    { step: at, samples, ...(ms !== undefined && Number.isFinite(ms) ? { ms } : {}) },
+    SAMPLES_CAPACITY,
+  );
 }
 
 /**

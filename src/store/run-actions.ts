@@ -18,6 +18,7 @@ import {
   ingestEval,
   ingestMetrics,
   ingestMixerUpdate,
+  ingestSamples,
   ingestStats,
   markRestart,
   removeTaskColumn,
@@ -207,6 +208,7 @@ export function createRunActions(ctx: StoreContext): RunActions {
         if (ingestStats(m, e.stats)) scheduleFlush();
         return;
       case 'samples':
+        ingestSamples(m, e.step, e.samples, e.ms);
         if (e.run === get().selectedRun) {
           const round = { run: e.run, step: e.step, samples: e.samples, ms: e.ms };
           set({ samples: [...get().samples.filter((r) => r.step !== e.step), round].slice(-2) });
@@ -308,7 +310,7 @@ export function createRunActions(ctx: StoreContext): RunActions {
     },
     train() {
       const s = get();
-      if (s.status === 'running' || s.status === 'error') return;
+      if (s.status === 'running' || s.status === 'error' || s.replay) return;
       set({ status: 'running', resetNote: null });
       ctx.client?.start();
     },
@@ -319,12 +321,15 @@ export function createRunActions(ctx: StoreContext): RunActions {
     },
     toggleTrain() {
       const a = get().actions;
+      // During a replay, Space plays and pauses it.
+      const r = get().replay;
+      if (r) return a.replayPlay(!r.playing);
       if (get().status === 'running') a.pause();
       else a.train();
     },
     stepOnce() {
       const s = get();
-      if (s.status === 'running' || s.status === 'error') return;
+      if (s.status === 'running' || s.status === 'error' || s.replay) return;
       ctx.client?.step(1);
     },
     reset() {

@@ -20,9 +20,37 @@ const tableSchema = z.object({
 });
 type TableJson = z.infer<typeof tableSchema>;
 
+const numbers = z.array(z.number().nullable());
+
+/** PiKE's update terms (PikeUpdateDetail), NaN as null. */
+const updateSchema = z.object({
+  step: z.number(),
+  gradNormSq: numbers,
+  variance: numbers,
+  gradTerm: numbers,
+  varianceTerm: numbers,
+  exponent: numbers,
+  before: numbers,
+  after: numbers,
+});
+
+const sampleSchema = z.object({
+  task: z.string(),
+  kind: z.enum(['language', 'markov', 'algorithmic', 'anti']),
+  prompt: z.string(),
+  output: z.string(),
+  expected: z.string().optional(),
+  correct: z.boolean().optional(),
+});
+
+/**
+ * Version 2 adds what a replay draws besides the curves (replay.ts): the smoothed training loss,
+ * the statistics' standard errors (the bands), the conflict matrices, every PiKE update's terms
+ * and the sampling rounds. Version 1 files (curves only) still import and replay what they hold.
+ */
 export const runFileSchema = z.object({
   format: z.literal(RUN_FILE_FORMAT, { error: `not a ${RUN_FILE_FORMAT} file` }),
-  version: z.literal(1),
+  version: z.union([z.literal(1), z.literal(2)]),
   exportedAt: z.string().optional(),
   preset: z.enum(PRESET_NAMES as [PresetName, ...PresetName[]]).optional(),
   config: z.unknown(),
@@ -35,7 +63,17 @@ export const runFileSchema = z.object({
     accuracy: tableSchema,
     gradNormSq: tableSchema,
     variance: tableSchema,
+    trainSmooth: tableSchema.optional(),
+    gradNormSqSE: tableSchema.optional(),
+    varianceSE: tableSchema.optional(),
   }),
+  conflict: z.array(z.object({ step: z.number(), cosine: numbers })).optional(),
+  updates: z.array(updateSchema).optional(),
+  samples: z
+    .array(
+      z.object({ step: z.number(), samples: z.array(sampleSchema), ms: z.number().optional() }),
+    )
+    .optional(),
 });
 export type RunFile = z.infer<typeof runFileSchema>;
 
@@ -51,9 +89,10 @@ export function buildRunFile(
   step: number,
   m: MetricsBuffers,
 ): RunFile {
+  const nulls = (v: ArrayLike<number>) => Array.from(v, (x) => (Number.isFinite(x) ? x : null));
   return {
     format: RUN_FILE_FORMAT,
-    version: 1,
+    version: 2,
     exportedAt: new Date().toISOString(),
     preset,
     config,
@@ -66,7 +105,26 @@ export function buildRunFile(
       accuracy: tableJson(m.accuracy),
       gradNormSq: tableJson(m.gradNormSq),
       variance: tableJson(m.variance),
+      trainSmooth: tableJson(m.trainSmooth),
+      gradNormSqSE: tableJson(m.gradNormSqSE),
+      varianceSE: tableJson(m.varianceSE),
     },
+    // Cosines to 4 decimals: the matrix shows 2; a 16-task run's 400 frames stay about 1 MB.
+    conflict: m.conflict.map((f) => ({
+      step: f.step,
+      cosine: nulls(f.cosine.map((c) => Math.round(c * 1e4) / 1e4)),
+    })),
+    updates: m.updates.map((u) => ({
+      step: u.step,
+      gradNormSq: nulls(u.gradNormSq),
+      variance: nulls(u.variance),
+      gradTerm: nulls(u.gradTerm),
+      varianceTerm: nulls(u.varianceTerm),
+      exponent: nulls(u.exponent),
+      before: nulls(u.before),
+      after: nulls(u.after),
+    })),
+    samples: m.samples,
   };
 }
 
@@ -140,6 +198,7 @@ export function parseRunFileJson(raw: unknown): ParsedRunFile {
   if (!v.ok) return { ok: false, message: `config: ${v.message}` };
   const K = v.config.tasks.length;
   for (const [name, t] of Object.entries(r.data.curves)) {
+    if (!t) continue;
     if (t.cols.length !== K) {
       return { ok: false, message: `curves.${name}: ${t.cols.length} columns for ${K} tasks` };
     }
@@ -147,6 +206,16 @@ export function parseRunFileJson(raw: unknown): ParsedRunFile {
       return { ok: false, message: `curves.${name}: a column's length differs from x's` };
     }
   }
+  const frame = (r.data.conflict ?? []).findIndex((f) => f.cosine.length !== K * K);
+  if (frame >= 0) {
+    return { ok: false, message: `conflict[${frame}]: not a ${K}×${K} matrix` };
+  }
+  const update = (r.data.updates ?? []).findIndex((u) =>
+    [u.gradNormSq, u.variance, u.gradTerm, u.varianceTerm, u.exponent, u.before, u.after].some(
+      (v) => v.length !== K,
+    ),
+  );
+  if (update >= 0) return { ok: false, message: `updates[${update}]: not ${K} values per term` };
   const val = r.data.curves.valLoss;
   const avgVal = {
     x: val.x,

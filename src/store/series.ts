@@ -183,6 +183,22 @@ export class SeriesTable {
     return foldGroups(all, group, this.fold);
   }
 
+  /**
+   * A new table of this one's first `rows` rows (stored rows, then pending ones), unfolded: a
+   * replay's history up to a step (replay.ts). Its capacity fits them, so it never folds them.
+   */
+  head(rows: number): SeriesTable {
+    const all = this.snapshot();
+    const n = Math.max(0, Math.min(rows, all.x.length));
+    const t = new SeriesTable(this.width, this.fold, Math.max(8, 4 * Math.ceil((n + 1) / 4)));
+    t.data = {
+      x: all.x.slice(0, n),
+      n: all.n.slice(0, n),
+      cols: all.cols.map((c) => c.slice(0, n)),
+    };
+    return t;
+  }
+
   /** A copy of every row (for export). */
   snapshot(): SeriesColumns {
     return this.display(Infinity);

@@ -85,6 +85,27 @@ export interface SamplesRound {
   ms: number;
 }
 
+/** A run file being played back (replay.ts, replay-actions.ts). */
+export interface ReplayState {
+  /** What is replayed, for the page to say: "PiKE · multilingual · seed 0". */
+  title: string;
+  /** The file's whole history. */
+  source: MetricsBuffers;
+  /** The history up to `step`: what the charts draw. */
+  view: MetricsBuffers;
+  /** The samples panel's rounds at `step`. */
+  samples: SamplesRound[];
+  step: number;
+  /** The file's last recorded step (the scrubber's end). */
+  last: number;
+  playing: boolean;
+  /** Steps per second while playing. */
+  speed: number;
+}
+
+/** Replay speeds offered, in steps per second. */
+export const REPLAY_SPEEDS = [10, 25, 50, 100, 250] as const;
+
 export const MAX_SAVED_RUNS = 8;
 /** Longest interval between chart updates while data arrives. */
 export const FLUSH_MS = 400;
@@ -153,6 +174,13 @@ export interface Actions {
   selectRun(index: number): void;
   /** Classroom mode on or off. */
   setPresent(on: boolean): void;
+  /** Replay: show the history at `step` (clamped to the file's steps). */
+  replaySeek(step: number): void;
+  /** Replay: play from the current step (from the start when at the end), or pause. */
+  replayPlay(on: boolean): void;
+  replaySpeed(stepsPerSecond: number): void;
+  /** Back to the live run (the file's setup stays loaded, at step 0). */
+  exitReplay(): void;
   /** Temperature of the samples (0 = greedy, at most 2); samples again at once. */
   setTemperature(t: number): void;
   /**
@@ -205,6 +233,8 @@ export interface AppState {
   embed: boolean;
   /** Panels and controls left out (?hide=, view-param.ts). */
   hide: readonly HideName[];
+  /** A run file played back instead of the live run (replay.ts); null: the live run. */
+  replay: ReplayState | null;
   /** Whether the page is visible (a background tab is not: its charts wait). */
   visible: boolean;
   /** The worker's live tensors and bytes (its last `memory` event). */

@@ -15,6 +15,7 @@ import { createMetrics } from './metrics';
 import { createMetricsActions } from './metrics-actions';
 import { browserPersistence } from './persist';
 import { createLinkActions } from './link-actions';
+import { createReplayActions } from './replay-actions';
 import { createRaceActions } from './race-actions';
 import { createTextActions } from './text-actions';
 import { createRunActions } from './run-actions';
@@ -79,6 +80,7 @@ export function createAppStore(deps: StoreDeps = {}): AppStore {
       present: false,
       embed: false,
       hide: [],
+      replay: null,
       visible: true,
       workerMemory: null,
       runMetrics: [metrics],
@@ -91,6 +93,7 @@ export function createAppStore(deps: StoreDeps = {}): AppStore {
         ...createBackendActions(ctx),
         ...createMetricsActions(ctx),
         ...createRaceActions(ctx),
+        ...createReplayActions(ctx),
         ...createTextActions(ctx),
         ...createLinkActions(ctx),
       },

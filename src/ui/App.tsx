@@ -14,6 +14,7 @@ import { HowToRead } from './HowToRead';
 import { LessonCard } from './lessons/LessonCard';
 import { MixerPanel } from './MixerPanel';
 import { PresentMain } from './Present';
+import { ReplayBar } from './ReplayBar';
 import { tourSeen } from './tour-key';
 import { contestantColor } from './palette';
 import { RaceLeaderboard } from './race/RaceLeaderboard';
@@ -49,6 +50,7 @@ function Layout({ store }: { store: AppStore }) {
   const contestants = useApp((s) => (s.config.race ? s.runs.length : 0));
   const present = useApp((s) => s.present);
   const embed = useApp((s) => s.embed);
+  const replaying = useApp((s) => s.replay !== null);
   const narrow = useNarrow();
   const backendUp = useApp((s) => s.backend !== null);
   const tourStarted = useRef(false);
@@ -78,7 +80,12 @@ function Layout({ store }: { store: AppStore }) {
     shown('model') && <ModelPanel key="model" />,
     shown('howto') && <HowToRead key="howto" />,
   ].filter(Boolean);
-  const sidebar = panels.length > 0 && <aside className="sidebar">{panels}</aside>;
+  // A replay shows the file's setup in the panels, read-only: nothing trains until it ends.
+  const sidebar = panels.length > 0 && (
+    <aside className={`sidebar${replaying ? ' replaying' : ''}`} inert={replaying}>
+      {panels}
+    </aside>
+  );
   if (present) {
     return (
       <div className="app present">
@@ -107,6 +114,7 @@ function Layout({ store }: { store: AppStore }) {
     <div className={`app${embed ? ' embed' : ''}`}>
       <Header store={store} />
       <ErrorBanner />
+      <ReplayBar />
       <div className={`layout${narrow ? ' narrow' : ''}${sidebar ? '' : ' no-sidebar'}`}>
         {/* Narrow screens: the charts first, the controls after them (DOM order = reading and
             focus order; useNarrow.ts). */}

@@ -12,6 +12,7 @@ function RunControls() {
   const step = useApp((s) => s.step);
   const tps = useApp((s) => s.tokensPerSec);
   const ready = useApp((s) => s.backend !== null);
+  const replaying = useApp((s) => s.replay !== null);
   const a = useActions();
   const hideStep = useHidden('step');
   const hideReset = useHidden('reset');
@@ -24,8 +25,14 @@ function RunControls() {
         className={`btn ${running ? '' : 'primary'} train`}
         data-testid="train-button"
         onClick={a.toggleTrain}
-        disabled={dead || !ready}
-        title={dead ? 'Training stopped: Reset or Restart first' : 'Space'}
+        disabled={dead || !ready || replaying}
+        title={
+          replaying
+            ? 'A replay is on: “Back to training” first'
+            : dead
+              ? 'Training stopped: Reset or Restart first'
+              : 'Space'
+        }
       >
         {running ? 'Pause' : 'Train'}
       </button>
@@ -35,7 +42,7 @@ function RunControls() {
           className="btn"
           data-testid="step-button"
           onClick={a.stepOnce}
-          disabled={running || dead || !ready}
+          disabled={running || dead || !ready || replaying}
           title="One step (→)"
         >
           Step
@@ -47,6 +54,7 @@ function RunControls() {
           className="btn"
           data-testid="reset-button"
           onClick={a.reset}
+          disabled={replaying}
           title="New model from the current setup, step 0"
         >
           Reset
@@ -191,6 +199,7 @@ export function Header({ store }: { store: AppStore }) {
   const present = useApp((s) => s.present);
   const embed = useApp((s) => s.embed);
   const hidePreset = useHidden('preset');
+  const replaying = useApp((s) => s.replay !== null);
   const a = useActions();
   // The link's address is read when it is used: the hash follows the setup.
   const point = (e: { currentTarget: HTMLAnchorElement }) => {
@@ -227,6 +236,7 @@ export function Header({ store }: { store: AppStore }) {
           <select
             data-testid="preset-select"
             value={preset}
+            disabled={replaying}
             onChange={(e) => a.setPreset(e.target.value as PresetName)}
             title={PRESET_DESCRIPTIONS[preset]}
           >

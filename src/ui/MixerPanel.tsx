@@ -204,7 +204,7 @@ function TermBar({ value, scale }: { value: number; scale: number }) {
  */
 export function LastUpdate() {
   useStaggeredMetricsVersion(4, (m) => m.rev.stats);
-  const d = useApp((s) => s.metrics.lastUpdate);
+  const d = useApp((s) => (s.replay?.view ?? s.metrics).lastUpdate);
   const labels = useTaskLabels();
   if (!d) {
     return (

@@ -33,7 +33,7 @@ function Writing({ s, previous }: { s: Sample; previous?: boolean }) {
  * The previous round stays beside the new one so progress shows.
  */
 export function SamplesPanel() {
-  const rounds = useApp((s) => s.samples);
+  const rounds = useApp((s) => s.replay?.samples ?? s.samples);
   const temperature = useApp((s) => s.temperature);
   const tasks = useApp((s) => s.tasks);
   const labels = useTaskLabels();
@@ -46,7 +46,9 @@ export function SamplesPanel() {
           <h2>The model writes</h2>
           <p className="chart-sub">
             held-out prompt (grey) and the model&apos;s continuation (bold), at every evaluation
-            {cur ? ` · step ${cur.step} · ${Math.round(cur.ms)} ms per round` : ''}
+            {cur
+              ? ` · step ${cur.step}${Number.isFinite(cur.ms) ? ` · ${Math.round(cur.ms)} ms per round` : ''}`
+              : ''}
           </p>
         </div>
         <label className="temperature" title="0: always the most likely byte; higher: more varied">

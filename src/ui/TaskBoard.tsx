@@ -6,7 +6,7 @@ import { AddTask } from './AddTask';
 import { fmt, pct, shortLabel } from './format';
 import { NumberField } from './NumberField';
 import { taskColor } from './palette';
-import { useActions, useApp, useStaggeredMetricsVersion } from './store-context';
+import { useActions, useApp, useStaggeredMetricsVersion, useRunMetrics } from './store-context';
 
 interface Latest {
   weight: number;
@@ -138,7 +138,7 @@ const TaskCard = memo(function TaskCard({
 export function TaskBoard() {
   const tasks = useApp((s) => s.tasks);
   const version = useStaggeredMetricsVersion(4, (m) => m.rev.steps + m.rev.eval);
-  const metrics = useApp((s) => s.metrics);
+  const metrics = useRunMetrics();
   const latest = useMemo(() => {
     void version;
     const w = latestValues(metrics.weights);

@@ -70,7 +70,12 @@ export function useStaggeredMetricsVersion(
   return shown;
 }
 
-/** The history of run `run` (a race's contestant), or of the selected run when undefined. */
+/**
+ * The history of run `run` (a race's contestant), or of the selected run when undefined: during
+ * a replay, the replayed file's history up to the replay's step (store/replay.ts).
+ */
 export function useRunMetrics(run?: number): MetricsBuffers {
-  return useApp((s) => (run === undefined ? s.metrics : (s.runMetrics[run] ?? s.metrics)));
+  return useApp((s) =>
+    run === undefined ? (s.replay?.view ?? s.metrics) : (s.runMetrics[run] ?? s.metrics),
+  );
 }

@@ -3,6 +3,7 @@
  * lessons, classroom mode and the tour, saved runs across a reload, your own text as a task.
  * Screenshots of race and classroom mode go to test-results/ (docs/ keeps reviewed copies).
  */
+import { readFileSync } from 'node:fs';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { skipTour } from '../../src/cli/browser';
@@ -205,6 +206,77 @@ describe('teaching features in Chromium', () => {
     await expect.poll(() => page.getByTestId('ex21-problem').innerText()).toContain('θ = 0');
     expect(await page.getByTestId('ex21-plot').count()).toBe(0);
     expect(errors).toEqual([]);
+  });
+
+  it('a run exported as JSON replays in every chart with a scrubber and play/pause, training nothing', async () => {
+    // A PiKE run with updates, statistics and samples, exported as the page's run file.
+    const { page, errors } = await openPage(s, `/#${TINY.replace('mixer=mix', 'mixer=pike&T0=5')}`);
+    await waitForBackend(page);
+    await train(page, 40);
+    const [download] = await Promise.all([
+      page.waitForEvent('download'),
+      page.getByTestId('export-json').click(),
+    ]);
+    const text = readFileSync((await download.path())!, 'utf8');
+    const file = JSON.parse(text) as { version: number; conflict: unknown[]; updates: unknown[] };
+    expect(file.version).toBe(2);
+    expect(file.conflict.length).toBeGreaterThan(3);
+    expect(file.updates.length).toBeGreaterThan(3);
+    expect(errors).toEqual([]);
+    await page.close();
+
+    // A fresh page (a classroom computer) opens it: no training, the charts play it back.
+    const fresh = await openPage(s, `/#${TINY}`);
+    const p = fresh.page;
+    await p
+      .getByTestId('import-json')
+      .setInputFiles({ name: 'run.json', mimeType: 'application/json', buffer: Buffer.from(text) });
+    const bar = p.getByTestId('replay-bar');
+    await expect.poll(() => bar.count()).toBe(1);
+    expect(await bar.innerText()).toMatch(/Replay of a run file: PiKE · multilingual · seed 0/);
+    const step = async () => Number(await p.getByTestId('replay-step').getAttribute('data-step'));
+    const last = Number(/\/ (\d+)/.exec(await p.getByTestId('replay-step').innerText())![1]);
+    expect(last).toBeGreaterThanOrEqual(40);
+    // It plays by itself.
+    await expect.poll(step, { timeout: 20_000 }).toBeGreaterThan(0);
+    expect(await p.getByTestId('train-button').isDisabled()).toBe(true);
+    await p.getByTestId('replay-play').click(); // pause
+    // Scrubbing to the middle: every chart ends there, the matrix and samples are of then.
+    const mid = Math.round(last / 2);
+    await p.getByTestId('replay-scrub').fill(String(mid));
+    await expect.poll(step).toBe(mid);
+    for (const id of ['loss-chart', 'weights-chart'])
+      await expect
+        .poll(async () => Number(await p.getByTestId(id).getAttribute('data-last-x')))
+        .toBeLessThanOrEqual(mid);
+    // Charts below the fold mount when the page idles (LazySeriesChart): give them time.
+    await expect
+      .poll(() => drawn(p, 'weights-chart'), { timeout: 15_000 })
+      .toBeGreaterThanOrEqual(3);
+    await p.getByTestId('stats-chart').scrollIntoViewIfNeeded();
+    await expect.poll(() => lines(p, 'stats-chart'), { timeout: 15_000 }).toBeGreaterThanOrEqual(3);
+    const matrixStep = Number(
+      /step (\d+)/.exec(
+        await p.getByTestId('conflict-matrix').locator('.scrub span').innerText(),
+      )![1],
+    );
+    expect(matrixStep).toBeLessThanOrEqual(mid);
+    const samplesStep = await p.getByTestId('samples-panel').getAttribute('data-step');
+    expect(Number(samplesStep)).toBeLessThanOrEqual(mid);
+    expect(await p.getByTestId('pike-terms').count()).toBe(1);
+    // Play to the end, faster: the charts reach the file's last step.
+    await p.getByTestId('replay-speed').selectOption('250');
+    await p.getByTestId('replay-play').click();
+    await expect.poll(step, { timeout: 20_000 }).toBe(last);
+    await expect
+      .poll(async () => Number(await p.getByTestId('loss-chart').getAttribute('data-last-x')))
+      .toBeGreaterThan(mid);
+    await screenshot(p, 'e2e-replay');
+    // Back to training: the file's setup, a fresh model at step 0.
+    await p.getByTestId('replay-exit').click();
+    await expect.poll(() => bar.count()).toBe(0);
+    expect(await p.getByTestId('step-counter').innerText()).toBe('0');
+    expect(fresh.errors).toEqual([]);
   });
 
   it('every preset shows its lesson, and the suggested experiment sets up the race it names', async () => {

@@ -1,6 +1,6 @@
 import { memo, useMemo } from 'react';
 import { taskColor } from '../palette';
-import { useApp, useStaggeredMetricsVersion, useTaskLabels } from '../store-context';
+import { useApp, useStaggeredMetricsVersion, useTaskLabels, useRunMetrics } from '../store-context';
 import { useSeriesAxes } from './axes';
 import { ChartFrame } from './ChartFrame';
 import { drawable, MAX_DOTS, pointsFor, seriesExtent } from './chart-data';
@@ -16,7 +16,7 @@ const pct = (v: number) => `${Math.round(v)}%`;
  * percent. Language tasks have no such metric and are left out.
  */
 const AccuracyChartView = memo(function AccuracyChartView({ version }: { version: number }) {
-  const metrics = useApp((s) => s.metrics);
+  const metrics = useRunMetrics();
   const tasks = useApp((s) => s.tasks);
   const labels = useTaskLabels();
   const every = useApp((s) => s.config.schedule.evalEvery);

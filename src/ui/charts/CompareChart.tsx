@@ -2,7 +2,7 @@ import { memo, useMemo } from 'react';
 import { MIXERS } from '../../core/mixers/registry';
 import { rowMeans } from '../../store/metrics';
 import { MAX_SAVED_RUNS } from '../../store/state';
-import { useActions, useApp, useStaggeredMetricsVersion } from '../store-context';
+import { useActions, useApp, useStaggeredMetricsVersion, useRunMetrics } from '../store-context';
 import { fmt3, fmt4, useSeriesAxes } from './axes';
 import { ChartFrame } from './ChartFrame';
 import { drawable, MAX_DOTS, seriesExtent } from './chart-data';
@@ -29,7 +29,7 @@ const swatchBackground = (color: string, band: boolean) =>
 
 /** Saved runs' average validation loss against step, with the current run dashed. */
 const CompareChartView = memo(function CompareChartView({ version }: { version: number }) {
-  const metrics = useApp((s) => s.metrics);
+  const metrics = useRunMetrics();
   const runs = useApp((s) => s.savedRuns);
   // In a race the dashed curve is the followed contestant's.
   const name = useApp((s) =>

@@ -1,7 +1,7 @@
 import { memo, useMemo, useState } from 'react';
 import type { ConflictFrame } from '../../store/metrics';
 import { cosineColor, taskColor } from '../palette';
-import { useApp, useStaggeredMetricsVersion, useTaskLabels } from '../store-context';
+import { useApp, useStaggeredMetricsVersion, useTaskLabels, useRunMetrics } from '../store-context';
 import { useStepCursor } from './step-cursor';
 import { ChartFrame } from './ChartFrame';
 
@@ -157,7 +157,7 @@ function ColorLegend() {
 
 /** K×K cosine similarity of the task gradients, with a slider through its history. */
 const ConflictMatrixView = memo(function ConflictMatrixView({ version }: { version: number }) {
-  const metrics = useApp((s) => s.metrics);
+  const metrics = useRunMetrics();
   const every = useApp((s) => s.config.schedule.statsEvery);
   const T0 = useApp((s) => s.config.mixer.knobs.T0 as number | undefined);
   const [picked, setPicked] = useState<number | null>(null); // null: follow the latest

@@ -1,6 +1,6 @@
 import { memo, useMemo, useState } from 'react';
 import { taskColor } from '../palette';
-import { useApp, useStaggeredMetricsVersion, useTaskLabels } from '../store-context';
+import { useStaggeredMetricsVersion, useTaskLabels, useRunMetrics } from '../store-context';
 import { fmt3, fmt4, useSeriesAxes } from './axes';
 import { ChartFrame } from './ChartFrame';
 import { describeLines, drawable, MAX_DOTS, pointsFor, seriesExtent } from './chart-data';
@@ -12,7 +12,7 @@ const FALLBACK_Y: [number, number] = [0, 1];
 
 /** Per-task training loss (smoothed, solid) and held-out loss (dashed) over steps. */
 const LossChartView = memo(function LossChartView({ version }: { version: number }) {
-  const metrics = useApp((s) => s.metrics);
+  const metrics = useRunMetrics();
   const taskLabels = useTaskLabels();
   const [log, setLog] = useState(false);
   const K = metrics.numTasks;

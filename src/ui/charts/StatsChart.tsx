@@ -1,7 +1,7 @@
 import { memo, useMemo } from 'react';
 import type { SeriesTable } from '../../store/series';
 import { taskColor } from '../palette';
-import { useApp, useStaggeredMetricsVersion, useTaskLabels } from '../store-context';
+import { useApp, useStaggeredMetricsVersion, useTaskLabels, useRunMetrics } from '../store-context';
 import { fmt2, fmt4, useSeriesAxes } from './axes';
 import { ChartFrame } from './ChartFrame';
 import { describeLatest, drawable, MAX_DOTS, pointsFor, seriesExtent } from './chart-data';
@@ -95,7 +95,7 @@ function StatPlot({
 
 /** PiKE's two inputs per task: the gradient norm² and the per-sample gradient variance. */
 const StatsChartView = memo(function StatsChartView({ version }: { version: number }) {
-  const metrics = useApp((s) => s.metrics);
+  const metrics = useRunMetrics();
   const taskLabels = useTaskLabels();
   const every = useApp((s) => s.config.schedule.statsEvery);
   const mixer = useApp((s) => s.config.mixer.name);
