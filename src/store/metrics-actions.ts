@@ -6,8 +6,8 @@ import { MIXERS } from '../core/mixers/registry';
 import type { MixerName } from '../core/types';
 import type { MetricsBuffers } from './metrics';
 import { looksLikeResults, parseResults, type ResultsCurve } from './results-file';
-import { replayTitle, startReplay } from './replay-actions';
-import { avgValCurve, parseRunFileJson, readJson } from './run-file';
+import { replayRunFile } from './replay-actions';
+import { avgValCurve, buildRunFile, parseRunFileJson, readJson } from './run-file';
 import { MAX_SAVED_RUNS, type Actions, type SavedRun, type StoreContext } from './state';
 
 type MetricsActions = Pick<
@@ -175,6 +175,13 @@ export function createMetricsActions(ctx: StoreContext): MetricsActions {
           ...curve,
           tasks,
           perTask: livePerTask(s.metrics, tasks.length),
+          file: buildRunFile(
+            s.config,
+            s.preset,
+            s.tasks.map((t) => t.label),
+            s.step,
+            s.metrics,
+          ),
         },
       ]);
     },
@@ -218,14 +225,11 @@ export function createMetricsActions(ctx: StoreContext): MetricsActions {
             ...r.avgVal,
             tasks: r.config.tasks.map((t) => t.spec),
             perTask: r.file.curves.valLoss.cols.map((c) => c.map((v) => v ?? NaN)),
+            file: r.file,
           },
         ]);
       }
-      // The file holds one run's history (a race's followed contestant): it replays alone.
-      const solo = { ...r.config };
-      delete solo.race;
-      get().actions.loadConfig(solo, r.file.preset ?? get().preset);
-      startReplay(ctx, r.file, replayTitle(r.file, mixer, r.config.seed));
+      replayRunFile(ctx, r);
       return true;
     },
   };

@@ -30,6 +30,12 @@ export interface SavedRun {
   tasks: string[];
   /** perTask[k][i]: validation loss of task k at x[i] (mean over seeds); NaN where unknown. */
   perTask: number[][];
+  /**
+   * The run file of a saved or imported single run (run-file.ts), so it can be replayed
+   * (replay-actions.ts); checked again when replayed. Race contestants and results.json curves
+   * have none.
+   */
+  file?: unknown;
 }
 
 /** The key of the saved runs; bump the version if SavedRun changes shape. */

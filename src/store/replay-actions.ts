@@ -6,10 +6,14 @@
  */
 import { MIXERS } from '../core/mixers/registry';
 import { lastStepOf, metricsFromRunFile, metricsUpTo, samplesUpTo } from './replay';
-import type { RunFile } from './run-file';
+import type { RunConfig } from '../core/config/run-config';
+import { parseRunFileJson, type RunFile } from './run-file';
 import type { Actions, ReplayState, StoreContext } from './state';
 
-type ReplayActions = Pick<Actions, 'replaySeek' | 'replayPlay' | 'replaySpeed' | 'exitReplay'>;
+type ReplayActions = Pick<
+  Actions,
+  'replaySeek' | 'replayPlay' | 'replaySpeed' | 'exitReplay' | 'replaySavedRun'
+>;
 
 let revision = 1;
 
@@ -24,7 +28,18 @@ function at(r: Omit<ReplayState, 'view' | 'samples'>, step: number): ReplayState
   };
 }
 
-/** Starts playing `file` back from its first step (paused at the end of its first second). */
+/**
+ * Loads a parsed run file's setup (one run: a race's file holds its followed contestant) and
+ * replays its history from the first step.
+ */
+export function replayRunFile(ctx: StoreContext, r: { file: RunFile; config: RunConfig }): void {
+  const solo = { ...r.config };
+  delete solo.race;
+  ctx.get().actions.loadConfig(solo, r.file.preset ?? ctx.get().preset);
+  startReplay(ctx, r.file, replayTitle(r.file, r.config.mixer.name, r.config.seed));
+}
+
+/** Starts playing `file` back from its first step. */
 export function startReplay(ctx: StoreContext, file: RunFile, title: string): void {
   const source = metricsFromRunFile(file);
   const last = lastStepOf(source);
@@ -66,6 +81,25 @@ export function createReplayActions(ctx: StoreContext): ReplayActions {
     },
     exitReplay() {
       set({ replay: null });
+    },
+    replaySavedRun(id) {
+      const run = get().savedRuns.find((r) => r.id === id);
+      if (!run) return;
+      const parsed = run.file === undefined ? null : parseRunFileJson(run.file);
+      if (!parsed?.ok) {
+        set({
+          error: {
+            title: 'This saved run cannot be replayed',
+            message: parsed
+              ? `its stored file is damaged (${parsed.message}); its curve stays in Compare runs.`
+              : 'it was saved without its history (a race contestant, a results.json curve, or a run saved by an older page).',
+            kind: 'import',
+            recoverable: false,
+          },
+        });
+        return;
+      }
+      replayRunFile(ctx, parsed);
     },
   };
 }

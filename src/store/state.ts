@@ -181,6 +181,8 @@ export interface Actions {
   replaySpeed(stepsPerSecond: number): void;
   /** Back to the live run (the file's setup stays loaded, at step 0). */
   exitReplay(): void;
+  /** Replays a saved run's stored file (Compare runs' ▶). */
+  replaySavedRun(id: number): void;
   /** Temperature of the samples (0 = greedy, at most 2); samples again at once. */
   setTemperature(t: number): void;
   /**

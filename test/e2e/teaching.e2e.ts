@@ -418,6 +418,13 @@ describe('teaching features in Chromium', () => {
     await expect
       .poll(() => page.locator('.compare-legend li').allInnerTexts())
       .toContainEqual(expect.stringContaining('Uniform mix · seed 0'));
+    // A saved run keeps its history: it replays after the reload.
+    await page.getByTestId('replay-saved-0').click();
+    await expect.poll(() => page.getByTestId('replay-bar').innerText()).toContain('Uniform mix');
+    await expect
+      .poll(async () => Number(await page.getByTestId('loss-chart').getAttribute('data-last-x')))
+      .toBeGreaterThan(0);
+    await page.getByTestId('replay-exit').click();
     await page.getByTestId('clear-runs').click();
     await page.reload();
     await waitForBackend(page);

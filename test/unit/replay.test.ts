@@ -194,3 +194,26 @@ describe('replay of a run file', () => {
     expect([m.conflict.length, m.updates.length, m.samples.length]).toEqual([0, 0, 0]);
   });
 });
+
+describe('saved runs replay', () => {
+  it('Save run keeps the run file; ▶ replays it; a run without one says why', () => {
+    const { client } = fakeClient();
+    const store = createAppStore({ createClient: () => client, setTimer: () => {} });
+    const a = () => store.getState().actions;
+    a().boot({ hash: '', search: '' });
+    const m = store.getState().metrics;
+    for (const [k, v] of Object.entries(run(120, 3)))
+      (m as unknown as Record<string, unknown>)[k] = v;
+    a().saveRun();
+    const saved = store.getState().savedRuns;
+    expect(saved).toHaveLength(1);
+    expect(saved[0].file).toMatchObject({ version: 2 });
+    a().replaySavedRun(saved[0].id);
+    expect(store.getState().replay).toMatchObject({ step: 0, last: 120 });
+    a().exitReplay();
+    store.setState({ savedRuns: [{ ...saved[0], id: 99, file: undefined }] });
+    a().replaySavedRun(99);
+    expect(store.getState().replay).toBeNull();
+    expect(store.getState().error?.message).toContain('saved without its history');
+  });
+});

@@ -144,6 +144,18 @@ const CompareChartView = memo(function CompareChartView({ version }: { version: 
               style={{ background: swatchBackground(RUN_COLORS[i % RUN_COLORS.length], !!r.band) }}
             />
             {r.label}
+            {r.file !== undefined && (
+              <button
+                type="button"
+                className="btn icon ghost"
+                data-testid={`replay-saved-${i}`}
+                onClick={() => actions.replaySavedRun(r.id)}
+                aria-label={`Replay ${r.label}`}
+                title="Replay this run in every chart"
+              >
+                ▶
+              </button>
+            )}
             <button
               type="button"
               className="btn icon ghost"
