@@ -279,6 +279,37 @@ describe('teaching features in Chromium', () => {
     expect(fresh.errors).toEqual([]);
   });
 
+  it('a guided lesson ticks its steps on the live run: Train, the claim, the race, the leaderboard', async () => {
+    const { page, errors } = await openPage(s, `/#${TINY.replace('mixer=mix', 'mixer=pike&T0=5')}`);
+    await waitForBackend(page);
+    const stepEl = (i: number) => page.getByTestId(`lesson-step-${i}`);
+    const state = (i: number) => stepEl(i).getAttribute('data-state');
+    expect(await page.getByTestId('lesson-steps').getAttribute('aria-label')).toBe(
+      'Lesson, step 1 of 4',
+    );
+    expect(await stepEl(0).getAttribute('aria-current')).toBe('step');
+    await page.getByTestId('train-button').click();
+    await expect.poll(() => state(0), { timeout: 30_000 }).toBe('done');
+    // Hindi's weight under PiKE: ticked with the figure, or said not to hold by the deadline.
+    await expect.poll(() => state(1), { timeout: 90_000 }).not.toBe('waiting');
+    expect(await stepEl(1).innerText()).toMatch(/Hindi has \d+%/);
+    await page.getByTestId('train-button').click();
+    expect(await stepEl(2).getAttribute('aria-current')).toBe('step');
+    expect(await stepEl(2).innerText()).toContain('the race is not set up');
+    await page.getByTestId('lesson-next').click();
+    await page.getByTestId('train-button').click();
+    await expect.poll(() => stepEl(2).innerText(), { timeout: 30_000 }).toMatch(/\d+ of 300 steps/);
+    await expect.poll(() => state(2), { timeout: 150_000 }).toBe('done');
+    await page.getByTestId('train-button').click();
+    // The leaderboard's verdict is the run's: a tick or a cross, with both averages.
+    await expect.poll(() => state(3), { timeout: 30_000 }).not.toBe('waiting');
+    expect(await stepEl(3).innerText()).toMatch(/pike \d\.\d{3}, mix \d\.\d{3}/);
+    expect(await page.getByTestId('lesson-steps').getAttribute('aria-label')).toBe(
+      'Lesson, all steps done',
+    );
+    expect(errors).toEqual([]);
+  });
+
   it('every preset shows its lesson, and the suggested experiment sets up the race it names', async () => {
     const { page, errors } = await openPage(s, `/#${TINY}`);
     await waitForBackend(page);
