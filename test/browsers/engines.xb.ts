@@ -130,6 +130,25 @@ describe.each(ENGINES)('%s', (engine) => {
       expect(png?.width).toBe(2 * width);
       expect(saved.find((f) => f.type === 'image/svg+xml')?.size).toBeGreaterThan(1000);
       expect(await page.evaluate<boolean>(`!${q('weights-chart-export-error')}`)).toBe(true);
+      // One step across the charts: End on the focused loss chart marks the last step on the
+      // weights chart too (the key is dispatched to the chart: the drivers have no keyboard).
+      await page.click('train-button'); // pause
+      await waitUntil(page, `${q('train-button')}.textContent === 'Train'`, 'paused');
+      await page.evaluate(`(() => {
+        const el = document.querySelector('[data-testid="loss-chart"] .series-chart');
+        el.focus();
+        el.dispatchEvent(new KeyboardEvent('keydown', { key: 'End', bubbles: true }));
+        return true;
+      })()`);
+      const marked = (id: string) =>
+        `${q(id)}.querySelector('.hover-readout-box')?.getAttribute('data-step')`;
+      const weightsStep = await waitUntil<string>(
+        page,
+        marked('weights-chart'),
+        'the weights chart marks the step chosen on the loss chart',
+      );
+      expect(Number(weightsStep)).toBeGreaterThanOrEqual(30);
+      expect(await page.evaluate<string>(marked('loss-chart'))).toBe(weightsStep);
       await page.screenshot(`test-results/xb-${engine}-training.png`);
       expect(await noErrorBanner(page)).toBe(true);
       expect(await page.errors()).toEqual([]);
@@ -176,6 +195,16 @@ describe.each(ENGINES)('%s', (engine) => {
         `Array.from(document.querySelectorAll('.compare-legend li')).some((l) => l.textContent.includes('(imported)'))`,
         'the imported run is in Compare runs',
       );
+      // The import is a replay: its bar, and the step moving while it plays.
+      await waitUntil(
+        a,
+        `Number(${q('replay-step')}?.getAttribute('data-step')) > 0`,
+        'the run file replays',
+      );
+      expect(await a.evaluate<boolean>(`${q('train-button')}.disabled`)).toBe(true);
+      await a.screenshot(`test-results/xb-${engine}-replay.png`);
+      await a.click('replay-exit');
+      await waitUntil(a, `${q('replay-bar')} === null`, 'back to training');
       expect(await noErrorBanner(a)).toBe(true);
       expect(await a.errors()).toEqual([]);
     } finally {

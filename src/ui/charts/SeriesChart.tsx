@@ -166,12 +166,18 @@ function readout(
   return rows;
 }
 
-/** The steps a chart has samples at: its stack's, or its first drawn line's. */
+/**
+ * The steps a chart has samples at, ascending: its stack's, else every line's (a loss chart's
+ * training steps and its evaluations, so the last step drawn can be reached).
+ */
 function sampledSteps(
   lines: Series[] | undefined,
   stack: AreaStack | undefined,
 ): readonly number[] {
-  return stack?.x.length ? stack.x : (lines?.find((s) => s.x.length)?.x ?? []);
+  if (stack?.x.length) return stack.x;
+  const drawn = (lines ?? []).filter((s) => s.x.length);
+  if (drawn.length <= 1) return drawn[0]?.x ?? [];
+  return [...new Set(drawn.flatMap((s) => s.x))].sort((a, b) => a - b);
 }
 
 /**
@@ -182,14 +188,14 @@ function HoverLayer({
   lines,
   stack,
   formatValue,
-}: Pick<SeriesChartProps, 'lines' | 'stack' | 'formatValue'>) {
+  xs,
+}: Pick<SeriesChartProps, 'lines' | 'stack' | 'formatValue'> & { xs: readonly number[] }) {
   const area = usePlotArea();
   const sx = useXAxisScale();
   const inverse = useXAxisInverseScale();
   const step = useStepCursor((c) => c.step);
   const setStep = useStepCursor((c) => c.set);
   if (!area || !sx || !inverse) return null;
-  const xs = sampledSteps(lines, stack);
   const onMove = (e: MouseEvent<SVGRectElement>) => {
     const svg = e.currentTarget.ownerSVGElement;
     if (!svg || !xs.length) return;
@@ -285,7 +291,7 @@ export const SeriesChart = memo(function SeriesChart(p: SeriesChartProps) {
   // Two rows spanning the step axis: recharts needs data, and this changes only with the domain.
   const data = useMemo(() => [{ step: x0 }, { step: x1 }], [x0, x1]);
   const [focused, setFocused] = useState(false);
-  const xs = sampledSteps(p.lines, p.stack);
+  const xs = useMemo(() => sampledSteps(p.lines, p.stack), [p.lines, p.stack]);
   const onKeyDown = (e: KeyboardEvent<HTMLDivElement>) => {
     const cursor = useStepCursor.getState();
     if (e.key === 'Escape') return cursor.set(null);
@@ -334,7 +340,7 @@ export const SeriesChart = memo(function SeriesChart(p: SeriesChartProps) {
             />
           ))}
           <SeriesLayer lines={p.lines} stack={p.stack} />
-          <HoverLayer lines={p.lines} stack={p.stack} formatValue={p.formatValue} />
+          <HoverLayer lines={p.lines} stack={p.stack} formatValue={p.formatValue} xs={xs} />
         </LineChart>
       </ResponsiveContainer>
     </div>
