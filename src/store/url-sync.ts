@@ -18,9 +18,15 @@ export function syncHashWithStore(
   confirm: (question: string) => boolean = (q) => window.confirm(q),
 ): () => void {
   let timer: ReturnType<typeof setTimeout> | null = null;
+  // The hash the page last wrote or followed. Another one in the address bar is a navigation
+  // (Back, Forward, a paste) whose hashchange has not run yet: the URL changes before its event
+  // is dispatched, and writing the setup's link then would overwrite the entry being navigated to
+  // (Back within the write's delay after a pasted link stayed on the pasted setup).
+  let known = window.location.hash;
   const write = () => {
     if (timer !== null) clearTimeout(timer);
     timer = null;
+    if (window.location.hash !== known) return; // its hashchange will follow the link
     const { config, preset } = store.getState();
     const hash = `#${encodeHash(config, preset)}`;
     if (window.location.hash !== hash) {
@@ -30,6 +36,7 @@ export function syncHashWithStore(
         `${window.location.pathname}${window.location.search}${hash}`,
       );
     }
+    known = window.location.hash;
   };
   const unsubscribe = store.subscribe((s, prev) => {
     if (s.present !== prev.present) writePresent(s.present);
@@ -39,6 +46,7 @@ export function syncHashWithStore(
   const onHashChange = () => {
     if (timer !== null) clearTimeout(timer); // the setup's pending write would undo the link
     timer = null;
+    known = window.location.hash;
     const outcome = store.getState().actions.followLink(window.location.hash, confirm);
     if (outcome !== 'applied') write();
   };
