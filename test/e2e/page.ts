@@ -99,6 +99,27 @@ export async function cardWeights(page: Page, k: number): Promise<number[]> {
   }, k);
 }
 
+/** Paths with real geometry in a chart. */
+export const drawn = (page: Page, id: string) =>
+  page
+    .getByTestId(id)
+    .locator('svg path')
+    .evaluateAll((ps) => ps.filter((p) => (p.getAttribute('d') ?? '').length > 40).length);
+
+/** Drawn lines in a chart (a 2-point validation line has a short path). */
+export const lines = (page: Page, id: string) =>
+  page
+    .getByTestId(id)
+    .locator('.series-layer path')
+    .evaluateAll((ps) => ps.filter((p) => /L/.test(p.getAttribute('d') ?? '')).length);
+
+/** Trains until the step counter reaches `steps`, then pauses. */
+export async function train(page: Page, steps: number): Promise<void> {
+  await page.getByTestId('train-button').click();
+  await waitForStep(page, steps);
+  await page.getByTestId('train-button').click();
+}
+
 export async function screenshot(page: Page, name: string): Promise<void> {
   mkdirSync('test-results', { recursive: true });
   await page.screenshot({ path: `test-results/${name}.png`, fullPage: true });

@@ -9,12 +9,14 @@ import { skipTour } from '../../src/cli/browser';
 import { PRESET_NAMES } from '../../src/core/config/presets';
 import { LESSONS } from '../../src/ui/lessons/lessons';
 import {
+  drawn,
+  lines,
   openPage,
   openSession,
   screenshot,
   TINY,
+  train,
   waitForBackend,
-  waitForStep,
   type Session,
 } from './page';
 
@@ -23,26 +25,6 @@ beforeAll(async () => {
   s = await openSession(4183);
 });
 afterAll(() => s?.close());
-
-/** Paths with real geometry in a chart. */
-const drawn = (page: Page, id: string) =>
-  page
-    .getByTestId(id)
-    .locator('svg path')
-    .evaluateAll((ps) => ps.filter((p) => (p.getAttribute('d') ?? '').length > 40).length);
-
-/** Drawn lines in a chart (a 2-point validation line has a short path). */
-const lines = (page: Page, id: string) =>
-  page
-    .getByTestId(id)
-    .locator('.series-layer path')
-    .evaluateAll((ps) => ps.filter((p) => /L/.test(p.getAttribute('d') ?? '')).length);
-
-async function train(page: Page, steps: number): Promise<void> {
-  await page.getByTestId('train-button').click();
-  await waitForStep(page, steps);
-  await page.getByTestId('train-button').click();
-}
 
 /** Elements whose box leaves the viewport, and whether the page or a chart area scrolls. */
 function overflow(page: Page) {

@@ -5,16 +5,17 @@
  * the embed in embed.e2e.ts.
  */
 import { readFileSync } from 'node:fs';
-import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { example21ClosedForm } from '../../src/core/mixers/example-2-1';
 import {
+  drawn,
+  lines,
   openPage,
   openSession,
   screenshot,
   TINY,
+  train,
   waitForBackend,
-  waitForStep,
   type Session,
 } from './page';
 
@@ -23,26 +24,6 @@ beforeAll(async () => {
   s = await openSession(4196);
 });
 afterAll(() => s?.close());
-
-/** Paths with real geometry in a chart. */
-const drawn = (page: Page, id: string) =>
-  page
-    .getByTestId(id)
-    .locator('svg path')
-    .evaluateAll((ps) => ps.filter((p) => (p.getAttribute('d') ?? '').length > 40).length);
-
-/** Drawn lines in a chart (a 2-point validation line has a short path). */
-const lines = (page: Page, id: string) =>
-  page
-    .getByTestId(id)
-    .locator('.series-layer path')
-    .evaluateAll((ps) => ps.filter((p) => /L/.test(p.getAttribute('d') ?? '')).length);
-
-async function train(page: Page, steps: number): Promise<void> {
-  await page.getByTestId('train-button').click();
-  await waitForStep(page, steps);
-  await page.getByTestId('train-button').click();
-}
 
 describe('the teacher’s toolkit in Chromium', () => {
   it('hovering a chart marks the same step on every chart with its values; the keyboard moves it', async () => {
