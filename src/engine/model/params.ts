@@ -37,10 +37,11 @@ let modelCounter = 0;
 export function initParams(config: GptConfig, seed: number, vocabSize = VOCAB_SIZE): GptParams {
   const C = config.width;
   let counter = 0;
-  // Each tensor gets its own derived seed so adding a layer does not shift the others.
+  // Each tensor gets its own derived seed so adding a layer does not shift the others. tfjs's
+  // randomNormal takes seed 0 as "no seed" (Math.random), so a derived 0 becomes 1.
   const normal = (shape: number[], std: number, name: string) =>
     ownedVariable(
-      () => tf.randomNormal(shape, 0, std, 'float32', mixSeeds(seed, ++counter)),
+      () => tf.randomNormal(shape, 0, std, 'float32', mixSeeds(seed, ++counter) || 1),
       true,
       name,
     );
