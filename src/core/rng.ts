@@ -46,6 +46,16 @@ class XoroshiroRng implements Rng {
   }
 }
 
+/** A random order of 0..n−1 (Fisher–Yates) drawn from `rng`. */
+export function permutation(n: number, rng: Rng): number[] {
+  const order = Array.from({ length: n }, (_, j) => j);
+  for (let j = n - 1; j > 0; j--) {
+    const r = rng.int(j + 1);
+    [order[j], order[r]] = [order[r], order[j]];
+  }
+  return order;
+}
+
 /** A 32-bit hash of two integers (splitmix-style), to derive independent seeds. */
 export function mixSeeds(a: number, b: number): number {
   let h = (Math.imul(a | 0, 0x9e3779b1) ^ Math.imul((b | 0) + 0x7f4a7c15, 0x85ebca6b)) >>> 0;

@@ -85,6 +85,12 @@ export interface GradStats {
   varianceSE: Float64Array;
   /** Row-major K x K cosine similarity of the task gradients (diagonal 1, NaN if a norm is 0). */
   cosine: Float64Array;
+  /**
+   * Row-major K x K inner products ⟨ĝ_j, ĝ_k⟩ of the tasks' probe-mean gradients (the cosines'
+   * numerators). Off the diagonal unbiased for ⟨∇L_j, ∇L_k⟩; the diagonal carries the noise
+   * σ_k²/N (gradNormSq is its unbiased version). Absent in statistics made elsewhere (files).
+   */
+  meanGram?: Float64Array;
   /** Examples per task the estimates used (statistics window + probe). */
   examples: number[];
   /** Chunks per task (2: the paper's halves). */
@@ -155,6 +161,11 @@ export interface MixerNeeds {
   probe?: boolean;
   /** Held-out loss of every task at update steps. */
   validation?: boolean;
+  /**
+   * A schedule that is not a period (aioli: the boundaries of its sweeps): when given, the
+   * mixer updates after exactly the steps for which it is true, and `every` only describes it.
+   */
+  at?: (step: number) => boolean;
 }
 
 export interface Mixer {
@@ -165,7 +176,22 @@ export interface Mixer {
   weights(step: number): Float64Array;
   /** Optional per-task multipliers on the training loss (balanced-pike). Length K. */
   lossWeights?(): Float64Array;
+  /**
+   * Gradient surgery (pcgrad, cagrad): the mixer changes the update instead of (or besides) the
+   * sampling. Every step the trainer computes each task's share g_k of the mixed batch's
+   * gradient (Σ_k g_k is the plain gradient), hands over their Gram matrix, and applies
+   * Σ_k β_k·g_k with the β returned here.
+   */
+  surgery?: GradientSurgery;
   update(obs: MixerObservation): MixerUpdateReport;
+}
+
+export interface GradientSurgery {
+  /**
+   * β (length K, finite) from the Gram matrix A_jk = ⟨g_j, g_k⟩ (row-major K×K) of step `step`'s
+   * per-task gradient shares. A task without examples this step has g_k = 0.
+   */
+  coefficients(gram: Float64Array, step: number): Float64Array;
 }
 
 /** What the page needs to know about each run: its id, label and mixer. */

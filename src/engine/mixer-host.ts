@@ -17,6 +17,7 @@ import { isUpdateStep } from '../core/mixers/observation';
 import { createMixer } from '../core/mixers/registry';
 import { createRng, mixSeeds } from '../core/rng';
 import type {
+  GradientSurgery,
   GradStats,
   Mixer,
   MixerName,
@@ -78,6 +79,11 @@ export class MixerHost {
   /** The mixer's sampling weights at `step` (one per task, disabled ones included). */
   weights(step: number): Float64Array {
     return this.mixer.weights(step);
+  }
+
+  /** The mixer's gradient surgery (pcgrad, cagrad), when it changes the update. */
+  get surgery(): GradientSurgery | undefined {
+    return this.mixer.surgery;
   }
 
   lossWeights(): Float64Array | undefined {

@@ -33,6 +33,7 @@ import { MixerHost, type HostedRun, type TaskChange } from './mixer-host';
 import { planStep, windowSteps, type StepPlan } from '../core/step-plan';
 import type { GradStats, Rng, Task } from '../core/types';
 import { readMany, StepLosses } from './step-losses';
+import { surgeryStep } from './surgery';
 import {
   enabledWeights,
   smoothLosses,
@@ -204,7 +205,13 @@ export class Trainer {
     const parts = sampleParts(this.tasks, counts, this.trainRng);
     let perTask: tf.Tensor | null = null;
     let gradNorm: tf.Scalar;
-    if (plan.taskwise) {
+    const surgery = this.mixer.surgery;
+    if (surgery) {
+      lap('batch');
+      const at = { step: plan.step, batchSize: b, window: plan.taskwise ? plan.window : 0 };
+      ({ perTask, gradNorm } = await surgeryStep(this.stats, this.optimizer, parts, at, surgery));
+      lap('forward+backward');
+    } else if (plan.taskwise) {
       lap('batch');
       gradNorm = tf.tidy(() => {
         const step = this.stats.taskwiseGradients(parts, lossWeights, plan.step, b, plan.window);

@@ -33,6 +33,10 @@ const ADD_ORDER: readonly MixerName[] = [
   'odm',
   'ado',
   'unimax',
+  'aioli',
+  'doge',
+  'pcgrad',
+  'cagrad',
   'random',
   'round-robin',
 ];

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { MIXER_DEFAULTS } from '../../src/core/mixers/defaults';
+import { SURGERY_MIXERS } from '../../src/core/mixers/names';
 import {
   createMixer,
   defaultKnobs,
@@ -27,6 +28,10 @@ describe('mixer registry', () => {
         'doremi',
         'ado',
         'unimax',
+        'aioli',
+        'doge',
+        'pcgrad',
+        'cagrad',
       ].sort(),
     );
     for (const name of MIXER_NAMES) {
@@ -47,7 +52,10 @@ describe('mixer registry', () => {
       if (def.usesReference) expect(() => createMixer(name, ctx)).toThrow(/reference run/);
       const m = createMixer(name, { ...ctx, taskNames: names, reference });
       expect(m.name).toBe(name);
-      if (m.needs.every > 0) expect(m.needs.every).toBe(defaults.T0);
+      expect(m.surgery !== undefined).toBe(SURGERY_MIXERS.includes(name));
+      // A periodic mixer's period is its T0 knob; aioli's schedule is its sweeps' boundaries.
+      if (m.needs.at) expect(m.needs.every).toBe(defaults.lpSteps);
+      else if (m.needs.every > 0) expect(m.needs.every).toBe(defaults.T0);
     }
   });
 
@@ -69,7 +77,7 @@ describe('mixer registry', () => {
 
   it('names the valid mixers on an unknown name', () => {
     expect(() => createMixer('pik', ctx)).toThrow(
-      'Unknown mixer "pik". Valid mixers: mix, static, temperature, random, round-robin, pike, pike-kkt, balanced-pike, famo, odm, doremi, ado, unimax.',
+      'Unknown mixer "pik". Valid mixers: mix, static, temperature, random, round-robin, pike, pike-kkt, balanced-pike, famo, odm, doremi, ado, unimax, aioli, doge, pcgrad, cagrad.',
     );
   });
 

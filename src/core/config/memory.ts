@@ -18,6 +18,8 @@
  * - statistics probes: (2c + 1)·K·P for a statistics step with c chunks (each chunk's flat
  *   gradient, their stacked copy per task, and the K task means), plus the statistics window:
  *   up to `statsWindow` steps of K·P kept gradients per run, at most WINDOW_BYTES
+ * - gradient surgery (pcgrad, cagrad, a run's or a contestant's): 2K·P + P for one step at a
+ *   time (each task's share of the gradient, their stacked copy, the combination; surgery.ts)
  *
  * - fixed: 1 MiB (the causal mask, the batch and the held-out sets on the device)
  *
@@ -27,6 +29,7 @@
 import type { RunConfig } from './run-config';
 import { countParams } from '../model-config';
 import { VOCAB_SIZE } from '../tokenizer';
+import { SURGERY_MIXERS } from '../mixers/names';
 
 /** Most bytes the statistics window may keep (per-task gradients of its steps: task-stats.ts). */
 export const WINDOW_BYTES = 128 * 2 ** 20;
@@ -49,7 +52,12 @@ export interface MemoryEstimate {
 }
 
 /** The parts a setup needs (what memory.ts reads of a RunConfig). */
-type Sized = Pick<RunConfig, 'model' | 'batchSize' | 'optimizer' | 'schedule' | 'tasks' | 'race'>;
+type Sized = Pick<
+  RunConfig,
+  'model' | 'batchSize' | 'optimizer' | 'schedule' | 'tasks' | 'race'
+> & {
+  mixer?: Pick<RunConfig['mixer'], 'name'>;
+};
 
 function activationsPerToken(c: RunConfig['model']): number {
   const C = c.width;
@@ -72,7 +80,9 @@ export function estimateMemory(config: Sized): MemoryEstimate {
   const probes = statsEvery > 0 ? (2 * probeChunks + 1) * K * P * F32 + R * window : 0;
   const params = R * P * F32;
   const optimizer = config.optimizer.name === 'sgd' ? 0 : R * 2 * P * F32;
-  const gradients = 4 * P * F32;
+  const mixers = [config.mixer?.name, ...(config.race ?? []).map((c) => c.name)];
+  const surgery = mixers.some((m) => m !== undefined && SURGERY_MIXERS.includes(m));
+  const gradients = (4 + (surgery ? 2 * K + 1 : 0)) * P * F32;
   const total = params + optimizer + gradients + activations + probes + FIXED_BYTES;
   return { params, optimizer, gradients, activations, probes, total, numParams: P };
 }

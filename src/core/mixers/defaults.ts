@@ -79,6 +79,30 @@
  * unimax.steps = 2000: the planned run length for the budget B = steps·b (the page trains
  *   without an end). With the presets' pools (2000 windows per language, 64 000 examples of
  *   budget), small pools are capped and the rest is spread uniformly.
+ *
+ * The methods a researcher races PiKE against next (rules, sources and adaptations in each file):
+ * aioli.roundSteps = 100: the reference's rounds are 200-250 steps of 5 000-40 000; runs here are a
+ *   few hundred steps, so 100 gives 4 rounds in the claims' 400.
+ * aioli.lpRounds = 1, lpSteps = 5: the reference code's defaults (its scripts use 2-4 and 4-10).
+ *   With K = 3 the sweeps take 15 of the 100 steps (the scripts: 13-70%) and the round costs
+ *   R·K + 1 = 4 held-out evaluations.
+ * aioli.ohf = 0.75, ema = 0.1, eta = 1: the seven-group SlimPajama script's. Normalised A bounds
+ *   max p / min p by e^η; the two- and three-group scripts' η = 0.1-0.2 keep every weight within
+ *   about 10% of uniform, which a few hundred steps could not tell from Mix.
+ * doge.T0 = 25, eta = 1.25: the reference updates every step by lr_t/μ = 5e-4/0.01 = 0.05 per
+ *   unit score (its shipped config); here each update costs a statistics step, so it comes every
+ *   25 steps (as doremi's) and carries 25 of those steps: η = 0.05·25.
+ * doge.dwMax = 5: the reference's clip of the score (and its lower clip 0).
+ * doge.selfTerm = true: the score includes ⟨g_i, g_i⟩, as the reference code runs (its line that
+ *   drops it never fires, doge.ts); without it two tasks' scores are equal and nothing moves.
+ * doge.floor = 0.02: as PiKE's (the reference has none; clipped scores are ≥ 0, but a task that
+ *   never scores falls without bound relative to the others).
+ *
+ * Gradient surgery (the rules and their sources are in pcgrad.ts and cagrad.ts):
+ * pcgrad has no knob: LibMTL's PCGrad has none (its random orders are seeded here).
+ * cagrad.calpha = 0.5: LibMTL's default α (the CAGrad paper uses 0.4–0.5 on its benchmarks);
+ *   the update moves at most α·‖g₀‖ from the average gradient toward the worst task's, and
+ *   LibMTL's rescale = 1 (divide by 1 + α²) is kept fixed.
  */
 const PIKE = { T0: 50, zeta1: 0.5, zeta2: 0.5, floor: 0.02, scaleAware: true, smooth: 0 } as const;
 
@@ -92,4 +116,7 @@ export const MIXER_DEFAULTS = {
   doremi: { T0: 25, eta: 1, smoothing: 0.05 },
   ado: { T0: 10, fitEvery: 100, start: 200, floor: 0.05 },
   unimax: { epochs: 4, steps: 2000 },
+  aioli: { roundSteps: 100, lpRounds: 1, lpSteps: 5, ohf: 0.75, ema: 0.1, eta: 1 },
+  doge: { T0: 25, eta: 1.25, dwMax: 5, selfTerm: true, floor: 0.02 },
+  cagrad: { calpha: 0.5 },
 } as const;

@@ -206,7 +206,7 @@ const period = (def: number, help: string): MixerKnobSpec =>
     'log',
   );
 
-/** Knobs of the paper's adaptive baselines (famo, odm, doremi, ado, unimax). */
+/** Knobs of the paper's adaptive baselines (famo, odm, doremi, ado, unimax) and of the others. */
 export const BASELINE_KNOBS = {
   famo: {
     T0: period(D.famo.T0, 'Steps between logit updates; each measures a fixed probe per task.'),
@@ -320,6 +320,117 @@ export const BASELINE_KNOBS = {
       },
       'log',
     ),
+  },
+  aioli: {
+    roundSteps: int(
+      {
+        name: 'roundSteps',
+        label: 'Round length',
+        min: 10,
+        max: 100_000,
+        step: 1,
+        default: D.aioli.roundSteps,
+        help: 'Steps per round: the sweeps, then training at the learned mixture.',
+      },
+      'log',
+    ),
+    lpRounds: int({
+      name: 'lpRounds',
+      label: 'Sweeps per task',
+      min: 1,
+      max: 10,
+      step: 1,
+      default: D.aioli.lpRounds,
+      help: 'How many times a round sweeps every task (each sweep mostly one task).',
+    }),
+    lpSteps: int({
+      name: 'lpSteps',
+      label: 'Steps per sweep',
+      min: 1,
+      max: 100,
+      step: 1,
+      default: D.aioli.lpSteps,
+      help: 'Training steps of each sweep before the held-out losses are measured.',
+    }),
+    ohf: num({
+      name: 'ohf',
+      label: 'Sweep share f',
+      min: 0.6,
+      max: 1,
+      step: 0.01,
+      default: D.aioli.ohf,
+      help: 'The swept task’s share of a sweep’s batches; the rest is split evenly.',
+    }),
+    ema: num({
+      name: 'ema',
+      label: 'EMA weight',
+      min: 0,
+      max: 0.99,
+      step: 0.01,
+      default: D.aioli.ema,
+      help: 'Weight of earlier rounds in the averaged matrix A (0: this round only).',
+    }),
+    eta: num({
+      name: 'eta',
+      label: 'Step size η',
+      min: 0,
+      max: 20,
+      step: 0.01,
+      default: D.aioli.eta,
+      help: 'p_j ∝ exp(η·Σ_i A_ij): the largest weight is at most e^η times the smallest.',
+    }),
+  },
+  doge: {
+    T0: period(D.doge.T0, 'Steps between updates; each measures gradient statistics.'),
+    eta: num({
+      name: 'eta',
+      label: 'Step size η',
+      min: 0,
+      max: 100,
+      step: 0.01,
+      default: D.doge.eta,
+      help: 'Log-weight change per unit of score (the reference’s lr/μ per step, times T).',
+    }),
+    dwMax: num({
+      name: 'dwMax',
+      label: 'Score clip',
+      min: 0,
+      max: 100,
+      step: 0.1,
+      default: D.doge.dwMax,
+      help: 'Scores are clipped to [0, this].',
+    }),
+    selfTerm: {
+      name: 'selfTerm',
+      label: 'Self term',
+      min: 0,
+      max: 1,
+      step: 1,
+      default: D.doge.selfTerm ? 1 : 0,
+      help: 'Score a task against all tasks including itself (as the reference code runs), or the others only.',
+      kind: 'boolean',
+      scale: 'linear',
+    } satisfies MixerKnobSpec,
+    floor: num({
+      name: 'floor',
+      label: 'Weight floor f',
+      min: 0,
+      max: 1,
+      step: 0.005,
+      default: D.doge.floor,
+      help: 'Every task keeps at least this share of the batch (at most 1/K).',
+    }),
+  },
+  cagrad: {
+    calpha: num({
+      name: 'calpha',
+      label: 'Radius α',
+      min: 0,
+      max: 10,
+      step: 0.01,
+      default: D.cagrad.calpha,
+      help: 'How far (× the average gradient’s norm) the update may move toward the worst task; 0 is Mix.',
+    }),
   },
 } as const satisfies Record<string, Record<string, MixerKnobSpec>>;
 

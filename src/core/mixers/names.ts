@@ -17,6 +17,10 @@ export const MIXER_NAMES = [
   'doremi',
   'ado',
   'unimax',
+  'aioli',
+  'doge',
+  'pcgrad',
+  'cagrad',
 ] as const;
 
 export type MixerName = (typeof MIXER_NAMES)[number];
@@ -24,3 +28,9 @@ export type MixerName = (typeof MIXER_NAMES)[number];
 export function isMixerName(name: unknown): name is MixerName {
   return typeof name === 'string' && (MIXER_NAMES as readonly string[]).includes(name);
 }
+
+/**
+ * The mixers that change the update by gradient surgery (their Mixer has `surgery`; the
+ * registry's test checks the two agree): memory.ts counts their per-task gradients.
+ */
+export const SURGERY_MIXERS: readonly MixerName[] = ['pcgrad', 'cagrad'];

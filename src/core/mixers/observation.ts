@@ -7,13 +7,16 @@
  * Algorithm 1, "every T₀ steps") before drawing that step's batch, with fresh statistics when
  * `needs.stats`. A mixer never second-guesses the schedule: when `update` is called with usable
  * data it applies its rule. `every = 0` means "never call update" (fixed or purely step-indexed
- * mixers).
+ * mixers). A mixer whose schedule is not a period (aioli's sweep boundaries) gives `needs.at`,
+ * which then decides alone.
  */
 import type { Mixer, MixerObservation } from '../types';
 
-/** True when the trainer should call `mixer.update` before step `step`: every > 0 and step mod every = 0. */
+/** True when the trainer should call `mixer.update` before step `step`: `needs.at(step)` when given, else every > 0 and step mod every = 0. */
 export function isUpdateStep(needs: Mixer['needs'], step: number): boolean {
-  return needs.every > 0 && Number.isInteger(step) && step >= 0 && step % needs.every === 0;
+  if (!Number.isInteger(step) || step < 0) return false;
+  if (needs.at) return needs.at(step);
+  return needs.every > 0 && step % needs.every === 0;
 }
 
 /** "task 3 (udhr:fr)" when names are known, else "task 3". */

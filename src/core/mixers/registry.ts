@@ -16,6 +16,10 @@ import { createFamoMixer } from './famo';
 import { BASELINE_KNOBS, KNOBS, knobSet, withDefault, type MixerKnobSpec } from './knobs';
 import { createOdmMixer } from './odm';
 import { createUnimaxMixer } from './unimax';
+import { createAioliMixer } from './aioli';
+import { createCagradMixer } from './cagrad';
+import { createDogeMixer } from './doge';
+import { createPcgradMixer } from './pcgrad';
 import { createMixMixer } from './mix';
 import { createPikeMixer } from './pike';
 import { createPikeKktMixer } from './pike-kkt';
@@ -206,6 +210,54 @@ export const MIXERS: Readonly<Record<MixerName, MixerDefinition>> = {
     ...knobSet(BASELINE_KNOBS.unimax),
     usesInitialWeights: false,
     create: (ctx, k) => createUnimaxMixer(ctx, k),
+  }),
+  aioli: define({
+    name: 'aioli',
+    label: 'Aioli',
+    summary:
+      'Each round sweeps every task briefly, learns how training on each lowers all held-out losses, then samples by it.',
+    rule:
+      'each round: sweeps of lpSteps steps at f on task j; M_ij = drop of ℓ_i in sweep j; ' +
+      'A = M·W⁻¹, normalised to sum 1; E = (1 − ema)·A + ema·E; p_j ∝ exp(η·Σ_i E_ij)',
+    ...knobSet(BASELINE_KNOBS.aioli),
+    usesInitialWeights: false,
+    create: (ctx, k) => createAioliMixer(ctx, k),
+  }),
+  doge: define({
+    name: 'doge',
+    label: 'DoGE',
+    summary:
+      'Up-weights tasks whose gradient points the way of all tasks’ gradients together, every T steps.',
+    rule:
+      'every T steps: s_i = clip(⟨g_i, Σ_j g_j⟩ / mean_j ‖g_j‖, 0, dw_max), ' +
+      'log w_i += η·s_i, w ← softmax, then w ← (1−K·f)·w + f',
+    ...knobSet(BASELINE_KNOBS.doge),
+    usesInitialWeights: false,
+    create: (ctx, k) => createDogeMixer(ctx, k),
+  }),
+  pcgrad: define({
+    name: 'pcgrad',
+    label: 'PCGrad (surgery)',
+    summary:
+      'Samples like Uniform mix; each step removes from every task’s gradient the part that conflicts with another’s.',
+    rule:
+      'every step, per-task gradients g_k of the batch: p_i = g_i, for j in random order: if ' +
+      '⟨p_i, g_j⟩ < 0: p_i −= ⟨p_i, g_j⟩/‖g_j‖²·g_j; update with Σ_i p_i (= Σ g_k without conflict)',
+    ...noKnobs,
+    usesInitialWeights: false,
+    create: (ctx) => createPcgradMixer(ctx),
+  }),
+  cagrad: define({
+    name: 'cagrad',
+    label: 'CAGrad (surgery)',
+    summary:
+      'Samples like Uniform mix; each step moves the update toward the worst-off task, within a radius of the average.',
+    rule:
+      'every step, per-task gradients g_k: w = argmin_{w∈Δ} ⟨g_w, g₀⟩ + c‖g_w‖, g_w = Σ w_k g_k, ' +
+      'g₀ = Σ g_k, c = α‖g₀‖; update with (g₀ + c·g_w/‖g_w‖)/(1 + α²)',
+    ...knobSet(BASELINE_KNOBS.cagrad),
+    usesInitialWeights: false,
+    create: (ctx, k) => createCagradMixer(ctx, k),
   }),
 };
 

@@ -66,3 +66,23 @@ export function softmax(xi: ArrayLike<number>): Float64Array {
   const e = Float64Array.from(xi, (x) => Math.exp(x - m));
   return normalize(e);
 }
+
+/**
+ * The Euclidean projection of v onto Δ_K: argmin_{w ∈ Δ_K} ‖w − v‖², by sorting (Duchi,
+ * Shalev-Shwartz, Singer, Chandra, ICML 2008, Fig. 1): with u = v sorted descending and
+ * ρ = max{ j : u_j − (Σ_{i≤j} u_i − 1)/j > 0 }, w_k = max(v_k − θ, 0), θ = (Σ_{i≤ρ} u_i − 1)/ρ.
+ * A non-finite v gives the uniform vector. A fresh array is returned.
+ */
+export function projectSimplex(v: ArrayLike<number>): Float64Array {
+  const k = v.length;
+  if (!isFiniteVector(v)) return uniform(k);
+  const u = Float64Array.from(v).sort().reverse();
+  let sum = 0;
+  let theta = 0;
+  for (let j = 0; j < k; j++) {
+    sum += u[j];
+    const t = (sum - 1) / (j + 1);
+    if (u[j] - t > 0) theta = t;
+  }
+  return Float64Array.from(v, (x) => Math.max(x - theta, 0));
+}

@@ -19,9 +19,12 @@
  * The probe size is fixed per task, independent of the sampling weights, so a starved task is
  * still measured as well as the others.
  *
+ * The probe means' inner products ⟨ĝ_j, ĝ_k⟩ come out too (DoGE's scores): off the diagonal they
+ * are unbiased for ⟨∇L_j, ∇L_k⟩, the tasks' examples being drawn independently.
+ *
  * Cost: K·c backward passes of n/c examples. Everything stays on the device until one readback
- * of the K chunk Gram matrices (K·c² floats) and the K² cosines; G, S and their errors are then
- * computed on the host in double precision.
+ * of the K chunk Gram matrices (K·c² floats), the K² inner products and the K² cosines; G, S
+ * and their errors are then computed on the host in double precision.
  */
 import * as tf from '@tensorflow/tfjs-core';
 import type { GradStats } from '../../core/types';
@@ -202,7 +205,7 @@ export async function estimateFromChunks(grads: ChunkGrad[][], step: number): Pr
     const norms = tf.sqrt(tf.sum(tf.square(g), 1)) as tf.Tensor1D; // [K]
     // NaN/Inf where a norm is 0; clipped to [−1, 1] against float rounding.
     const cos = tf.clipByValue(tf.div(gram, tf.outerProduct(norms, norms)), -1, 1);
-    return concatMany([...grams, tf.reshape(cos, [-1])]);
+    return concatMany([...grams, tf.reshape(gram, [-1]), tf.reshape(cos, [-1])]);
   });
   // The one readback of a stats step: forces a GPU sync.
   const data = await packed.data();
@@ -228,6 +231,8 @@ export async function estimateFromChunks(grads: ChunkGrad[][], step: number): Pr
     varianceSE[k] = est.seS;
     examples.push(est.used);
   });
+  const meanGram = Float64Array.from(data.subarray(at, at + K * K));
+  at += K * K;
   const cosine = Float64Array.from(data.subarray(at), (c) => (Number.isFinite(c) ? c : NaN));
   for (let k = 0; k < K; k++) if (Number.isFinite(cosine[k * K + k])) cosine[k * K + k] = 1;
   return {
@@ -237,6 +242,7 @@ export async function estimateFromChunks(grads: ChunkGrad[][], step: number): Pr
     gradNormSqSE,
     varianceSE,
     cosine,
+    meanGram,
     examples,
     chunks: grads.map((c) => c.length),
     groups: grads.map((c) => new Set(c.map((ch) => ch.group ?? -1)).size),

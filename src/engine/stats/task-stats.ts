@@ -71,8 +71,11 @@ export class TaskStatistics {
 
   /**
    * The training gradient of step `step` computed task by task (call inside a tidy): returns the
-   * per-variable gradients Σ_k (n_k·y_k/b)·ĝ_k and the per-task loss sums [1, K]; keeps each
-   * half's ĝ in the window of the last `windowSteps` steps (core/step-plan.ts).
+   * flat gradient Σ_k (n_k·y_k/b)·ĝ_k and the per-task loss sums [1, K]. Inside the statistics
+   * window (`windowSteps` > 0, core/step-plan.ts) each task's sub-batch goes in two halves whose
+   * ĝ the window keeps; outside it (gradient surgery's steps) in one pass. With `shares` it
+   * also returns each task's share of the gradient, (n_k·y_k/b)·ĝ_k, for the tasks with
+   * examples (`present`, in task order): gradient surgery combines them.
    */
   taskwiseGradients(
     parts: readonly (TaskBatch | null)[],
@@ -80,25 +83,39 @@ export class TaskStatistics {
     step: number,
     b: number,
     windowSteps: number,
-  ): { grad: tf.Tensor1D; perTask: tf.Tensor } {
-    this.window.prune(step - windowSteps + 1);
+    shares = false,
+  ): { grad: tf.Tensor1D; perTask: tf.Tensor; shares: tf.Tensor1D[]; present: number[] } {
+    if (windowSteps > 0) this.window.prune(step - windowSteps + 1);
     // The training gradient is summed over the flat halves the window keeps anyway: two kernels
     // per half instead of two per parameter tensor (each a dispatch on webgpu).
     let acc: tf.Tensor1D | null = null;
     const sums: tf.Tensor[] = [];
+    const out: tf.Tensor1D[] = [];
+    const present: number[] = [];
     parts.forEach((p, k) => {
       let sum: tf.Tensor = tf.scalar(0);
-      for (const half of p ? halves(p) : []) {
+      let share: tf.Tensor1D | null = null;
+      for (const half of p ? (windowSteps > 0 ? halves(p) : [p]) : []) {
         const { value, grad } = this.model.meanLossGrad(half);
-        const flat = tf.keep(grad);
-        this.window.add(k, flat, half.n, step);
+        let flat = grad;
+        if (windowSteps > 0) this.window.add(k, (flat = tf.keep(grad)), half.n, step);
         const scaled = tf.mul(flat, (half.n * (lossWeights ? lossWeights[k] : 1)) / b);
         acc = (acc ? tf.add(acc, scaled) : scaled) as tf.Tensor1D;
+        if (shares) share = (share ? tf.add(share, scaled) : scaled) as tf.Tensor1D;
         sum = tf.add(sum, tf.mul(value, half.n));
+      }
+      if (share) {
+        out.push(share);
+        present.push(k);
       }
       sums.push(sum);
     });
-    return { grad: acc!, perTask: tf.reshape(stackMany(sums), [1, parts.length]) };
+    return {
+      grad: acc!,
+      perTask: tf.reshape(stackMany(sums), [1, parts.length]),
+      shares: out,
+      present,
+    };
   }
 
   /**
