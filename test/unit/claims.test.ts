@@ -25,6 +25,25 @@ describe('claims verdict rule', () => {
     expect(compare({ label: 'x', lower: [1], higher: [2] }).holds).toBeNull();
   });
 
+  it('"differs" and "equal within δ" (claim 9) on hand-made samples', () => {
+    // A = [1, 1.1, 0.9], B = [1.02, 1.12, 0.92]: diff 0.02, SE = 0.0816, 2·SE = 0.163.
+    const near = { label: 'x', lower: [1, 1.1, 0.9], higher: [1.02, 1.12, 0.92] };
+    expect(compare({ ...near, kind: 'differs' }).holds).toBe(false);
+    // |0.02| + 0.163 = 0.183: inside δ = 0.2, not inside δ = 0.15.
+    expect(compare({ ...near, kind: 'equal', margin: 0.2 }).holds).toBe(true);
+    expect(compare({ ...near, kind: 'equal', margin: 0.15 }).holds).toBe(false);
+    // Either direction differs: B lower than A by 1 > 0.163.
+    const far = {
+      label: 'x',
+      lower: [2, 2.1, 1.9],
+      higher: [1, 1.1, 0.9],
+      kind: 'differs' as const,
+    };
+    expect(compare(far).holds).toBe(true);
+    expect(compare({ ...far, kind: 'lower' }).holds).toBe(false);
+    expect(compare({ ...near, lower: [1], kind: 'equal', margin: 1 }).holds).toBeNull();
+  });
+
   it('a claim holds when all comparisons do, does not when none does, else mixed', () => {
     const yes = { label: '', diff: 1, se: 0.1, holds: true };
     const no = { label: '', diff: 0, se: 0.1, holds: false };
@@ -109,7 +128,7 @@ describe('claims report', () => {
   it('builds every claim from the experiments’ results: tables, comparisons, verdicts, SVGs', () => {
     const results = Object.fromEntries(EXPERIMENTS.map((e) => [e.id, fake(e.id)]));
     const reports = buildReports(results);
-    expect(reports.map((r) => r.n)).toEqual([1, 2, 3, 4, 5, 6, 7, 8]);
+    expect(reports.map((r) => r.n)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
     for (const r of reports) {
       expect(r.comparisons.length).toBeGreaterThan(0);
       for (const c of r.comparisons) expect(Number.isFinite(c.diff)).toBe(true);
@@ -130,6 +149,12 @@ describe('claims report', () => {
     expect(reports[4].comparisons[2].diff).toBeCloseTo(0.11 + 0.5, 10);
     // Claim 8: pike is the 4th mixer, famo..ado come after it: lower than all: holds.
     expect(reports[7].verdict).toBe('holds');
+    // Claim 9: on multilingual pcgrad (index 13) is 1.3 above mix, not equal within 0.05; on
+    // surgery-conflict (index 1) 0.1 above it with 2·SE = 0.016: differs. Mixed.
+    expect(reports[8].comparisons.map((c) => c.holds)).toEqual([false, true]);
+    expect(reports[8].verdict).toBe('mixed');
+    // Claim 10: pike (index 3) below aioli (11) and doge (12): holds.
+    expect(reports[9].verdict).toBe('holds');
     const md = claimsMarkdown(reports, {
       setting: FULL,
       commands: Object.fromEntries(EXPERIMENTS.map((e) => [e.id, `npm run experiment -- ${e.id}`])),

@@ -22,6 +22,7 @@ import {
   type ResultsById,
 } from './report';
 import { mostConflicting } from '../conflict';
+import { NEXT_METHOD_CLAIMS } from './next-methods';
 
 export const CLAIMS: ClaimDef[] = [
   {
@@ -327,6 +328,7 @@ export const CLAIMS: ClaimDef[] = [
       };
     },
   },
+  ...NEXT_METHOD_CLAIMS,
 ];
 
 /** Every claim's report from the experiments' results. */

@@ -27,7 +27,7 @@ export const EXPERIMENTS: ExperimentPlan[] = [
       '--preset',
       'multilingual',
       '--mixers',
-      'mix,random,round-robin,pike,balanced-pike{tau=1},balanced-pike{tau=3},balanced-pike{tau=5},famo,odm,doremi,ado',
+      'mix,random,round-robin,pike,balanced-pike{tau=1},balanced-pike{tau=3},balanced-pike{tau=5},famo,odm,doremi,ado,aioli,doge,pcgrad,cagrad',
       '--reference',
       'mix',
     ],
@@ -43,6 +43,9 @@ export const EXPERIMENTS: ExperimentPlan[] = [
   },
   { id: 'noisy', args: () => ['--preset', 'noisy', '--mixers', 'mix,pike,pike{zeta2=0}'] },
   { id: 'saturating', args: () => ['--preset', 'saturating', '--mixers', 'mix,pike'] },
+  // Gradient surgery where tasks conflict (claim 9): trained without --stats-every, whose
+  // statistics steps change the training (the conflict-* experiments below record cosines).
+  { id: 'surgery-conflict', args: () => ['--preset', 'conflict', '--mixers', 'mix,pcgrad,cagrad'] },
   ...(['multilingual', 'imbalanced', 'conflict'] as const).map((preset) => ({
     id: `conflict-${preset}`,
     args: (s: Setting) => ['--preset', preset, '--mixers', 'mix', '--stats-every', statsEvery(s)],

@@ -158,7 +158,7 @@ export function claimsMarkdown(
     '',
     `Setting: ${opts.setting.steps} steps, ${opts.setting.seeds} seed(s) per mixer, held-out evaluation every ${opts.setting.evalEvery} steps, the presets' model (2 layers, width 64) and optimizer (Adam 3e-3), wasm backend.`,
     '',
-    '**Verdict rule (fixed before the run, `src/cli/claims/verdict.ts`).** Each claim is a set of comparisons “A is lower than B” over seeds. A comparison holds when mean(B) − mean(A) > 2·SE with SE = √(s²_A/n_A + s²_B/n_B) (a constant B has no variance). A claim **holds** when all its comparisons hold, **does not hold at this scale** when none does, and is **mixed** otherwise; with a single seed it is **undetermined**. The paper measures downstream accuracy of 270M–1B models; here everything is held-out loss of a 120k-parameter byte-level model after 400 steps, so a verdict is about this scale only.',
+    '**Verdict rule (fixed before the run, `src/cli/claims/verdict.ts`).** Each claim is a set of comparisons over seeds, most of them “A is lower than B”. That one holds when mean(B) − mean(A) > 2·SE with SE = √(s²_A/n_A + s²_B/n_B) (a constant B has no variance); “A differs from B” holds when |mean(B) − mean(A)| > 2·SE, and “A equals B within δ” when |mean(B) − mean(A)| + 2·SE < δ. A claim **holds** when all its comparisons hold, **does not hold at this scale** when none does, and is **mixed** otherwise; with a single seed it is **undetermined**. The paper measures downstream accuracy of 270M–1B models; here everything is held-out loss of a 120k-parameter byte-level model after 400 steps, so a verdict is about this scale only.',
     '',
     '| # | claim | verdict |',
     '| --- | --- | --- |',

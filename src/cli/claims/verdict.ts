@@ -4,6 +4,9 @@
  *   mean(B) − mean(A) > 2·SE, SE = √(s_A²/n_A + s_B²/n_B) with sample variances over seeds (a
  *   constant B, e.g. 1/3 or a ratio bound, has no variance); with fewer than 2 seeds on a side
  *   that has a variance it is undetermined;
+ * - "A differs from B" holds when |mean(B) − mean(A)| > 2·SE;
+ * - "A equals B within δ" holds when |mean(B) − mean(A)| + 2·SE < δ (the whole 2·SE interval of
+ *   the difference inside ±δ: absence of a difference is not taken as equality);
  * - a claim holds when all its comparisons hold, does not hold at this scale when none does, and
  *   is mixed otherwise; undetermined when any comparison is.
  */
@@ -18,6 +21,10 @@ export interface Comparison {
   lower: number[];
   /** The side claimed higher, per seed; a number is a constant. */
   higher: number[] | number;
+  /** 'lower' (the default): A < B; 'differs': A ≠ B; 'equal': A = B within `margin`. */
+  kind?: 'lower' | 'differs' | 'equal';
+  /** δ of an 'equal' comparison. */
+  margin?: number;
 }
 
 export interface ComparisonResult {
@@ -36,7 +43,14 @@ export function compare(c: Comparison): ComparisonResult {
   const varA = a.length >= 2 ? std(a) ** 2 / a.length : NaN;
   const varB = constant ? 0 : b.length >= 2 ? std(b) ** 2 / b.length : NaN;
   const se = Math.sqrt(varA + varB);
-  return { label: c.label, diff, se, holds: Number.isFinite(se) ? diff > 2 * se : null };
+  const kind = c.kind ?? 'lower';
+  const holds =
+    kind === 'lower'
+      ? diff > 2 * se
+      : kind === 'differs'
+        ? Math.abs(diff) > 2 * se
+        : Math.abs(diff) + 2 * se < (c.margin ?? 0);
+  return { label: c.label, diff, se, holds: Number.isFinite(se) ? holds : null };
 }
 
 export function verdictOf(results: ComparisonResult[]): Verdict {
