@@ -11,6 +11,8 @@
  *   --soak [--soak-steps N]                                      memory over a long run (soak.ts)
  *   --stats [--preset NAME | --tasks SPEC,...] [--at S,S,...] [--repeats R] [--probe M] [--chunks C] [--window L] [--smooth β]
  *                                        how noisy PiKE's statistics are (stats-bench.ts)
+ *   --mixers SPEC,SPEC,... [--block N=50] [--rounds R]   each mixer's ms/step relative to the
+ *                                        first, interleaved in one process (mixer-bench.ts)
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { parseArgs } from 'node:util';
@@ -24,6 +26,7 @@ import { useNodeBackend } from './node-backend';
 import { mean } from './run-experiment';
 import type { KernelMode } from '../engine/model/kernels';
 import { runProfile } from './profile';
+import { runMixerBench } from './mixer-bench';
 import { runSoak } from './soak';
 import { runStatsBench } from './stats-bench';
 
@@ -46,6 +49,8 @@ const { values } = parseArgs({
     chunks: { type: 'string' },
     smooth: { type: 'string' },
     window: { type: 'string' },
+    mixers: { type: 'string' },
+    block: { type: 'string', default: '50' },
   },
 });
 const rounds = Number(values.rounds);
@@ -116,6 +121,21 @@ if (values.stats) {
     await runStatsBench({ base: statsBase, corpus, at, repeats, every: T0, smooth }, console.log);
   } catch (e) {
     fail((e as Error).message);
+  }
+  process.exit(0);
+}
+if (values.mixers) {
+  const block = Number(values.block);
+  if (!(Number.isInteger(block) && block >= 1) || !(Number.isInteger(rounds) && rounds >= 1)) {
+    console.error('--block and --rounds take positive integers');
+    process.exit(2);
+  }
+  await useNodeBackend('wasm');
+  try {
+    await runMixerBench({ base, corpus, mixers: values.mixers, block, rounds }, console.log);
+  } catch (e) {
+    console.error(`error: ${(e as Error).message}`);
+    process.exit(2);
   }
   process.exit(0);
 }
