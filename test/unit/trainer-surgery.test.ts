@@ -164,10 +164,15 @@ describe('issue 21’s methods in the trainer', () => {
     const update = mixer.update.bind(mixer);
     mixer.update = (o) => (seen.push(o), update(o));
     const weights: number[][] = [];
+    const held = () => tf.memory().numTensors - t.statsWindowChunks;
+    let before = 0;
     for (let i = 0; i < 12; i++) {
       weights.push(Array.from(t.currentWeights()));
       await t.trainStep();
+      if (i === 0) before = held();
     }
+    await t.flush();
+    expect(held()).toBe(before);
     expect(seen.map((o) => o.step)).toEqual([1, 3, 5, 7, 11]);
     expect(seen.every((o) => o.valLoss!.length === 3 && o.valLoss!.every(Number.isFinite))).toBe(
       true,

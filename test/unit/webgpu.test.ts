@@ -32,9 +32,9 @@ const tiny: RunConfigInput = {
   schedule: { metricsEvery: 3, evalEvery: 4, statsEvery: 2, probeHalf: 2 },
 };
 
-async function stepLosses(backend: string, steps: number): Promise<number[]> {
+async function stepLosses(backend: string, steps: number, config = tiny): Promise<number[]> {
   await tf.setBackend(backend);
-  const t = await Trainer.create(tiny, corpus);
+  const t = await Trainer.create(config, corpus);
   const out: number[] = [];
   for (let i = 0; i < steps; i++) {
     for (const e of await t.trainStep())
@@ -95,6 +95,23 @@ describe.skipIf(reason !== '')(
       expect(tf.memory().numTensors).toBe(before);
       await useBackend('cpu');
       const cpu = await stepLosses('cpu', 6);
+      expect(gpu.length).toBe(cpu.length);
+      gpu.forEach((v, i) => expect(Math.abs(v - cpu[i])).toBeLessThan(1e-3));
+      await tf.setBackend('webgpu');
+    });
+
+    it('gradient surgery (pcgrad) trains like the cpu backend and leaks nothing', async () => {
+      // Every step task by task (the fused step's per-task gradients), the Gram read back.
+      const pc: RunConfigInput = { ...tiny, mixer: { name: 'pcgrad' } };
+      const gpu = await stepLosses('webgpu', 4, pc);
+      const before = tf.memory().numTensors;
+      const t = await Trainer.create(pc, corpus);
+      for (let i = 0; i < 3; i++) await t.trainStep();
+      await t.flush();
+      t.dispose();
+      expect(tf.memory().numTensors).toBe(before);
+      await useBackend('cpu');
+      const cpu = await stepLosses('cpu', 4, pc);
       expect(gpu.length).toBe(cpu.length);
       gpu.forEach((v, i) => expect(Math.abs(v - cpu[i])).toBeLessThan(1e-3));
       await tf.setBackend('webgpu');

@@ -28,11 +28,14 @@ export const LESSONS: Readonly<Record<PresetName, Lesson>> = {
       'bytes are the easiest to predict (each Devanagari letter starts with the same two bytes), ' +
       'so its loss falls fastest and its gradient shrinks: watch its share drop to about 15–25% ' +
       'while English and German take the rest. The average ends close to Uniform mix’s: at this ' +
-      'size the claims report finds no significant win (claim 2).',
+      'size the claims report finds no significant win (claim 2). DoGE scores each language by ' +
+      'how its gradient lines up with all of them, its own included, so it too chases the large ' +
+      'gradients, without PiKE’s noise term or floor on the score: German falls to 9–16% and ' +
+      'ends about 0.4 worse than under Uniform mix (claim 10).',
     next: {
-      text: 'Race PiKE against Uniform mix from the same start and data, and read the leaderboard.',
-      button: 'Race PiKE vs Uniform mix',
-      race: ['pike', 'mix'],
+      text: 'Race PiKE against Uniform mix and DoGE from the same start and data, and read the leaderboard.',
+      button: 'Race PiKE vs Uniform mix vs DoGE',
+      race: ['pike', 'mix', 'doge'],
     },
   },
   algorithmic: {
@@ -57,12 +60,13 @@ export const LESSONS: Readonly<Record<PresetName, Lesson>> = {
       'blue (about −0.7) and stays. Their gradients never shrink, so PiKE reads them as the most ' +
       'useful tasks: the pair takes about 90% of the batch by step 400, see-sawing between the ' +
       'two, and reverse falls to about 7%. It ends no better than Uniform mix (average 1.55 ' +
-      'against 1.30 over 3 seeds; reverse 0.32 against 0.04); FAMO gives blind copy the whole ' +
-      'batch and ends worst (2.96).',
+      'against 1.30 over 3 seeds; reverse 0.32 against 0.04). PCGrad keeps the uniform batch and ' +
+      'instead removes from each task’s gradient the part that opposes another’s: it ends at ' +
+      '1.40, within the seeds’ spread of Mix (claim 9), since no update can make both answers right.',
     next: {
-      text: 'Race PiKE against Uniform mix and FAMO, which balances how fast each loss falls.',
-      button: 'Race PiKE vs Uniform mix vs FAMO',
-      race: ['pike', 'mix', 'famo'],
+      text: 'Race PiKE against Uniform mix and PCGrad, which projects conflicting gradients apart.',
+      button: 'Race PiKE vs Uniform mix vs PCGrad',
+      race: ['pike', 'mix', 'pcgrad'],
     },
   },
   imbalanced: {
