@@ -80,6 +80,16 @@ describe('Aioli, DoGE, PCGrad and CAGrad in the page', () => {
         .toBeGreaterThanOrEqual(3);
     }
     await screenshot(page, 'e2e-methods-race');
+    // On a phone every row of the race stacks into one column (it kept two of 181 px before).
+    await page.setViewportSize({ width: 390, height: 844 });
+    const tracks = await page.evaluate(() =>
+      Array.from(document.querySelectorAll('.chart-row')).map(
+        (e) => getComputedStyle(e).gridTemplateColumns.split(' ').length,
+      ),
+    );
+    expect(tracks.length).toBeGreaterThanOrEqual(3);
+    expect(tracks.every((n) => n === 1)).toBe(true);
+    await screenshot(page, 'e2e-methods-race-390');
     expect(await page.getByTestId('error-banner').count()).toBe(0);
     expect(errors).toEqual([]);
   });
