@@ -13,14 +13,16 @@ const base = (over: Partial<LessonRun> = {}): LessonRun => ({
   ...over,
 });
 
+/** The multilingual lesson's race (PiKE, Mix, DoGE) at `steps`, with PiKE's and Mix's averages. */
 const racing = (steps: number, pike: number, mix: number, val: number[][] = [[], []]) =>
   base({
     step: steps,
     mixer: null,
-    race: ['pike', 'mix'],
+    race: ['pike', 'mix', 'doge'],
     contestants: [
       { spec: 'pike', steps, avgVal: pike, val: val[0] },
       { spec: 'mix', steps, avgVal: mix, val: val[1] },
+      { spec: 'doge', steps, avgVal: 1.8, val: [] },
     ],
   });
 
