@@ -65,7 +65,7 @@ export function sweepMixture(K: number, j: number, f: number): Float64Array {
 /**
  * A = M·W⁻¹, normalised (shifted by −min A when negative, then divided by its sum): row i the
  * tasks' losses, column j the sweep on task j. `M` is row-major K×K. Null when the sum is not
- * positive (nothing learned).
+ * positive: every entry alike after the shift, so no sweep helped more than another.
  */
 export function aioliMatrix(M: ArrayLike<number>, K: number, f: number): Float64Array | null {
   const c = (1 - f) / (K - 1);
@@ -163,7 +163,7 @@ export function createAioliMixer(ctx: MixerContext, opts: AioliOptions): Mixer {
       if (!A) {
         return {
           changed: false,
-          warning: `aioli: kept the previous weights at step ${obs.step}: the sweeps lowered no loss.`,
+          warning: `aioli: kept the previous weights at step ${obs.step}: the sweeps changed every task's loss alike (A has no preference).`,
         };
       }
       E = E ? A.map((x, k) => (1 - opts.ema) * x + opts.ema * E![k]) : A;
