@@ -12,6 +12,7 @@ import {
   lossPanel,
   mixTable,
   per,
+  pikeBelow,
   runsOf,
   table,
   weightOf,
@@ -310,23 +311,12 @@ export const CLAIMS: ClaimDef[] = [
     paper:
       'the GLaM six-domain experiments: PiKE beats DoReMi, ADO and FAMO in average downstream accuracy (ODM is added here as a fifth adaptive baseline)',
     experiments: ['multilingual'],
-    build: (r) => {
-      const m = r.multilingual;
-      const others = ['famo', 'odm', 'doremi', 'ado'];
-      return {
-        body: mixTable(m, ['mix', 'pike', ...others]),
-        comparisons: others.map((o) => ({
-          label: `PiKE < ${o}`,
-          lower: per(m, 'pike', avgVal),
-          higher: per(m, o, avgVal),
-        })),
-        plots: {
-          'claim8-loss': [lossPanel(m, ['mix', 'pike', ...others], 'multilingual')],
-          'claim8-weights': weightPanels(m, ['famo', 'odm', 'ado']),
-        },
-        summary: (v) => `PiKE vs FAMO, ODM, DoReMi, ADO: ${v}.`,
-      };
-    },
+    build: pikeBelow(
+      8,
+      ['famo', 'odm', 'doremi', 'ado'],
+      ['famo', 'odm', 'ado'],
+      (v) => `PiKE vs FAMO, ODM, DoReMi, ADO: ${v}.`,
+    ),
   },
   ...NEXT_METHOD_CLAIMS,
 ];

@@ -8,7 +8,7 @@
  * 10. PiKE ends with a lower average validation loss than Aioli and DoGE (multilingual).
  * CAGrad is in claim 9's tables beside PCGrad but not in its verdict: the claim is PCGrad's.
  */
-import { avgVal, lossPanel, mixTable, per, weightPanels, type ClaimDef } from './report';
+import { avgVal, lossPanel, mixTable, per, pikeBelow, type ClaimDef } from './report';
 
 /** δ of claim 9's "equal" comparison (nats of final average held-out loss). */
 export const SURGERY_MARGIN = 0.05;
@@ -55,22 +55,11 @@ export const NEXT_METHOD_CLAIMS: ClaimDef[] = [
     paper:
       'not in the PiKE paper: Aioli (Chen et al., ICLR 2025) and DoGE (Fan et al., ICML 2024) are the online mixing methods a reader asks about next; both run here as online samplers (their files say what was adapted)',
     experiments: ['multilingual'],
-    build: (r) => {
-      const m = r.multilingual;
-      const others = ['aioli', 'doge'];
-      return {
-        body: mixTable(m, ['mix', 'pike', ...others]),
-        comparisons: others.map((o) => ({
-          label: `PiKE < ${o}`,
-          lower: per(m, 'pike', avgVal),
-          higher: per(m, o, avgVal),
-        })),
-        plots: {
-          'claim10-loss': [lossPanel(m, ['mix', 'pike', ...others], 'multilingual')],
-          'claim10-weights': weightPanels(m, ['pike', ...others]),
-        },
-        summary: (v) => `PiKE vs Aioli, DoGE: ${v}.`,
-      };
-    },
+    build: pikeBelow(
+      10,
+      ['aioli', 'doge'],
+      ['pike', 'aioli', 'doge'],
+      (v) => `PiKE vs Aioli, DoGE: ${v}.`,
+    ),
   },
 ];

@@ -186,3 +186,31 @@ export function claimsMarkdown(
   }
   return out.join('\n');
 }
+
+/**
+ * A claim that PiKE ends below each of `others` on the multilingual experiment (claims 8 and
+ * 10): the table with Mix and PiKE, one comparison per method, the loss and weight plots.
+ */
+export function pikeBelow(
+  n: number,
+  others: string[],
+  weighted: string[],
+  summary: (v: Verdict) => string,
+): ClaimDef['build'] {
+  return (r) => {
+    const m = r.multilingual;
+    return {
+      body: mixTable(m, ['mix', 'pike', ...others]),
+      comparisons: others.map((o) => ({
+        label: `PiKE < ${o}`,
+        lower: per(m, 'pike', avgVal),
+        higher: per(m, o, avgVal),
+      })),
+      plots: {
+        [`claim${n}-loss`]: [lossPanel(m, ['mix', 'pike', ...others], 'multilingual')],
+        [`claim${n}-weights`]: weightPanels(m, weighted),
+      },
+      summary,
+    };
+  };
+}

@@ -4,7 +4,7 @@
  * built from. Defaults come from defaults.ts, which says how each was chosen.
  */
 import { MIXER_DEFAULTS } from './defaults';
-import { int, num, type MixerKnobSpec } from './knobs';
+import { int, KNOBS, num, withDefault, type MixerKnobSpec } from './knobs';
 
 const D = MIXER_DEFAULTS;
 const period = (def: number, help: string): MixerKnobSpec =>
@@ -218,15 +218,7 @@ export const BASELINE_KNOBS = {
       kind: 'boolean',
       scale: 'linear',
     } satisfies MixerKnobSpec,
-    floor: num({
-      name: 'floor',
-      label: 'Weight floor f',
-      min: 0,
-      max: 1,
-      step: 0.005,
-      default: D.doge.floor,
-      help: 'Every task keeps at least this share of the batch (at most 1/K).',
-    }),
+    floor: withDefault(KNOBS.floor, D.doge.floor),
   },
   cagrad: {
     calpha: num({
