@@ -29,7 +29,6 @@ export async function surgeryStep(
   surgery: GradientSurgery,
 ): Promise<{ perTask: tf.Tensor; gradNorm: tf.Scalar }> {
   const tw = tf.tidy(() => {
-    // The plain sum r.grad is left to the tidy (with one task it is that task's share).
     const r = stats.taskwiseGradients(parts, undefined, at.step, at.batchSize, at.window, true);
     return { perTask: r.perTask, shares: r.shares, present: r.present };
   });

@@ -216,7 +216,7 @@ export class Trainer {
       gradNorm = tf.tidy(() => {
         const step = this.stats.taskwiseGradients(parts, lossWeights, plan.step, b, plan.window);
         perTask = tf.keep(step.perTask);
-        return this.optimizer.apply(step.grad);
+        return this.optimizer.apply(step.grad!);
       });
       lap('forward+backward');
     } else {

@@ -74,8 +74,8 @@ export class TaskStatistics {
    * flat gradient Σ_k (n_k·y_k/b)·ĝ_k and the per-task loss sums [1, K]. Inside the statistics
    * window (`windowSteps` > 0, core/step-plan.ts) each task's sub-batch goes in two halves whose
    * ĝ the window keeps; outside it (gradient surgery's steps) in one pass. With `shares` it
-   * also returns each task's share of the gradient, (n_k·y_k/b)·ĝ_k, for the tasks with
-   * examples (`present`, in task order): gradient surgery combines them.
+   * returns instead of the sum each task's share of the gradient, (n_k·y_k/b)·ĝ_k, for the
+   * tasks with examples (`present`, in task order), and grad null: surgery combines them.
    */
   taskwiseGradients(
     parts: readonly (TaskBatch | null)[],
@@ -84,7 +84,7 @@ export class TaskStatistics {
     b: number,
     windowSteps: number,
     shares = false,
-  ): { grad: tf.Tensor1D; perTask: tf.Tensor; shares: tf.Tensor1D[]; present: number[] } {
+  ): { grad: tf.Tensor1D | null; perTask: tf.Tensor; shares: tf.Tensor1D[]; present: number[] } {
     if (windowSteps > 0) this.window.prune(step - windowSteps + 1);
     // The training gradient is summed over the flat halves the window keeps anyway: two kernels
     // per half instead of two per parameter tensor (each a dispatch on webgpu).
@@ -100,8 +100,8 @@ export class TaskStatistics {
         let flat = grad;
         if (windowSteps > 0) this.window.add(k, (flat = tf.keep(grad)), half.n, step);
         const scaled = tf.mul(flat, (half.n * (lossWeights ? lossWeights[k] : 1)) / b);
-        acc = (acc ? tf.add(acc, scaled) : scaled) as tf.Tensor1D;
         if (shares) share = (share ? tf.add(share, scaled) : scaled) as tf.Tensor1D;
+        else acc = (acc ? tf.add(acc, scaled) : scaled) as tf.Tensor1D;
         sum = tf.add(sum, tf.mul(value, half.n));
       }
       if (share) {
@@ -111,7 +111,7 @@ export class TaskStatistics {
       sums.push(sum);
     });
     return {
-      grad: acc!,
+      grad: acc,
       perTask: tf.reshape(stackMany(sums), [1, parts.length]),
       shares: out,
       present,
