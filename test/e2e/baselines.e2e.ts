@@ -4,7 +4,15 @@
  * saved run as its reference, and its link carries that reference to a fresh page.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openPage, openSession, screenshot, TINY, waitForBackend, waitForStep } from './page';
+import {
+  currentStep as step,
+  openPage,
+  openSession,
+  screenshot,
+  TINY,
+  waitForBackend,
+  waitForStep,
+} from './page';
 import type { Session } from './page';
 
 let s: Session;
@@ -12,9 +20,6 @@ beforeAll(async () => {
   s = await openSession(4182);
 });
 afterAll(() => s?.close());
-
-const step = async (page: import('playwright-core').Page) =>
-  Number(((await page.getByTestId('step-counter').textContent()) ?? '').replace(/\D/g, ''));
 
 describe('adaptive baselines in the page', () => {
   it('famo, odm, ado and unimax train live; doremi needs, takes and shares a reference run', async () => {

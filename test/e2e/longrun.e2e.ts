@@ -19,7 +19,14 @@ import {
 } from '../../src/cli/memory-sample';
 import { CONFLICT_CAPACITY, SERIES_CAPACITY } from '../../src/store/metrics';
 import { codeCpu, describeLongTasks, traceMainThread } from '../../src/cli/browser';
-import { openPage, openSession, TINY, waitForBackend, type Session } from './page';
+import {
+  currentStep as step,
+  openPage,
+  openSession,
+  TINY,
+  waitForBackend,
+  type Session,
+} from './page';
 
 let s: Session;
 beforeAll(async () => {
@@ -29,9 +36,6 @@ afterAll(() => s?.close());
 
 const lastX = async (page: Page) =>
   Number(await page.getByTestId('loss-chart').getAttribute('data-last-x'));
-const step = async (page: Page) =>
-  Number(((await page.getByTestId('step-counter').textContent()) ?? '').replace(/\D/g, ''));
-
 /** Five samples, one per worker report (every 2 s). */
 async function reports(page: Page, t0: number): Promise<MemorySample[]> {
   const out: MemorySample[] = [];

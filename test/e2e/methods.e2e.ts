@@ -4,8 +4,9 @@
  * side, each with its own ms/step in the leaderboard; a knob in the link reaches the mixer.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { drawn } from './page';
 import {
+  currentStep as step,
+  drawn,
   openPage,
   openSession,
   screenshot,
@@ -21,9 +22,6 @@ beforeAll(async () => {
   s = await openSession(4197);
 });
 afterAll(() => s?.close());
-
-const step = async (page: import('playwright-core').Page) =>
-  Number(((await page.getByTestId('step-counter').textContent()) ?? '').replace(/\D/g, ''));
 
 describe('Aioli, DoGE, PCGrad and CAGrad in the page', () => {
   it('each trains live after being chosen, with its rule and knobs', async () => {

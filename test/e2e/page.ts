@@ -65,6 +65,9 @@ export async function waitForBackend(page: Page, name?: string): Promise<string>
 /** The backend tooltip's text as a user sees it (hovering the badge). */
 export { backendTooltip } from '../../src/cli/browser';
 
+/** The step counter's value now. */
+export const currentStep = (page: Page): Promise<number> => numberIn(page, 'step-counter');
+
 /** Waits until the step counter reaches `n`. */
 export async function waitForStep(page: Page, n: number, timeout = 180_000): Promise<number> {
   await page.waitForFunction(

@@ -7,9 +7,9 @@ import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { ReferenceCurve, RunConfigInput } from '../../src/core/config/run-config';
 import { createFsCorpusLoader } from '../../src/core/tasks/corpus-node';
-import { Trainer, type EvalResult, type TrainerEvent } from '../../src/engine/trainer';
-import type { MixerObservation } from '../../src/core/types';
+import { Trainer, type EvalResult } from '../../src/engine/trainer';
 import { useBackend } from './helpers/backend';
+import { run, spy } from './helpers/trainer-run';
 
 beforeAll(() => useBackend('cpu'));
 const corpus = createFsCorpusLoader();
@@ -24,26 +24,6 @@ const tiny = (mixer: RunConfigInput['mixer']): RunConfigInput => ({
   seed: 3,
   schedule: { metricsEvery: 4, evalEvery: 10, statsEvery: 0, probeHalf: 2 },
 });
-
-async function run(t: Trainer, n: number): Promise<TrainerEvent[]> {
-  const events: TrainerEvent[] = [];
-  for (let i = 0; i < n; i++) events.push(...(await t.trainStep()));
-  return events;
-}
-
-/** Records what the trainer hands the mixer at each update. */
-function spy(t: Trainer): MixerObservation[] {
-  const seen: MixerObservation[] = [];
-  // The trainer's MixerHost holds the mixer; wrap the mixer's own update.
-  type Inner = { update(o: MixerObservation): unknown };
-  const mixer = (t as unknown as { mixer: { mixer: Inner } }).mixer.mixer;
-  const update = mixer.update.bind(mixer);
-  mixer.update = (o: MixerObservation) => {
-    seen.push(o);
-    return update(o);
-  };
-  return seen;
-}
 
 describe('adaptive baselines in the trainer', () => {
   it('famo gets the same fixed probe before and after each update interval', async () => {

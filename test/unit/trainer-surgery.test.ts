@@ -10,10 +10,11 @@ import type { RunConfigInput } from '../../src/core/config/run-config';
 import { pcgradCoefficients } from '../../src/core/mixers/pcgrad';
 import { createRng, mixSeeds, permutation } from '../../src/core/rng';
 import { createFsCorpusLoader } from '../../src/core/tasks/corpus-node';
-import type { GradientSurgery, MixerObservation } from '../../src/core/types';
+import type { GradientSurgery } from '../../src/core/types';
 import { surgeryGradient } from '../../src/engine/surgery';
 import { Trainer, type MetricsBatch, type TrainerEvent } from '../../src/engine/trainer';
 import { useBackend } from './helpers/backend';
+import { innerMixer, run, spy } from './helpers/trainer-run';
 
 beforeAll(() => useBackend('cpu'));
 const corpus = createFsCorpusLoader();
@@ -39,15 +40,6 @@ const tiny = (mixer: RunConfigInput['mixer'], tasks = TASKS): RunConfigInput => 
   seed: 4,
   schedule: { metricsEvery: 4, evalEvery: 0, statsEvery: 0, probeHalf: 2 },
 });
-
-async function run(t: Trainer, n: number): Promise<TrainerEvent[]> {
-  const events: TrainerEvent[] = [];
-  for (let i = 0; i < n; i++) events.push(...(await t.trainStep()));
-  return events;
-}
-
-type Inner = { update(o: MixerObservation): unknown; surgery?: GradientSurgery };
-const innerMixer = (t: Trainer) => (t as unknown as { mixer: { mixer: Inner } }).mixer.mixer;
 
 const losses = (ev: TrainerEvent[]) =>
   ev
@@ -159,10 +151,7 @@ describe('issue 21’s methods in the trainer', () => {
       tiny({ name: 'aioli', knobs: { roundSteps: 10, lpSteps: 2, eta: 5 } }),
       corpus,
     );
-    const seen: MixerObservation[] = [];
-    const mixer = innerMixer(t);
-    const update = mixer.update.bind(mixer);
-    mixer.update = (o) => (seen.push(o), update(o));
+    const seen = spy(t);
     const weights: number[][] = [];
     const held = () => tf.memory().numTensors - t.statsWindowChunks;
     let before = 0;
@@ -192,10 +181,7 @@ describe('issue 21’s methods in the trainer', () => {
 
   it('doge reads the statistics’ inner products and moves the weights', async () => {
     const t = await Trainer.create(tiny({ name: 'doge', knobs: { T0: 4, eta: 1 } }), corpus);
-    const seen: MixerObservation[] = [];
-    const mixer = innerMixer(t);
-    const update = mixer.update.bind(mixer);
-    mixer.update = (o) => (seen.push(o), update(o));
+    const seen = spy(t);
     const held = () => tf.memory().numTensors - t.statsWindowChunks;
     await run(t, 1);
     const before = held();
